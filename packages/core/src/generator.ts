@@ -1,0 +1,205 @@
+/** A generator G: a stack of dense layers h_i = σ_i(W_i h_{i−1} + b_i), evaluated in float64. */
+import { activate, activationDerivative, activationName, parseActivation, relu, type Activation } from './activations.js';
+import { assertFinite, assertInteger, ShapeError } from './errors.js';
+import { Matrix, matmul, matTvec, matvec } from './linalg.js';
+import { gaussianVector, Rng } from './random.js';
+
+export interface DenseLayer {
+  /** out×in. */
+  readonly weight: Matrix;
+  /** Length out, or undefined for a bias-free layer. */
+  readonly bias?: Float64Array;
+  readonly activation: Activation;
+}
+
+/** Checks and freezes one layer; `field` names it in error messages. */
+export function denseLayer(weight: Matrix, bias: Float64Array | undefined, activation: Activation, field = 'layer'): DenseLayer {
+  if (weight.rows === 0 || weight.cols === 0) throw new ShapeError(`${field}: weight must be non-empty, got ${weight.rows}x${weight.cols}`);
+  assertFinite(weight.data, `${field} weight`);
+  if (bias !== undefined) {
+    if (bias.length !== weight.rows) throw new ShapeError(`${field} bias: expected length ${weight.rows}, got ${bias.length}`);
+    assertFinite(bias, `${field} bias`);
+  }
+  return Object.freeze({ weight, bias, activation });
+}
+
+/** The activations of one forward pass: pre[i] = W_i post[i] + b_i, post[i+1] = σ(pre[i]); post[0] = z. */
+export interface Trace {
+  readonly pre: Float64Array[];
+  readonly post: Float64Array[];
+}
+
+/** A plain, structured-cloneable description of a generator (for worker threads and web workers). */
+export interface PlainGenerator {
+  readonly layers: { rows: number; cols: number; weight: Float64Array; bias?: Float64Array; activation: string }[];
+}
+
+export interface RandomGeneratorOptions {
+  seed?: number;
+  /** Add N(0, 1/n_i) biases (the papers' nets have none). */
+  bias?: boolean;
+  /** Hidden activation (default relu). */
+  activation?: Activation;
+  /** Activation of the last layer (default: the hidden one). */
+  outputActivation?: Activation;
+}
+
+export class Generator {
+  readonly layers: readonly DenseLayer[];
+  private product?: Matrix;
+
+  constructor(layers: readonly DenseLayer[]) {
+    if (layers.length === 0) throw new ShapeError('generator: expected at least one layer');
+    for (let i = 1; i < layers.length; i++) {
+      if (layers[i].weight.cols !== layers[i - 1].weight.rows) {
+        throw new ShapeError(`generator layer ${i}: expects input width ${layers[i].weight.cols} but layer ${i - 1} outputs ${layers[i - 1].weight.rows}`);
+      }
+    }
+    this.layers = Object.freeze([...layers]);
+  }
+
+  /**
+   * A random generator with the papers' convention: W_i has i.i.d. N(0, 1/n_i) entries where n_i is
+   * the layer's output width. `widths` = [k, n_1, …, n_d].
+   */
+  static random(widths: readonly number[], options: RandomGeneratorOptions = {}): Generator {
+    if (widths.length < 2) throw new ShapeError(`widths: expected at least two widths [k, n_1, ...], got ${JSON.stringify(widths)}`);
+    widths.forEach((w, i) => assertInteger(w, `widths[${i}]`, 1));
+    const rng = new Rng(options.seed ?? 0);
+    const hidden = options.activation ?? relu;
+    const layers: DenseLayer[] = [];
+    for (let i = 1; i < widths.length; i++) {
+      const out = widths[i], inp = widths[i - 1];
+      const std = 1 / Math.sqrt(out);
+      const weight = new Matrix(out, inp, gaussianVector(rng, out * inp, std));
+      const bias = options.bias ? gaussianVector(rng, out, std) : undefined;
+      const act = i === widths.length - 1 ? (options.outputActivation ?? hidden) : hidden;
+      layers.push(denseLayer(weight, bias, act, `layer ${i - 1}`));
+    }
+    return new Generator(layers);
+  }
+
+  static fromPlain(plain: PlainGenerator): Generator {
+    return new Generator(
+      plain.layers.map((l, i) =>
+        denseLayer(new Matrix(l.rows, l.cols, l.weight), l.bias, parseActivation(l.activation, `layer ${i} activation`), `layer ${i}`),
+      ),
+    );
+  }
+
+  toPlain(): PlainGenerator {
+    return {
+      layers: this.layers.map((l) => ({
+        rows: l.weight.rows,
+        cols: l.weight.cols,
+        weight: l.weight.data,
+        bias: l.bias,
+        activation: activationName(l.activation),
+      })),
+    };
+  }
+
+  /** Latent dimension k = n_0. */
+  get inputDim(): number {
+    return this.layers[0].weight.cols;
+  }
+
+  /** Output dimension n = n_d. */
+  get outputDim(): number {
+    return this.layers[this.layers.length - 1].weight.rows;
+  }
+
+  /** Number of layers d. */
+  get depth(): number {
+    return this.layers.length;
+  }
+
+  /** [k, n_1, …, n_d]. */
+  get widths(): number[] {
+    return [this.inputDim, ...this.layers.map((l) => l.weight.rows)];
+  }
+
+  get hasBias(): boolean {
+    return this.layers.some((l) => l.bias !== undefined);
+  }
+
+  private checkLatent(z: ArrayLike<number>): void {
+    if (z.length !== this.inputDim) throw new ShapeError(`latent: expected length ${this.inputDim}, got ${z.length}`);
+  }
+
+  /** G(z). */
+  forward(z: ArrayLike<number>): Float64Array {
+    this.checkLatent(z);
+    let h: Float64Array = Float64Array.from(z);
+    for (const layer of this.layers) {
+      const pre = matvec(layer.weight, h);
+      if (layer.bias) for (let i = 0; i < pre.length; i++) pre[i] += layer.bias[i];
+      h = activate(layer.activation, pre, pre);
+    }
+    return h;
+  }
+
+  /** G(z) with every intermediate pre- and post-activation kept (for gradients and the LP). */
+  trace(z: ArrayLike<number>): Trace {
+    this.checkLatent(z);
+    const post: Float64Array[] = [Float64Array.from(z)];
+    const pre: Float64Array[] = [];
+    for (const layer of this.layers) {
+      const p = matvec(layer.weight, post[post.length - 1]);
+      if (layer.bias) for (let i = 0; i < p.length; i++) p[i] += layer.bias[i];
+      pre.push(p);
+      post.push(activate(layer.activation, p));
+    }
+    return { pre, post };
+  }
+
+  /** Vector-Jacobian product J_G(z)ᵀ v (backpropagation); pass a trace to reuse a forward pass. */
+  vjp(z: ArrayLike<number>, v: ArrayLike<number>, trace: Trace = this.trace(z)): Float64Array {
+    if (v.length !== this.outputDim) throw new ShapeError(`vjp: cotangent has length ${v.length}, expected ${this.outputDim}`);
+    let g: Float64Array = Float64Array.from(v);
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const layer = this.layers[i];
+      const d = activationDerivative(layer.activation, trace.pre[i], trace.post[i + 1]);
+      for (let j = 0; j < g.length; j++) g[j] *= d[j];
+      g = matTvec(layer.weight, g);
+    }
+    return g;
+  }
+
+  /** Jacobian-vector product J_G(z) u. */
+  jvp(z: ArrayLike<number>, u: ArrayLike<number>, trace: Trace = this.trace(z)): Float64Array {
+    this.checkLatent(u);
+    let t: Float64Array = Float64Array.from(u);
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i];
+      t = matvec(layer.weight, t);
+      const d = activationDerivative(layer.activation, trace.pre[i], trace.post[i + 1]);
+      for (let j = 0; j < t.length; j++) t[j] *= d[j];
+    }
+    return t;
+  }
+
+  /** The product W_d ⋯ W_1 (n×k) of the weights, computed once and cached (PLUGIn's fixed matrix). */
+  weightProduct(): Matrix {
+    if (!this.product) {
+      let P = this.layers[0].weight;
+      for (let i = 1; i < this.layers.length; i++) P = matmul(this.layers[i].weight, P);
+      this.product = P;
+    }
+    return this.product;
+  }
+
+  /** G applied to each row of Z (B×k), in float64; returns B×n. For large batches see TfGenerator. */
+  forwardRows(Z: Matrix): Matrix {
+    if (Z.cols !== this.inputDim) throw new ShapeError(`latents: expected ${this.inputDim} columns, got ${Z.cols}`);
+    const out = new Matrix(Z.rows, this.outputDim);
+    for (let b = 0; b < Z.rows; b++) out.data.set(this.forward(Z.row(b)), b * this.outputDim);
+    return out;
+  }
+
+  /** A one-line summary such as `20-60-784 relu,sigmoid (bias-free)`. */
+  describe(): string {
+    const acts = this.layers.map((l) => activationName(l.activation)).join(',');
+    return `${this.widths.join('-')} ${acts}${this.hasBias ? ' (with biases)' : ' (bias-free)'}`;
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * TensorFlow.js layers-model files (model.json + weight shards) holding a Sequential stack of Dense
+ * layers. Two layouts are read: the Python converter's (`modelTopology.model_config`) and the one
+ * tfjs-layers `model.save` writes (`modelTopology.class_name`). Kernels are stored [in, out] in both.
+ */
+import { activationName, leakyRelu, linear, parseActivation, type Activation } from '../activations.js';
+import { FormatError } from '../errors.js';
+import { denseLayer, Generator, type DenseLayer } from '../generator.js';
+import { Matrix } from '../linalg.js';
+
+export type LayersModelLayout = 'tfjs' | 'keras';
+
+export interface LayersModelFiles {
+  /** The model.json object. */
+  modelJson: Record<string, unknown>;
+  /** The weight shard, named by `weightsPath`. */
+  weightData: Uint8Array;
+  weightsPath: string;
+}
+
+interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: string;
+  offset: number;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The weight shard paths in the order their bytes are concatenated (relative to model.json). */
+export function weightPaths(modelJson: unknown, source = 'model.json'): string[] {
+  const manifest = getManifest(modelJson, source);
+  return manifest.flatMap((group, g) => {
+    if (!isObject(group) || !Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string')) {
+      throw new FormatError(`${source}: weightsManifest[${g}].paths must be a list of file names`);
+    }
+    return group.paths as string[];
+  });
+}
+
+function getManifest(modelJson: unknown, source: string): unknown[] {
+  if (!isObject(modelJson)) throw new FormatError(`${source}: expected a JSON object (a tfjs layers-model)`);
+  if (modelJson.format !== undefined && modelJson.format !== 'layers-model') {
+    throw new FormatError(`${source}: format is '${String(modelJson.format)}', expected 'layers-model'`);
+  }
+  if (!Array.isArray(modelJson.weightsManifest)) throw new FormatError(`${source}: missing weightsManifest (a list of weight groups)`);
+  return modelJson.weightsManifest;
+}
+
+function weightSpecs(modelJson: unknown, source: string): WeightSpec[] {
+  const specs: WeightSpec[] = [];
+  let offset = 0;
+  getManifest(modelJson, source).forEach((group, g) => {
+    if (!isObject(group) || !Array.isArray(group.weights)) throw new FormatError(`${source}: weightsManifest[${g}].weights must be a list`);
+    group.weights.forEach((w, i) => {
+      const where = `${source}: weightsManifest[${g}].weights[${i}]`;
+      if (!isObject(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+        throw new FormatError(`${where} needs a name and a shape of non-negative integers`);
+      }
+      if (w.quantization !== undefined) throw new FormatError(`${where} (${w.name}) is quantized; only float32 weights are supported`);
+      const dtype = w.dtype ?? 'float32';
+      if (dtype !== 'float32') throw new FormatError(`${where} (${w.name}) has dtype ${String(dtype)}, expected float32`);
+      const shape = w.shape as number[];
+      specs.push({ name: w.name, shape, dtype, offset });
+      offset += shape.reduce((a, b) => a * b, 1) * 4;
+    });
+  });
+  return specs;
+}
+
+/** The list of layer configs, from either layout. */
+function layerList(modelJson: Json, source: string): Json[] {
+  const topo = modelJson.modelTopology;
+  if (!isObject(topo)) throw new FormatError(`${source}: missing modelTopology`);
+  const model = isObject(topo.model_config) ? topo.model_config : topo;
+  if (model.class_name !== 'Sequential') {
+    throw new FormatError(`${source}: model class is '${String(model.class_name)}', expected 'Sequential' (a stack of Dense layers)`);
+  }
+  const config = model.config;
+  const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+  if (!Array.isArray(layers) || !layers.every(isObject)) throw new FormatError(`${source}: modelTopology has no list of layers`);
+  return layers as Json[];
+}
+
+function activationOf(name: unknown, where: string): Activation {
+  if (typeof name !== 'string') throw new FormatError(`${where}: activation must be a string name, got ${JSON.stringify(name)}`);
+  try {
+    return parseActivation(name === 'leaky_relu' ? 'leaky_relu:0.2' : name);
+  } catch {
+    throw new FormatError(`${where}: unsupported activation '${name}' (supported: relu, leaky_relu, linear, sigmoid, tanh)`);
+  }
+}
+
+function inputWidth(cfg: Json): number | undefined {
+  const shape = cfg.batch_input_shape ?? cfg.batch_shape ?? cfg.batchInputShape;
+  return Array.isArray(shape) && shape.length === 2 && Number.isInteger(shape[1]) ? (shape[1] as number) : undefined;
+}
+
+/** Builds a Generator from a parsed model.json and its concatenated weight bytes. */
+export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, source = 'model.json'): Generator {
+  const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
+  const specs = weightSpecs(modelJson, source);
+  const layers = layerList(modelJson as Json, source);
+  const total = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (bytes.length !== total) throw new FormatError(`${source}: the weight files hold ${bytes.length} bytes, the manifest describes ${total}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const used = new Set<WeightSpec>();
+  let next = 0; // manifest order, for files whose weight names do not carry the layer name
+
+  const takeWeight = (layerName: string, kind: 'kernel' | 'bias', where: string): WeightSpec => {
+    const byName = specs.find((s) => !used.has(s) && (s.name === `${layerName}/${kind}` || s.name.endsWith(`/${layerName}/${kind}`)));
+    let spec = byName;
+    if (!spec) {
+      while (next < specs.length && used.has(specs[next])) next++;
+      spec = specs[next];
+      if (!spec || !spec.name.endsWith(kind)) throw new FormatError(`${where}: no ${kind} weight found in the manifest`);
+    }
+    used.add(spec);
+    return spec;
+  };
+  const read = (spec: WeightSpec): Float64Array => {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = view.getFloat32(spec.offset + 4 * i, true);
+    return out;
+  };
+
+  const built: { weight: Matrix; bias?: Float64Array; activation: Activation; name: string }[] = [];
+  let declaredInput: number | undefined;
+  layers.forEach((layer, i) => {
+    const cfg = isObject(layer.config) ? layer.config : {};
+    const name = typeof cfg.name === 'string' ? cfg.name : `layer ${i}`;
+    const where = `${source}: layer ${i} ('${name}', ${String(layer.class_name)})`;
+    const last = built[built.length - 1];
+    const setActivation = (act: Activation) => {
+      if (!last) throw new FormatError(`${where}: an activation before any Dense layer is not supported`);
+      if (last.activation.kind !== 'linear') {
+        throw new FormatError(`${where}: follows Dense '${last.name}' which already applies ${activationName(last.activation)}; only one activation per Dense layer is supported`);
+      }
+      last.activation = act;
+    };
+    switch (layer.class_name) {
+      case 'InputLayer':
+        declaredInput = inputWidth(cfg);
+        break;
+      case 'Dropout': // identity at inference time
+        break;
+      case 'Dense': {
+        const units = cfg.units;
+        if (!Number.isInteger(units) || (units as number) < 1) throw new FormatError(`${where}: units must be a positive integer`);
+        declaredInput ??= inputWidth(cfg);
+        const activation = cfg.activation === undefined ? linear : activationOf(cfg.activation, where);
+        const kernel = takeWeight(name, 'kernel', where);
+        const inWidth = built.length ? built[built.length - 1].weight.rows : (declaredInput ?? kernel.shape[0]);
+        if (kernel.shape.length !== 2 || kernel.shape[0] !== inWidth || kernel.shape[1] !== units) {
+          throw new FormatError(`${where}: kernel '${kernel.name}' has shape [${kernel.shape.join(', ')}], expected [${inWidth}, ${units}]`);
+        }
+        const k = read(kernel);
+        const weight = new Matrix(units as number, inWidth);
+        for (let r = 0; r < inWidth; r++) for (let c = 0; c < (units as number); c++) weight.data[c * inWidth + r] = k[r * (units as number) + c];
+        let bias: Float64Array | undefined;
+        if (cfg.use_bias !== false) {
+          const b = takeWeight(name, 'bias', where);
+          if (b.shape.length !== 1 || b.shape[0] !== units) throw new FormatError(`${where}: bias '${b.name}' has shape [${b.shape.join(', ')}], expected [${units}]`);
+          bias = read(b);
+        }
+        built.push({ weight, bias, activation, name });
+        break;
+      }
+      case 'Activation':
+        setActivation(activationOf(cfg.activation, where));
+        break;
+      case 'ReLU': {
+        const slope = Number(cfg.negative_slope ?? 0);
+        if ((cfg.max_value ?? null) !== null || Number(cfg.threshold ?? 0) !== 0) {
+          throw new FormatError(`${where}: ReLU with max_value or threshold is not supported`);
+        }
+        setActivation(slope === 0 ? { kind: 'relu' } : leakyReluOf(slope, where));
+        break;
+      }
+      case 'LeakyReLU':
+        setActivation(leakyReluOf(Number(cfg.alpha ?? cfg.negative_slope ?? 0.3), where));
+        break;
+      default:
+        throw new FormatError(`${where}: layer type '${String(layer.class_name)}' is not supported (only Dense, activation layers, Dropout and InputLayer)`);
+    }
+  });
+  if (built.length === 0) throw new FormatError(`${source}: the model has no Dense layer`);
+  const unused = specs.filter((s) => !used.has(s));
+  if (unused.length) throw new FormatError(`${source}: weight '${unused[0].name}' belongs to no supported layer`);
+  const dense: DenseLayer[] = built.map((b) => {
+    try {
+      return denseLayer(b.weight, b.bias, b.activation, `${source}: layer '${b.name}'`);
+    } catch (e) {
+      throw new FormatError((e as Error).message);
+    }
+  });
+  return new Generator(dense);
+}
+
+function leakyReluOf(alpha: number, where: string): Activation {
+  if (!(alpha > 0 && alpha < 1)) throw new FormatError(`${where}: leaky ReLU slope ${alpha} is not in (0, 1)`);
+  return leakyRelu(alpha);
+}
+
+/**
+ * Writes a generator as a layers model. `tfjs` is the layout of tfjs-layers `model.save`; `keras`
+ * the one the Python converter writes. Leaky ReLU becomes a linear Dense followed by a LeakyReLU layer.
+ */
+export function serializeLayersModel(
+  generator: Generator,
+  options: { layout?: LayersModelLayout; weightsPath?: string; name?: string } = {},
+): LayersModelFiles {
+  const layout = options.layout ?? 'tfjs';
+  const weightsPath = options.weightsPath ?? 'weights.bin';
+  const layers: Json[] = [{ class_name: 'InputLayer', config: { batch_input_shape: [null, generator.inputDim], dtype: 'float32', sparse: false, name: 'input' } }];
+  const weights: { name: string; shape: number[]; dtype: string }[] = [];
+  const chunks: Float32Array[] = [];
+  generator.layers.forEach((layer, i) => {
+    const name = `dense_${i + 1}`;
+    const { rows, cols, data } = layer.weight;
+    const leaky = layer.activation.kind === 'leaky_relu' ? layer.activation.alpha : undefined;
+    layers.push({
+      class_name: 'Dense',
+      config: { name, trainable: true, dtype: 'float32', units: rows, activation: leaky === undefined ? layer.activation.kind : 'linear', use_bias: layer.bias !== undefined },
+    });
+    if (leaky !== undefined) layers.push({ class_name: 'LeakyReLU', config: { name: `leaky_re_lu_${i + 1}`, alpha: leaky, dtype: 'float32' } });
+    const kernel = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) kernel[c * rows + r] = data[r * cols + c];
+    chunks.push(kernel);
+    weights.push({ name: `${name}/kernel`, shape: [cols, rows], dtype: 'float32' });
+    if (layer.bias) {
+      chunks.push(Float32Array.from(layer.bias));
+      weights.push({ name: `${name}/bias`, shape: [rows], dtype: 'float32' });
+    }
+  });
+  const weightData = new Uint8Array(chunks.reduce((s, c) => s + c.byteLength, 0));
+  let offset = 0;
+  const dv = new DataView(weightData.buffer);
+  for (const c of chunks) for (let i = 0; i < c.length; i++, offset += 4) dv.setFloat32(offset, c[i], true);
+  const sequential = { class_name: 'Sequential', config: { name: options.name ?? 'generator', layers } };
+  const modelTopology =
+    layout === 'keras'
+      ? { keras_version: '2.15.0', backend: 'tensorflow', model_config: sequential }
+      : { ...sequential, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: layout === 'keras' ? 'keras v2.15.0' : 'inv',
+    convertedBy: layout === 'keras' ? 'TensorFlow.js Converter v4.22.0' : null,
+    modelTopology,
+    weightsManifest: [{ paths: [weightsPath], weights }],
+  };
+  return { modelJson, weightData, weightsPath };
+}

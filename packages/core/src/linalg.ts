@@ -1,0 +1,258 @@
+/**
+ * Dense float64 kernels for single inversions. tfjs has no float64 and exact recovery (errors of 1e-9
+ * and below) needs it; for one matrix-vector product these loops are within about 1.35x of tfjs-wasm
+ * (stack.md), so single problems stay here and batches go to ./tf.ts.
+ */
+import { ShapeError, ValueError } from './errors.js';
+
+/** A row-major dense matrix. */
+export class Matrix {
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly data: Float64Array = new Float64Array(rows * cols),
+  ) {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new ShapeError(`matrix: expected non-negative integer dimensions, got ${rows}x${cols}`);
+    }
+    if (data.length !== rows * cols) {
+      throw new ShapeError(`matrix: expected ${rows}x${cols} = ${rows * cols} entries, got ${data.length}`);
+    }
+  }
+
+  static fromRows(rows: ArrayLike<ArrayLike<number>>, field = 'matrix'): Matrix {
+    const r = rows.length;
+    const c = r > 0 ? rows[0].length : 0;
+    const m = new Matrix(r, c);
+    for (let i = 0; i < r; i++) {
+      if (rows[i].length !== c) throw new ShapeError(`${field}: row ${i} has length ${rows[i].length}, expected ${c}`);
+      m.data.set(rows[i], i * c);
+    }
+    return m;
+  }
+
+  get(i: number, j: number): number {
+    return this.data[i * this.cols + j];
+  }
+
+  /** A view (no copy) of row i. */
+  row(i: number): Float64Array {
+    return this.data.subarray(i * this.cols, (i + 1) * this.cols);
+  }
+
+  toRows(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
+    return out;
+  }
+
+  clone(): Matrix {
+    return new Matrix(this.rows, this.cols, this.data.slice());
+  }
+}
+
+/** out = A·x. Row dot products, four rows at a time (register accumulation; see stack.md "dot4"). */
+export function matvec(A: Matrix, x: ArrayLike<number>, out: Float64Array = new Float64Array(A.rows)): Float64Array {
+  const { rows, cols, data } = A;
+  if (x.length !== cols) throw new ShapeError(`matvec: x has length ${x.length}, expected ${cols}`);
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const o0 = i * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < cols; j++) {
+      const xj = x[j];
+      s0 += data[o0 + j] * xj;
+      s1 += data[o1 + j] * xj;
+      s2 += data[o2 + j] * xj;
+      s3 += data[o3 + j] * xj;
+    }
+    out[i] = s0; out[i + 1] = s1; out[i + 2] = s2; out[i + 3] = s3;
+  }
+  for (; i < rows; i++) {
+    const o = i * cols;
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += data[o + j] * x[j];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** out = Aᵀ·y (the adjoint), accumulated row by row so A is read in storage order. */
+export function matTvec(A: Matrix, y: ArrayLike<number>, out: Float64Array = new Float64Array(A.cols)): Float64Array {
+  const { rows, cols, data } = A;
+  if (y.length !== rows) throw new ShapeError(`matTvec: y has length ${y.length}, expected ${rows}`);
+  out.fill(0);
+  for (let i = 0; i < rows; i++) {
+    const yi = y[i];
+    if (yi === 0) continue;
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) out[j] += data[o + j] * yi;
+  }
+  return out;
+}
+
+/** Aᵀ as a new matrix. */
+export function transpose(A: Matrix): Matrix {
+  const T = new Matrix(A.cols, A.rows);
+  for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) T.data[j * A.rows + i] = A.data[i * A.cols + j];
+  return T;
+}
+
+/** C = A·B. */
+export function matmul(A: Matrix, B: Matrix): Matrix {
+  if (A.cols !== B.rows) throw new ShapeError(`matmul: ${A.rows}x${A.cols} times ${B.rows}x${B.cols}`);
+  const Bt = transpose(B);
+  const C = new Matrix(A.rows, B.cols);
+  const col = new Float64Array(A.rows);
+  for (let j = 0; j < B.cols; j++) {
+    matvec(A, Bt.row(j), col);
+    for (let i = 0; i < A.rows; i++) C.data[i * B.cols + j] = col[i];
+  }
+  return C;
+}
+
+/** The rows of A listed in `index`, as a new matrix. */
+export function selectRows(A: Matrix, index: ArrayLike<number>): Matrix {
+  const S = new Matrix(index.length, A.cols);
+  for (let r = 0; r < index.length; r++) S.data.set(A.row(index[r]), r * A.cols);
+  return S;
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Euclidean norm, scaled to avoid overflow for large entries. */
+export function norm2(a: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] / scale;
+    s += v * v;
+  }
+  return scale * Math.sqrt(s);
+}
+
+export function normInf(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+/** ‖a − b‖₂. */
+export function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new ShapeError(`distance: lengths ${a.length} and ${b.length} differ`);
+  const d = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) d[i] = a[i] - b[i];
+  return norm2(d);
+}
+
+/** out = a − b. */
+export function sub(a: ArrayLike<number>, b: ArrayLike<number>, out: Float64Array = new Float64Array(a.length)): Float64Array {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+  return out;
+}
+
+/** y += alpha·x, in place; returns y. */
+export function axpy(alpha: number, x: ArrayLike<number>, y: Float64Array): Float64Array {
+  for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
+  return y;
+}
+
+/** The spectral norm ‖A‖₂ by power iteration on AᵀA (deterministic start, relative tolerance 1e-10). */
+export function opNorm(A: Matrix, maxIterations = 500): number {
+  if (A.rows === 0 || A.cols === 0) return 0;
+  let v: Float64Array = new Float64Array(A.cols);
+  for (let j = 0; j < A.cols; j++) v[j] = 1 + 0.01 * Math.sin(j + 1); // generic, never orthogonal to the top vector in practice
+  let sigma = 0;
+  const Av = new Float64Array(A.rows);
+  for (let it = 0; it < maxIterations; it++) {
+    const n = norm2(v);
+    if (n === 0) return 0;
+    for (let j = 0; j < v.length; j++) v[j] /= n;
+    matvec(A, v, Av);
+    const next = norm2(Av);
+    v = matTvec(A, Av, v);
+    if (Math.abs(next - sigma) <= 1e-10 * next) return next;
+    sigma = next;
+  }
+  return sigma;
+}
+
+/** A Householder QR factorisation of an m×n matrix with m >= n, for least squares. */
+export class QR {
+  private readonly qr: Float64Array;
+  private readonly rdiag: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+
+  constructor(A: Matrix) {
+    const m = A.rows, n = A.cols;
+    if (m < n) throw new ShapeError(`least squares: expected at least as many rows as columns, got ${m}x${n}`);
+    this.rows = m;
+    this.cols = n;
+    // Column-major copy: each Householder step works down one column.
+    const qr = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) qr[j * m + i] = A.data[i * n + j];
+    const rdiag = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const ck = k * m;
+      let nrm = 0;
+      for (let i = k; i < m; i++) nrm = Math.hypot(nrm, qr[ck + i]);
+      if (nrm !== 0) {
+        if (qr[ck + k] < 0) nrm = -nrm;
+        for (let i = k; i < m; i++) qr[ck + i] /= nrm;
+        qr[ck + k] += 1;
+        for (let j = k + 1; j < n; j++) {
+          const cj = j * m;
+          let s = 0;
+          for (let i = k; i < m; i++) s += qr[ck + i] * qr[cj + i];
+          s = -s / qr[ck + k];
+          for (let i = k; i < m; i++) qr[cj + i] += s * qr[ck + i];
+        }
+      }
+      rdiag[k] = -nrm;
+    }
+    this.qr = qr;
+    this.rdiag = rdiag;
+  }
+
+  /** True when some |R_kk| is below `tol` times the largest: the columns are (numerically) dependent. */
+  isRankDeficient(tol = 1e-10): boolean {
+    let max = 0;
+    for (const d of this.rdiag) max = Math.max(max, Math.abs(d));
+    for (const d of this.rdiag) if (Math.abs(d) <= tol * max) return true;
+    return max === 0;
+  }
+
+  /** argmin_x ‖A x − b‖₂. */
+  solve(b: ArrayLike<number>): Float64Array {
+    const m = this.rows, n = this.cols, qr = this.qr;
+    if (b.length !== m) throw new ShapeError(`least squares: right-hand side has length ${b.length}, expected ${m}`);
+    if (this.isRankDeficient(1e-14)) throw new ValueError(`least squares: the ${m}x${n} matrix is rank deficient`);
+    const y = Float64Array.from(b);
+    for (let k = 0; k < n; k++) {
+      const ck = k * m;
+      let s = 0;
+      for (let i = k; i < m; i++) s += qr[ck + i] * y[i];
+      s = -s / qr[ck + k];
+      for (let i = k; i < m; i++) y[i] += s * qr[ck + i];
+    }
+    const x = new Float64Array(n);
+    for (let k = n - 1; k >= 0; k--) {
+      let s = y[k];
+      for (let j = k + 1; j < n; j++) s -= qr[j * m + k] * x[j];
+      x[k] = s / this.rdiag[k];
+    }
+    return x;
+  }
+}
+
+/** argmin_x ‖A x − b‖₂ for a full-column-rank A (Householder QR). */
+export function lstsq(A: Matrix, b: ArrayLike<number>): Float64Array {
+  return new QR(A).solve(b);
+}

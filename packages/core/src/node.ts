@@ -1,0 +1,100 @@
+/**
+ * File-system I/O for Node (kept out of the main entry so that browsers can bundle @inv/core). Every
+ * error names the file; writes go to a temporary file first so that a failure never leaves a
+ * half-written output.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { FormatError, InvError } from './errors.js';
+import type { Generator } from './generator.js';
+import type { GrayImage } from './image.js';
+import { formatJsonArray, parseJsonArray } from './io/json-array.js';
+import { parseLayersModel, serializeLayersModel, weightPaths, type LayersModelLayout } from './io/layers-model.js';
+import type { NdArray } from './io/ndarray.js';
+import { encodeNpy, parseNpy } from './io/npy.js';
+import { encodePng } from './io/png.js';
+
+/** Thrown when a file cannot be read or written (missing, unreadable, a directory). */
+export class FileError extends InvError {
+  constructor(message: string) {
+    super('ERR_FILE', message);
+  }
+}
+
+export function readBytes(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new FileError(`${path}: cannot read (${why})`);
+  }
+}
+
+/** Writes atomically: a temporary file in the same folder, renamed over the target. */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new FileError(`${path}: cannot write (${(e as Error).message})`);
+  }
+}
+
+/** Loads a generator from a layers-model model.json; the weight shards are read from its folder. */
+export function readGenerator(modelPath: string): Generator {
+  const text = new TextDecoder().decode(readBytes(modelPath));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new FormatError(`${modelPath}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  const paths = weightPaths(json, modelPath);
+  const shards = paths.map((p) => readBytes(resolve(dirname(modelPath), p)));
+  const all = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
+  let o = 0;
+  for (const s of shards) {
+    all.set(s, o);
+    o += s.length;
+  }
+  return parseLayersModel(json, all, modelPath);
+}
+
+/**
+ * Saves a generator as `<dir>/model.json` + `<dir>/<weightsFile>` (or to the given .json path).
+ * Returns the model.json path.
+ */
+export function writeGenerator(generator: Generator, target: string, options: { layout?: LayersModelLayout; weightsFile?: string } = {}): string {
+  const modelPath = extname(target) === '.json' ? target : join(target, 'model.json');
+  const weightsPath = options.weightsFile ?? 'weights.bin';
+  const files = serializeLayersModel(generator, { layout: options.layout, weightsPath });
+  writeFileAtomic(join(dirname(modelPath), weightsPath), files.weightData);
+  writeFileAtomic(modelPath, JSON.stringify(files.modelJson));
+  return modelPath;
+}
+
+/** Reads a .npy or .json array (by extension). */
+export function readArray(path: string): NdArray {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.npy') return parseNpy(readBytes(path), path);
+  if (ext === '.json') return parseJsonArray(new TextDecoder().decode(readBytes(path)), path);
+  throw new FormatError(`${path}: unknown array file type '${ext || '(none)'}' (expected .npy or .json)`);
+}
+
+/** Writes a vector or row-major matrix as .npy (float64 unless asked) or .json, by extension. */
+export function writeArray(path: string, data: ArrayLike<number>, shape: readonly number[] = [data.length], dtype: 'float64' | 'float32' = 'float64'): void {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.npy') writeFileAtomic(path, encodeNpy(data, shape, dtype));
+  else if (ext === '.json') writeFileAtomic(path, formatJsonArray(data, shape));
+  else throw new FormatError(`${path}: unknown array file type '${ext || '(none)'}' (expected .npy or .json)`);
+}
+
+/** Writes a gray image as PNG, each pixel drawn as a scale×scale block. */
+export function writePng(path: string, image: GrayImage, scale = 1): void {
+  writeFileAtomic(path, encodePng(image, (raw) => deflateSync(raw), scale));
+}

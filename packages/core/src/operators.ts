@@ -1,0 +1,169 @@
+/**
+ * Measurement operators A (PyLops habit): a shape m×n, `apply` (A·x) and `adjoint` (Aᵀ·y), so that a
+ * mask or a Gaussian generated from its seed never has to be a dense matrix.
+ */
+import { assertFinite, ShapeError, ValueError } from './errors.js';
+import { Matrix, matmul, matTvec, matvec, selectRows } from './linalg.js';
+
+export interface LinearOperator {
+  /** `identity`, `mask`, `matrix`, or a kind added by another package (e.g. `gaussian`). */
+  readonly kind: string;
+  /** m, the number of measurements. */
+  readonly rows: number;
+  /** n, the generator's output dimension. */
+  readonly cols: number;
+  apply(x: ArrayLike<number>, out?: Float64Array): Float64Array;
+  adjoint(y: ArrayLike<number>, out?: Float64Array): Float64Array;
+  /** A·M for an n×k matrix M (used to build PLUGIn's fixed matrix A·W_d⋯W_1). */
+  applyMatrix(M: Matrix): Matrix;
+  /** The dense m×n matrix (for batched tfjs work); large on-the-fly operators may refuse. */
+  toMatrix(): Matrix;
+  /** A one-line description such as `mask 549/784`. */
+  describe(): string;
+}
+
+/** Shape checks and column-by-column `applyMatrix` shared by all operators. */
+export abstract class BaseOperator implements LinearOperator {
+  abstract readonly kind: string;
+  constructor(readonly rows: number, readonly cols: number) {}
+  protected abstract applyUnchecked(x: ArrayLike<number>, out: Float64Array): Float64Array;
+  protected abstract adjointUnchecked(y: ArrayLike<number>, out: Float64Array): Float64Array;
+  abstract describe(): string;
+
+  apply(x: ArrayLike<number>, out: Float64Array = new Float64Array(this.rows)): Float64Array {
+    if (x.length !== this.cols) throw new ShapeError(`${this.kind} operator: input has length ${x.length}, expected ${this.cols}`);
+    return this.applyUnchecked(x, out);
+  }
+
+  adjoint(y: ArrayLike<number>, out: Float64Array = new Float64Array(this.cols)): Float64Array {
+    if (y.length !== this.rows) throw new ShapeError(`${this.kind} operator adjoint: input has length ${y.length}, expected ${this.rows}`);
+    return this.adjointUnchecked(y, out);
+  }
+
+  applyMatrix(M: Matrix): Matrix {
+    if (M.rows !== this.cols) throw new ShapeError(`${this.kind} operator: matrix has ${M.rows} rows, expected ${this.cols}`);
+    const out = new Matrix(this.rows, M.cols);
+    const col = new Float64Array(M.rows);
+    const res = new Float64Array(this.rows);
+    for (let j = 0; j < M.cols; j++) {
+      for (let i = 0; i < M.rows; i++) col[i] = M.data[i * M.cols + j];
+      this.applyUnchecked(col, res);
+      for (let i = 0; i < this.rows; i++) out.data[i * M.cols + j] = res[i];
+    }
+    return out;
+  }
+
+  toMatrix(): Matrix {
+    const out = new Matrix(this.rows, this.cols);
+    const e = new Float64Array(this.cols);
+    const col = new Float64Array(this.rows);
+    for (let j = 0; j < this.cols; j++) {
+      e[j] = 1;
+      this.applyUnchecked(e, col);
+      e[j] = 0;
+      for (let i = 0; i < this.rows; i++) out.data[i * this.cols + j] = col[i];
+    }
+    return out;
+  }
+}
+
+/** A = I (denoising). */
+export class IdentityOperator extends BaseOperator {
+  readonly kind = 'identity';
+  constructor(n: number) {
+    super(n, n);
+  }
+  protected applyUnchecked(x: ArrayLike<number>, out: Float64Array): Float64Array {
+    for (let i = 0; i < this.rows; i++) out[i] = x[i];
+    return out;
+  }
+  protected adjointUnchecked(y: ArrayLike<number>, out: Float64Array): Float64Array {
+    return this.applyUnchecked(y, out);
+  }
+  override applyMatrix(M: Matrix): Matrix {
+    if (M.rows !== this.cols) throw new ShapeError(`identity operator: matrix has ${M.rows} rows, expected ${this.cols}`);
+    return M;
+  }
+  describe(): string {
+    return `identity ${this.rows}`;
+  }
+}
+
+/** A keeps the outputs listed in `indices` (inpainting): y = x[indices]. */
+export class MaskOperator extends BaseOperator {
+  readonly kind = 'mask';
+  readonly indices: Int32Array;
+
+  /** `indices`: strictly increasing positions in [0, n). */
+  constructor(n: number, indices: ArrayLike<number>) {
+    super(indices.length, n);
+    this.indices = Int32Array.from(indices);
+    for (let i = 0; i < this.indices.length; i++) {
+      const v = this.indices[i];
+      if (v !== indices[i] || v < 0 || v >= n || (i > 0 && v <= this.indices[i - 1])) {
+        throw new ValueError(`mask indices: expected strictly increasing integers in [0, ${n}), got ${indices[i]} at position ${i}`);
+      }
+    }
+  }
+
+  /** From a 0/1 vector over the generator's outputs; `field` names the source in messages. */
+  static fromMask(mask: ArrayLike<number>, field = 'mask'): MaskOperator {
+    assertFinite(mask, field);
+    const idx: number[] = [];
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] === 1) idx.push(i);
+      else if (mask[i] !== 0) throw new ValueError(`${field}: expected only 0 and 1, found ${mask[i]} at index ${i}`);
+    }
+    if (idx.length === 0) throw new ValueError(`${field}: observes no entries (all zeros)`);
+    return new MaskOperator(mask.length, idx);
+  }
+
+  /** The 0/1 vector of length n. */
+  toMask(): Float64Array {
+    const m = new Float64Array(this.cols);
+    for (const i of this.indices) m[i] = 1;
+    return m;
+  }
+
+  protected applyUnchecked(x: ArrayLike<number>, out: Float64Array): Float64Array {
+    for (let i = 0; i < this.indices.length; i++) out[i] = x[this.indices[i]];
+    return out;
+  }
+  protected adjointUnchecked(y: ArrayLike<number>, out: Float64Array): Float64Array {
+    out.fill(0);
+    for (let i = 0; i < this.indices.length; i++) out[this.indices[i]] = y[i];
+    return out;
+  }
+  override applyMatrix(M: Matrix): Matrix {
+    if (M.rows !== this.cols) throw new ShapeError(`mask operator: matrix has ${M.rows} rows, expected ${this.cols}`);
+    return selectRows(M, this.indices);
+  }
+  describe(): string {
+    return `mask ${this.rows}/${this.cols}`;
+  }
+}
+
+/** A dense m×n matrix (for example loaded from a .npy file). */
+export class MatrixOperator extends BaseOperator {
+  readonly kind: string = 'matrix';
+  constructor(readonly matrix: Matrix, field = 'measurement matrix') {
+    super(matrix.rows, matrix.cols);
+    if (matrix.rows === 0 || matrix.cols === 0) throw new ShapeError(`${field}: expected a non-empty matrix, got ${matrix.rows}x${matrix.cols}`);
+    assertFinite(matrix.data, field);
+  }
+  protected applyUnchecked(x: ArrayLike<number>, out: Float64Array): Float64Array {
+    return matvec(this.matrix, x, out);
+  }
+  protected adjointUnchecked(y: ArrayLike<number>, out: Float64Array): Float64Array {
+    return matTvec(this.matrix, y, out);
+  }
+  override applyMatrix(M: Matrix): Matrix {
+    return matmul(this.matrix, M);
+  }
+  override toMatrix(): Matrix {
+    return this.matrix;
+  }
+  describe(): string {
+    return `${this.kind} ${this.rows}x${this.cols}`;
+  }
+}

@@ -1,0 +1,100 @@
+/** One result shape for every solver, modelled on scipy.optimize.OptimizeResult. */
+import { norm2 } from './linalg.js';
+import type { Problem } from './problem.js';
+
+export type Status =
+  /** The stopping tolerance was met (or the LP/inversion is exact). */
+  | 'converged'
+  /** The iteration limit was reached first. */
+  | 'max_iterations'
+  /** The constraints admit no solution (LP), even after the threshold schedule. */
+  | 'infeasible'
+  /** The iterates blew up; the last finite iterate is returned. */
+  | 'diverged'
+  /** Cancelled through the AbortSignal. */
+  | 'aborted'
+  | 'time_limit'
+  /** A factorisation or the LP solver reported numerical trouble. */
+  | 'numerical_error';
+
+export const STATUSES: readonly Status[] = ['converged', 'max_iterations', 'infeasible', 'diverged', 'aborted', 'time_limit', 'numerical_error'];
+
+export interface HistoryEntry {
+  iteration: number;
+  /** ‖A·G(z) − y‖ at this iterate. */
+  residual: number;
+  /** Optional: the objective the solver minimises, if it differs from the residual. */
+  objective?: number;
+}
+
+export interface Result {
+  solver: string;
+  status: Status;
+  /** status === 'converged'. */
+  success: boolean;
+  message: string;
+  /** ẑ. Always finite. */
+  latent: Float64Array;
+  /** G(ẑ). */
+  reconstruction: Float64Array;
+  iterations: number;
+  /** ‖A·G(ẑ) − y‖₂. */
+  residual: number;
+  /** Time of the solve itself in milliseconds. */
+  timeMs: number;
+  history?: HistoryEntry[];
+  /** Solver-specific extras (step size used, LP threshold, restarts, …). */
+  info?: Record<string, number | string | boolean>;
+}
+
+/** What a solver reports; `finishResult` adds reconstruction, residual, success and time. */
+export interface RawResult {
+  status: Status;
+  message: string;
+  latent: ArrayLike<number>;
+  iterations: number;
+  history?: HistoryEntry[];
+  info?: Record<string, number | string | boolean>;
+}
+
+/** ‖A·G(z) − y‖₂, with G(z) supplied if already known. */
+export function residualNorm(problem: Problem, latent: ArrayLike<number>, reconstruction = problem.generator.forward(latent)): number {
+  const Ax = problem.measurement.apply(reconstruction);
+  for (let i = 0; i < Ax.length; i++) Ax[i] -= problem.observation[i];
+  return norm2(Ax);
+}
+
+/**
+ * Completes a solver's raw result. A latent with a non-finite entry is never returned: it becomes the
+ * zero vector with status `diverged`, so callers can always use the numbers they get.
+ */
+export function finishResult(solver: string, problem: Problem, raw: RawResult, startedAt: number): Result {
+  let latent = Float64Array.from(raw.latent);
+  let { status, message } = raw;
+  if (!latent.every(Number.isFinite)) {
+    latent = new Float64Array(latent.length);
+    status = 'diverged';
+    message = `${message}; the latent was not finite and was replaced by zeros`;
+  }
+  const reconstruction = problem.generator.forward(latent);
+  const residual = residualNorm(problem, latent, reconstruction);
+  const result: Result = {
+    solver,
+    status,
+    success: status === 'converged',
+    message,
+    latent,
+    reconstruction,
+    iterations: raw.iterations,
+    residual,
+    timeMs: now() - startedAt,
+  };
+  if (raw.history) result.history = raw.history;
+  if (raw.info) result.info = raw.info;
+  return result;
+}
+
+/** A monotonic clock in milliseconds (performance.now exists in Node and browsers). */
+export function now(): number {
+  return performance.now();
+}

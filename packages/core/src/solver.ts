@@ -1,0 +1,177 @@
+/**
+ * The solver contract and registry. Solver packages implement `Solver` and call `registerSolver` when
+ * imported (as tfjs backends register kernels); the apps find solvers only through the registry.
+ */
+import { InvError, OptionError, UnsupportedError } from './errors.js';
+import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './problem.js';
+import type { ActivationKind } from './activations.js';
+import type { Result } from './result.js';
+
+export type OptionSpec =
+  | { type: 'number'; default?: number; min?: number; max?: number; description: string }
+  | { type: 'integer'; default?: number; min?: number; max?: number; description: string }
+  | { type: 'boolean'; default?: boolean; description: string }
+  | { type: 'enum'; values: readonly string[]; default?: string; description: string }
+  /** A latent-sized vector such as an initial point (the CLI reads it from a .npy or .json file). */
+  | { type: 'vector'; description: string };
+
+export type OptionSchema = Readonly<Record<string, OptionSpec>>;
+
+/** Plain values as resolved from a schema. */
+export type OptionValues = Record<string, number | boolean | string | Float64Array | undefined>;
+
+export interface SolverSupport {
+  /** Activations allowed on hidden layers. */
+  readonly hidden: readonly ActivationKind[];
+  /** Activations allowed on the last layer. */
+  readonly output: readonly ActivationKind[];
+  /** Measurement kinds (`identity`, `mask`, `matrix`, `gaussian`, …) or 'any' for every linear operator. */
+  readonly measurements: readonly string[] | 'any';
+  readonly biases: boolean;
+}
+
+export interface Progress {
+  /** Index of the problem in a batch (0 for a single problem). */
+  item: number;
+  /** Number of problems in the batch. */
+  items: number;
+  iteration: number;
+  /** Current ‖A·G(z) − y‖ when the solver knows it. */
+  residual?: number;
+}
+
+export interface SolveContext {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface Solver {
+  /** The `method=` string, e.g. `plugin`, `lp-linf`. */
+  readonly name: string;
+  /** One line for `inv list`. */
+  readonly summary: string;
+  /** The paper(s) the method comes from. */
+  readonly reference: string;
+  readonly supports: SolverSupport;
+  readonly options: OptionSchema;
+  /** Solves one problem. `options` are already validated and completed with defaults. */
+  solve(problem: Problem, options: OptionValues, context: SolveContext): Promise<Result>;
+  /** Solves a batch faster than one problem at a time; without it problems are solved in turn. */
+  solveBatch?(problem: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]>;
+}
+
+// Kept on globalThis so that two copies of @inv/core (e.g. one bundled) still share one registry.
+const REGISTRY_KEY = Symbol.for('@inv/core/solvers');
+const registry: Map<string, Solver> = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] as Map<string, Solver>) ??
+  ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] = new Map<string, Solver>());
+
+/** Adds a solver; registering the same object twice is a no-op, a different one under a taken name is an error. */
+export function registerSolver(solver: Solver): void {
+  const existing = registry.get(solver.name);
+  if (existing && existing !== solver) throw new InvError('ERR_REGISTRY', `solver '${solver.name}' is already registered`);
+  registry.set(solver.name, solver);
+}
+
+export function getSolver(name: string): Solver {
+  const solver = registry.get(name);
+  if (!solver) {
+    const known = [...registry.keys()].sort();
+    throw new OptionError(`solver: unknown solver '${name}' (registered: ${known.length ? known.join(', ') : 'none; import a solver package'})`);
+  }
+  return solver;
+}
+
+export function listSolvers(): Solver[] {
+  return [...registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Validates `given` against a schema, fills defaults, and rejects unknown names with the list of known ones. */
+export function resolveOptions(schema: OptionSchema, given: Record<string, unknown> = {}, who = 'solver'): OptionValues {
+  const out: OptionValues = {};
+  for (const key of Object.keys(given)) {
+    if (!(key in schema)) {
+      const known = Object.keys(schema);
+      throw new OptionError(`${who}: unknown option '${key}' (known: ${known.length ? known.join(', ') : 'none'})`);
+    }
+  }
+  for (const [key, spec] of Object.entries(schema)) {
+    const value = given[key];
+    if (value === undefined) {
+      out[key] = 'default' in spec ? spec.default : undefined;
+      continue;
+    }
+    const bad = (expected: string) => new OptionError(`${who} option '${key}': expected ${expected}, got ${JSON.stringify(value)}`);
+    switch (spec.type) {
+      case 'number':
+      case 'integer': {
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a finite number');
+        if (spec.type === 'integer' && !Number.isInteger(value)) throw bad('an integer');
+        if (spec.min !== undefined && value < spec.min) throw bad(`a value >= ${spec.min}`);
+        if (spec.max !== undefined && value > spec.max) throw bad(`a value <= ${spec.max}`);
+        out[key] = value;
+        break;
+      }
+      case 'boolean':
+        if (typeof value !== 'boolean') throw bad('true or false');
+        out[key] = value;
+        break;
+      case 'enum':
+        if (typeof value !== 'string' || !spec.values.includes(value)) throw bad(`one of ${spec.values.join(', ')}`);
+        out[key] = value;
+        break;
+      case 'vector': {
+        if (!(value instanceof Float64Array) && !Array.isArray(value)) throw bad('an array of numbers');
+        const v = Float64Array.from(value as ArrayLike<number>);
+        if (!v.every(Number.isFinite)) throw bad('finite numbers');
+        out[key] = v;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Throws UnsupportedError, naming the layer or measurement, if `solver` cannot take `problem`. */
+export function checkSupport(solver: Solver, problem: Problem | BatchProblem): void {
+  const { generator, measurement } = problem;
+  const s = solver.supports;
+  generator.layers.forEach((layer, i) => {
+    const last = i === generator.layers.length - 1;
+    const allowed = last ? s.output : s.hidden;
+    if (!allowed.includes(layer.activation.kind)) {
+      throw new UnsupportedError(
+        `solver '${solver.name}' does not support ${layer.activation.kind} on ${last ? `the last layer (layer ${i})` : `hidden layer ${i}`} (supported: ${allowed.join(', ')})`,
+      );
+    }
+    if (layer.bias && !s.biases) throw new UnsupportedError(`solver '${solver.name}' does not support biases (layer ${i} has one)`);
+  });
+  if (s.measurements !== 'any' && !s.measurements.includes(measurement.kind)) {
+    throw new UnsupportedError(`solver '${solver.name}' does not support ${measurement.kind} measurements (supported: ${s.measurements.join(', ')})`);
+  }
+}
+
+/**
+ * Solves a problem with a solver given by name or object (scipy's `minimize(method=…)`): options are
+ * validated first, a batch gives one result per observation.
+ */
+export function solve(problem: Problem, solver: string | Solver, options?: Record<string, unknown>, context?: SolveContext): Promise<Result>;
+export function solve(problem: BatchProblem, solver: string | Solver, options?: Record<string, unknown>, context?: SolveContext): Promise<Result[]>;
+export async function solve(
+  problem: Problem | BatchProblem,
+  solverOrName: string | Solver,
+  options: Record<string, unknown> = {},
+  context: SolveContext = {},
+): Promise<Result | Result[]> {
+  const solver = typeof solverOrName === 'string' ? getSolver(solverOrName) : solverOrName;
+  const resolved = resolveOptions(solver.options, options, `solver '${solver.name}'`);
+  checkSupport(solver, problem);
+  if (!isBatchProblem(problem)) return solver.solve(problem, resolved, context);
+  if (solver.solveBatch) return solver.solveBatch(problem, resolved, context);
+  const results: Result[] = [];
+  const items = problem.observations.rows;
+  for (let i = 0; i < items; i++) {
+    const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item: i, items }));
+    results.push(await solver.solve(batchItem(problem, i), resolved, { signal: context.signal, onProgress }));
+  }
+  return results;
+}
