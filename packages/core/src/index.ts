@@ -16,3 +16,4 @@ export * from './io/npy.js';
 export * from './io/json-array.js';
 export * from './io/layers-model.js';
 export * from './io/png.js';
+export * from './table.js';

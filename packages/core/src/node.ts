@@ -3,6 +3,7 @@
  * error names the file; writes go to a temporary file first so that a failure never leaves a
  * half-written output.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -97,4 +98,23 @@ export function writeArray(path: string, data: ArrayLike<number>, shape: readonl
 /** Writes a gray image as PNG, each pixel drawn as a scale×scale block. */
 export function writePng(path: string, image: GrayImage, scale = 1): void {
   writeFileAtomic(path, encodePng(image, (raw) => deflateSync(raw), scale));
+}
+
+export { mapInWorkers, serveWorker, type PoolOptions } from './workers.js';
+
+/**
+ * The python3 executable if it can import every module in `modules` (for the reference benchmarks),
+ * else undefined. INV_PYTHON overrides the executable name.
+ */
+export function findPython(modules: readonly string[]): string | undefined {
+  const exe = process.env.INV_PYTHON ?? 'python3';
+  const r = spawnSync(exe, ['-c', modules.map((m) => `import ${m}`).join('; ') || 'pass'], { stdio: 'ignore', timeout: 30_000 });
+  return r.status === 0 ? exe : undefined;
+}
+
+/** Runs a Python script with JSON on stdin and parses the JSON it prints on stdout. */
+export function runPythonJson<T = unknown>(python: string, script: string, input: unknown, timeoutMs = 600_000): T {
+  const r = spawnSync(python, [script], { input: JSON.stringify(input), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new InvError('ERR_PYTHON', `${script}: python exited with ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').pop()}`);
+  return JSON.parse(r.stdout) as T;
 }
