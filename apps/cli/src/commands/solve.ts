@@ -1,0 +1,87 @@
+/** `inv solve`: one problem or a batch from files, with any registered solver. */
+import { createBatchProblem, createProblem, getSolver, listSolvers, now, solve, type Result } from '@inv/core';
+import { peekFlag, type FlagSpecs } from '../args.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { gridPng, imageSide, loadModel, loadObservation, writeAll } from '../files.js';
+import { progressBar, say } from '../io.js';
+import { parseMeasurement } from '../measurement.js';
+import { batchResultJson, singleResultJson } from '../result-json.js';
+import { loadSolverPackages, optionFlags, solverOptions } from '../solvers.js';
+import { formatTable } from '@inv/core';
+
+const FLAGS: FlagSpecs = {
+  model: { type: 'string', description: 'the generator (layers-model model.json)', placeholder: 'model.json' },
+  observation: { type: 'string', description: 'y: a vector, or a B×m matrix for a batch (.npy or .json)', placeholder: 'file' },
+  solver: { type: 'string', description: 'a registered solver (see `inv list`)', placeholder: 'name' },
+  measurement: { type: 'string', description: 'identity, mask:<mask.npy>, matrix:<A.npy> or gaussian:<m>[:<seed>]', default: 'identity', placeholder: 'spec' },
+  'noise-level': { type: 'number', description: 'the noise size, if known (the solver documents its meaning)', min: 0 },
+  seed: { type: 'number', description: 'seed of the Gaussian measurement (and of the solver, if it takes one)', integer: true, min: 0, default: 0 },
+  out: { type: 'string', description: 'write the result JSON here', placeholder: 'result.json' },
+  png: { type: 'string', description: 'write <prefix>-reconstruction.png (and <prefix>-observation.png)', placeholder: 'prefix' },
+};
+
+async function chosenSolver(argv: readonly string[]) {
+  await loadSolverPackages();
+  const name = peekFlag(argv, 'solver');
+  if (!name) throw new UsageError(`--solver: required (registered: ${listSolvers().map((s) => s.name).join(', ') || 'none'})`);
+  return getSolver(name);
+}
+
+export const solveCommand: Command = {
+  name: 'solve',
+  summary: 'Recover z* and G(z*) from y = A·G(z*) + noise with a registered solver; solver options are flags too.',
+  usage: 'inv solve --model <model.json> --observation <file.npy|file.json> --solver <name> [--measurement <spec>] [--noise-level <e>] [--seed <n>] [solver options] [--out <result.json>] [--png <prefix>]',
+  flags: FLAGS,
+  async dynamicFlags(argv) {
+    if (!peekFlag(argv, 'solver')) return [];
+    const solver = await chosenSolver(argv);
+    return [{ title: `Options of solver '${solver.name}'`, flags: optionFlags(solver.options, FLAGS).flags }];
+  },
+  async run(args, io) {
+    const solver = getSolver(String(args.flags.solver));
+    const generator = loadModel(args.flags.model as string | undefined);
+    const seed = args.flags.seed as number;
+    const measurement = await parseMeasurement(String(args.flags.measurement), generator.outputDim, seed);
+    const { Y, batch } = loadObservation(args.flags.observation as string | undefined, measurement.rows, measurement.describe());
+    const { keyOf } = optionFlags(solver.options, FLAGS);
+    const options = solverOptions(solver.options, keyOf, args.flags, args.given);
+    const noiseLevel = args.flags['noise-level'] as number | undefined;
+    const side = imageSide(generator.outputDim);
+    const png = args.flags.png as string | undefined;
+    if (png !== undefined && side === undefined) throw new UsageError(`--png: the generator's ${generator.outputDim} outputs are not a square image`);
+
+    const bar = progressBar(io, batch ? Y.rows : 1, `${solver.name}`);
+    const onProgress = (p: { item: number; items: number; iteration: number; residual?: number }) =>
+      bar.tick(p.item, `iteration ${p.iteration}${p.residual !== undefined ? ` residual ${p.residual.toExponential(2)}` : ''}`);
+    const started = now();
+    let results: Result[];
+    try {
+      if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel }), solver, options, { onProgress });
+      else results = [await solve(createProblem({ generator, measurement, observation: Y.row(0), noiseLevel }), solver, options, { onProgress })];
+    } finally {
+      bar.finish();
+    }
+    const total = now() - started;
+    const json = batch ? batchResultJson(solver.name, results, total) : singleResultJson(results[0]);
+
+    const files: { path: string; data: Uint8Array | string }[] = [];
+    if (args.flags.out) files.push({ path: String(args.flags.out), data: `${JSON.stringify(json)}\n` });
+    if (png !== undefined) {
+      const columns = Math.min(8, results.length);
+      files.push({ path: `${png}-reconstruction.png`, data: gridPng(results.map((r) => r.reconstruction), columns) });
+      if (measurement.kind === 'identity' || measurement.kind === 'mask') {
+        const observed = Array.from({ length: Y.rows }, (_, b) => measurement.adjoint(Y.row(b)));
+        files.push({ path: `${png}-observation.png`, data: gridPng(observed, columns) });
+      }
+    }
+    writeAll(files);
+
+    if (io.json) io.out(JSON.stringify(json));
+    else {
+      say(io, `${solver.name} on ${generator.describe()}, ${measurement.describe()}, ${results.length} problem${results.length > 1 ? 's' : ''}`);
+      say(io, formatTable(['#', 'status', 'iterations', 'residual', 'time ms'], results.map((r, i) => [i, r.status, r.iterations, r.residual, r.timeMs])));
+      for (const f of files) say(io, `wrote ${f.path}`);
+    }
+  },
+};

@@ -1,0 +1,15 @@
+/** CLI-specific errors; like every InvError, the message is one line that names the flag or file. */
+import { InvError } from '@inv/core';
+
+/** A flag, argument or command the user typed is wrong. Exit code 2. */
+export class UsageError extends InvError {
+  constructor(message: string) {
+    super('ERR_USAGE', message);
+  }
+}
+
+/** The first line of an error's message, so that nothing multi-line (or a stack) reaches stderr. */
+export function oneLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return (message.split('\n').find((l) => l.trim().length > 0) ?? 'unknown error').trim();
+}

@@ -1,0 +1,59 @@
+/** `--measurement` specs: identity, mask:<file>, matrix:<file>, gaussian:<m>[:<seed>]. */
+import { asMatrix, asVector, IdentityOperator, MaskOperator, MatrixOperator, ShapeError, type LinearOperator } from '@inv/core';
+import { readArray } from '@inv/core/node';
+import { UsageError } from './errors.js';
+
+const SPECS = 'identity, mask:<file>, matrix:<file> or gaussian:<m>[:<seed>]';
+
+interface GaussianModule {
+  gaussianOperator(m: number, n: number, seed: number): LinearOperator;
+}
+
+/** A Gaussian m×n operator from @inv/compressed (the package that owns that measurement kind). */
+export async function gaussianMeasurement(m: number, n: number, seed: number): Promise<LinearOperator> {
+  let mod: GaussianModule;
+  try {
+    mod = (await import('@inv/compressed')) as unknown as GaussianModule;
+  } catch {
+    throw new UsageError('--measurement gaussian: needs the @inv/compressed package, which is not installed');
+  }
+  return mod.gaussianOperator(m, n, seed);
+}
+
+function integerPart(text: string | undefined, what: string, min: number): number {
+  const v = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isInteger(v) || v < min) {
+    throw new UsageError(`--measurement: ${what} must be an integer >= ${min}, got '${text ?? ''}'`);
+  }
+  return v;
+}
+
+/** Builds the operator for a generator with `n` outputs; `seed` is the default Gaussian seed. */
+export async function parseMeasurement(spec: string, n: number, seed: number): Promise<LinearOperator> {
+  const colon = spec.indexOf(':');
+  const kind = colon < 0 ? spec : spec.slice(0, colon);
+  const arg = colon < 0 ? undefined : spec.slice(colon + 1);
+  switch (kind) {
+    case 'identity':
+      if (arg !== undefined) break;
+      return new IdentityOperator(n);
+    case 'mask': {
+      if (!arg) break;
+      const mask = asVector(readArray(arg), `mask ${arg}`);
+      if (mask.length !== n) throw new ShapeError(`mask ${arg}: expected length ${n} (the generator's outputs), got ${mask.length}`);
+      return MaskOperator.fromMask(mask, `mask ${arg}`);
+    }
+    case 'matrix': {
+      if (!arg) break;
+      const A = asMatrix(readArray(arg), `measurement matrix ${arg}`);
+      if (A.cols !== n) throw new ShapeError(`measurement matrix ${arg}: expected ${n} columns (the generator's outputs), got ${A.cols}`);
+      return new MatrixOperator(A, `measurement matrix ${arg}`);
+    }
+    case 'gaussian': {
+      if (!arg) break;
+      const [m, s] = arg.split(':');
+      return gaussianMeasurement(integerPart(m, 'gaussian m', 1), n, s === undefined ? seed : integerPart(s, 'gaussian seed', 0));
+    }
+  }
+  throw new UsageError(`--measurement: unknown spec '${spec}' (expected ${SPECS})`);
+}

@@ -1,0 +1,98 @@
+/**
+ * Solver packages are loaded for their side effect (each registers its solvers with @inv/core); the
+ * CLI then finds solvers only through the registry. A package that is not installed is reported by
+ * `inv list`, not hidden. INV_PLUGINS adds more modules (comma-separated paths or package names), so
+ * that a solver written outside this repository plugs in the same way.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { asVector, type OptionSchema, type OptionSpec, type OptionValues } from '@inv/core';
+import { readArray } from '@inv/core/node';
+import { kebabCase, type FlagSpec, type FlagSpecs, type FlagValue } from './args.js';
+import { UsageError } from './errors.js';
+
+/** The solver packages that ship with inv. */
+export const SOLVER_PACKAGES = ['@inv/plugin', '@inv/lp-layerwise', '@inv/gd', '@inv/compressed'] as const;
+
+export interface LoadReport {
+  loaded: string[];
+  missing: { name: string; reason: string }[];
+}
+
+let loading: Promise<LoadReport> | undefined;
+
+function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/** Imports every solver package once (and the INV_PLUGINS modules); a plugin that fails is an error. */
+export function loadSolverPackages(): Promise<LoadReport> {
+  loading ??= (async () => {
+    const report: LoadReport = { loaded: [], missing: [] };
+    for (const name of SOLVER_PACKAGES) {
+      try {
+        await import(name);
+        report.loaded.push(name);
+      } catch (e) {
+        if (!isMissing(e)) throw e;
+        report.missing.push({ name, reason: (e as Error).message.split('\n')[0] });
+      }
+    }
+    for (const spec of (process.env.INV_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      const target = spec.startsWith('.') || isAbsolute(spec) ? pathToFileURL(resolve(spec)).href : spec;
+      try {
+        await import(target);
+      } catch (e) {
+        throw new UsageError(`INV_PLUGINS: cannot load '${spec}' (${(e as Error).message.split('\n')[0]})`);
+      }
+      report.loaded.push(spec);
+    }
+    return report;
+  })();
+  return loading;
+}
+
+/** A solver option as a CLI flag: `maxIterations` → `--max-iterations`. Vectors are read from files. */
+export function optionFlag(spec: OptionSpec): FlagSpec {
+  switch (spec.type) {
+    case 'number':
+    case 'integer':
+      return { type: 'number', description: spec.description, default: spec.default, min: spec.min, max: spec.max, integer: spec.type === 'integer' };
+    case 'boolean':
+      return { type: 'boolean', description: spec.description, default: spec.default };
+    case 'enum':
+      return { type: 'enum', description: spec.description, values: spec.values, default: spec.default };
+    case 'vector':
+      return { type: 'string', description: `${spec.description} (a .npy or .json file)`, placeholder: 'file' };
+  }
+}
+
+/** Flag specs for every option of a schema, keyed by kebab-case flag name (only typed flags reach the solver). */
+export function optionFlags(schema: OptionSchema, reserved: FlagSpecs): { flags: Record<string, FlagSpec>; keyOf: Map<string, string> } {
+  const flags: Record<string, FlagSpec> = {};
+  const keyOf = new Map<string, string>();
+  for (const [key, spec] of Object.entries(schema)) {
+    const name = kebabCase(key);
+    keyOf.set(name, key);
+    // A solver option that shares a command flag's name (e.g. --seed) receives that flag's value.
+    if (name in reserved) continue;
+    flags[name] = optionFlag(spec);
+  }
+  return { flags, keyOf };
+}
+
+/** Turns parsed flags into solver options (reading vector options from their files). */
+export function solverOptions(schema: OptionSchema, keyOf: Map<string, string>, flags: Record<string, FlagValue | undefined>, given: Set<string>): OptionValues {
+  const out: OptionValues = {};
+  for (const name of given) {
+    const key = keyOf.get(name);
+    if (key === undefined) continue;
+    const value = flags[name];
+    if (schema[key].type === 'vector') {
+      const path = String(value);
+      out[key] = asVector(readArray(path), `--${name} ${path}`);
+    } else out[key] = value;
+  }
+  return out;
+}
