@@ -41,8 +41,12 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new FileError(`${path}: cannot write (${(e as Error).message})`);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the folder itself is unusable; there is nothing to clean up
+    }
+    throw new FileError(`${path}: cannot write (${(e as Error).message.split('\n')[0]})`);
   }
 }
 

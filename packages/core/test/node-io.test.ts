@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodeNpy, gaussianVector, Generator, Rng, sigmoid } from '../src/index.js';
+import { readArray, readGenerator, writeArray, writeGenerator, writePng, mapInWorkers } from '../src/node.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'inv-core-'));
+
+describe('model files on disk', () => {
+  for (const layout of ['tfjs', 'keras'] as const) {
+    it(`writes and reads a ${layout}-layout model.json with its weight shard`, () => {
+      const d = dir();
+      const g = Generator.random([5, 12, 9], { seed: 4, bias: true, outputActivation: sigmoid });
+      const path = writeGenerator(g, d, { layout });
+      expect(readdirSync(d).sort()).toEqual(['model.json', 'weights.bin']);
+      const back = readGenerator(path);
+      const z = gaussianVector(new Rng(1), 5);
+      const a = back.forward(z), b = g.forward(z);
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-6);
+    });
+  }
+
+  it('names the file in every error: missing model, missing shard, invalid JSON', () => {
+    const d = dir();
+    expect(() => readGenerator(join(d, 'nope.json'))).toThrow(new RegExp(`${d}/nope.json: cannot read \\(no such file\\)`));
+    const path = writeGenerator(Generator.random([2, 3], { seed: 1 }), d);
+    writeFileSync(join(d, 'weights.bin'), '');
+    expect(() => readGenerator(path)).toThrow(/model.json: the weight files hold 0 bytes, the manifest describes 24/);
+    writeFileSync(path, '{"format": ');
+    expect(() => readGenerator(path)).toThrow(/model.json: not valid JSON/);
+  });
+});
+
+describe('arrays on disk', () => {
+  it('round-trips .npy and .json, and refuses unknown extensions', () => {
+    const d = dir();
+    const v = gaussianVector(new Rng(2), 6);
+    writeArray(join(d, 'v.npy'), v);
+    expect(readArray(join(d, 'v.npy')).data).toEqual(v);
+    writeArray(join(d, 'm.json'), v, [2, 3]);
+    expect(readArray(join(d, 'm.json'))).toEqual({ shape: [2, 3], data: v });
+    writeFileSync(join(d, 'raw.npy'), encodeNpy(v, [3, 2], 'float32'));
+    expect(readArray(join(d, 'raw.npy')).shape).toEqual([3, 2]);
+    expect(() => readArray(join(d, 'v.csv'))).toThrow(/v.csv: unknown array file type '.csv'/);
+    expect(() => writeArray(join(d, 'out.txt'), v)).toThrow(/out.txt: unknown array file type/);
+    expect(existsSync(join(d, 'out.txt'))).toBe(false);
+  });
+
+  it('leaves no partial file when a write fails', () => {
+    const d = dir();
+    writeFileSync(join(d, 'file'), 'x');
+    expect(() => writeArray(join(d, 'file', 'sub.npy'), [1])).toThrow(/sub.npy: cannot write/);
+    expect(readdirSync(d)).toEqual(['file']);
+    writePng(join(d, 'img.png'), { width: 1, height: 1, pixels: Float64Array.from([0.5]) });
+    expect(readdirSync(d).sort()).toEqual(['file', 'img.png']);
+  });
+});
+
+describe('worker pool', () => {
+  it('runs tasks in worker threads and returns results in task order', async () => {
+    const d = dir();
+    const worker = join(d, 'square.mjs');
+    writeFileSync(worker, `import { serveWorker } from ${JSON.stringify(new URL('../dist/node.js', import.meta.url).href)};\nserveWorker((t) => { if (t < 0) throw new Error('negative task ' + t); return t * t; });\n`);
+    const done: number[] = [];
+    expect(await mapInWorkers(worker, [3, 1, 4, 1, 5], { workers: 2, onResult: (_r, i) => done.push(i) })).toEqual([9, 1, 16, 1, 25]);
+    expect(done.sort()).toEqual([0, 1, 2, 3, 4]);
+    await expect(mapInWorkers(worker, [1, -2], { workers: 1 })).rejects.toThrow(/negative task -2/);
+  });
+});
