@@ -1,0 +1,45 @@
+/**
+ * One shared HiGHS WASM runtime per thread. Loading costs 20–60 ms and ~20 MiB of wasm memory, so it
+ * happens once and every layer model lives in the same instance (stack.md, "Re-instantiation").
+ */
+import loadHighs, { type Highs, type InitOptions } from 'highs';
+
+export type { Highs };
+
+export interface HighsConfig {
+  /** Where the browser finds `highs.wasm` (e.g. `(file) => new URL(file, assetBase).href`). */
+  locateFile?: (file: string) => string;
+  /** A precompiled module (skips fetching and compiling in long-lived pages or workers). */
+  wasmModule?: WebAssembly.Module;
+}
+
+let config: HighsConfig = {};
+let runtime: Promise<Highs> | undefined;
+
+/**
+ * Tells the package how to load HiGHS (call before the first solve; in Node nothing is needed). A
+ * later call takes effect for runtimes loaded afterwards: the current one is dropped.
+ */
+export function configureHighs(options: HighsConfig): void {
+  config = { ...options };
+  runtime = undefined;
+}
+
+/** The shared runtime, loaded on first use. */
+export function getHighs(): Promise<Highs> {
+  if (!runtime) {
+    const init: InitOptions = {};
+    if (config.locateFile) init.locateFile = config.locateFile;
+    // highs 1.15.3 ignores the typed wasmModule option (stack.md gotcha 7); the Emscripten hook works.
+    if (config.wasmModule) {
+      const module = config.wasmModule;
+      (init as Record<string, unknown>).instantiateWasm = (imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) => {
+        void WebAssembly.instantiate(module, imports).then(done);
+        return {};
+      };
+    }
+    runtime = loadHighs(init);
+    runtime.catch(() => (runtime = undefined));
+  }
+  return runtime;
+}

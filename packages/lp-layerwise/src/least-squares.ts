@@ -1,0 +1,66 @@
+/** Least-squares layer inversions: linear layers, and the LP's fast path for clean observations. */
+import { type Activation, Matrix, matvec, QR, selectRows } from '@inv/core';
+import { negativeSlope, rowKind, rowTarget, rowViolation } from './rows.js';
+
+/** p = W h + b. */
+export function preActivation(weight: Matrix, bias: Float64Array | undefined, h: ArrayLike<number>): Float64Array {
+  const p = matvec(weight, h);
+  if (bias) for (let i = 0; i < p.length; i++) p[i] += bias[i];
+  return p;
+}
+
+/** argmin_h ‖W h + b − p‖₂, or undefined when W does not have full column rank. */
+export function solveLinearLayer(weight: Matrix, bias: Float64Array | undefined, p: ArrayLike<number>): Float64Array | undefined {
+  if (weight.rows < weight.cols) return undefined;
+  const qr = new QR(weight);
+  if (qr.isRankDeficient(1e-10)) return undefined;
+  const rhs = Float64Array.from(p);
+  if (bias) for (let i = 0; i < rhs.length; i++) rhs[i] -= bias[i];
+  return qr.solve(rhs);
+}
+
+export interface FastPathResult {
+  h: Float64Array;
+  /** The largest constraint violation (the t this point needs), ≤ the tolerance it was accepted at. */
+  violation: number;
+}
+
+/**
+ * Least squares on the rows whose pre-activation is pinned (x_i > thres, or the negative branch of a
+ * leaky ReLU), accepted only if the point satisfies every row (pinned and one-sided) and h ≥ 0 within
+ * `tolerance`. Otherwise undefined, and the caller solves the LP. Costs one QR of the pinned rows.
+ */
+export function fastPath(
+  weight: Matrix,
+  bias: Float64Array | undefined,
+  activation: Activation,
+  x: ArrayLike<number>,
+  thres: number,
+  nonnegative: boolean,
+  tolerance: number,
+): FastPathResult | undefined {
+  const alpha = negativeSlope(activation);
+  const m = weight.rows;
+  const kinds = new Uint8Array(m);
+  const pinned: number[] = [];
+  const targets: number[] = [];
+  for (let i = 0; i < m; i++) {
+    kinds[i] = rowKind(activation, x[i], thres);
+    const t = rowTarget(kinds[i], x[i], alpha);
+    if (t === undefined) continue;
+    pinned.push(i);
+    targets.push(t - (bias ? bias[i] : 0));
+  }
+  const h = solveLinearLayer(selectRows(weight, pinned), undefined, targets);
+  if (!h) return undefined;
+  let violation = 0;
+  if (nonnegative) {
+    for (let j = 0; j < h.length; j++) {
+      violation = Math.max(violation, -h[j]);
+      if (h[j] < 0) h[j] = 0;
+    }
+  }
+  const p = preActivation(weight, bias, h);
+  for (let i = 0; i < m; i++) violation = Math.max(violation, rowViolation(kinds[i], p[i], x[i], alpha));
+  return violation <= tolerance ? { h, violation } : undefined;
+}

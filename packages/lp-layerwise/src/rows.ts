@@ -1,0 +1,49 @@
+/**
+ * How one observed unit x_i = σ(p_i) constrains its pre-activation p_i at threshold `thres`
+ * (Lei et al. 2019; papers.md 2.2). The LP bounds and the fast-path check both read these, so the
+ * two agree on what "feasible at this threshold" means.
+ */
+import type { Activation } from '@inv/core';
+
+export const enum RowKind {
+  /** p = x (within t): ReLU/leaky with x > thres. */
+  Active = 0,
+  /** p ≤ x + t: ReLU with x ≤ thres (the unit may have been cut off). */
+  Inactive = 1,
+  /** (x − t)/α ≤ p ≤ x + t: leaky ReLU with |x| ≤ thres (either branch). */
+  Ambiguous = 2,
+  /** |α·p − x| ≤ t: leaky ReLU with x < −thres (the negative branch). */
+  Negative = 3,
+}
+
+/** The slope applied to negative pre-activations (0 for ReLU). */
+export function negativeSlope(a: Activation): number {
+  return a.kind === 'leaky_relu' ? a.alpha : 0;
+}
+
+export function rowKind(a: Activation, x: number, thres: number): RowKind {
+  if (x > thres) return RowKind.Active;
+  if (a.kind !== 'leaky_relu') return RowKind.Inactive;
+  return x < -thres ? RowKind.Negative : RowKind.Ambiguous;
+}
+
+/** The smallest t for which p satisfies the row's constraint (0 when it holds exactly). */
+export function rowViolation(kind: RowKind, p: number, x: number, alpha: number): number {
+  switch (kind) {
+    case RowKind.Active:
+      return Math.abs(p - x);
+    case RowKind.Inactive:
+      return Math.max(0, p - x);
+    case RowKind.Ambiguous:
+      return Math.max(0, p - x, x - alpha * p);
+    case RowKind.Negative:
+      return Math.abs(alpha * p - x);
+  }
+}
+
+/** The value of p that an exactly fitting row pins down, or undefined for a one-sided row. */
+export function rowTarget(kind: RowKind, x: number, alpha: number): number | undefined {
+  if (kind === RowKind.Active) return x;
+  if (kind === RowKind.Negative) return x / alpha;
+  return undefined;
+}

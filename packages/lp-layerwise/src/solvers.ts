@@ -1,0 +1,27 @@
+/** The two registered solvers: `lp-linf` and `lp-l1` share everything but the LP's norm. */
+import type { Solver } from '@inv/core';
+import { solveBatchLp } from './batch.js';
+import type { LpNorm } from './layer-lp.js';
+import { lpOptions, solveSingle } from './solve.js';
+
+const REFERENCE = 'Lei, Jalal, Dhillon, Dimakis, "Inverting Deep Generative models, One layer at a time", NeurIPS 2019 (arXiv 1906.07437)';
+
+function lpSolver(name: string, norm: LpNorm, summary: string): Solver {
+  return {
+    name,
+    summary,
+    reference: REFERENCE,
+    supports: {
+      hidden: ['relu', 'leaky_relu', 'linear'],
+      output: ['relu', 'leaky_relu', 'linear', 'sigmoid', 'tanh'],
+      measurements: 'any',
+      biases: true,
+    },
+    options: lpOptions,
+    solve: (problem, options, context) => solveSingle(name, norm, problem, options, context),
+    solveBatch: (problem, options, context) => solveBatchLp(name, norm, problem, options, context),
+  };
+}
+
+export const lpLinf: Solver = lpSolver('lp-linf', 'linf', 'layer-wise LP inversion, l-inf misfit per layer (HiGHS WASM); exact for expansive realizable nets');
+export const lpL1: Solver = lpSolver('lp-l1', 'l1', 'layer-wise LP inversion, l1 misfit per layer (HiGHS WASM); robust to sparse outliers');
