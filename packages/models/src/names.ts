@@ -1,0 +1,27 @@
+/** The shipped MNIST decoders and the asset files that hold them. */
+import { ValueError } from '@inv/core';
+
+/** Decoder widths [k, n_1, …, n_d]: Lei et al.'s 20-60-784 and PLUGIn's 20-500-500-784. */
+export const MNIST_MODELS = ['20-60-784', '20-500-500-784'] as const;
+export type MnistModelName = (typeof MNIST_MODELS)[number];
+
+/** The file of the 1,000 held-out digits, relative to the assets folder. */
+export const HELD_OUT_FILE = 'heldout-digits.bin';
+
+/** model.json of a shipped decoder, relative to the assets folder. */
+export const modelFile = (name: MnistModelName): string => `${name}/model.json`;
+export const WEIGHTS_FILE = 'weights.bin';
+
+/** Every asset path (relative to the assets folder), so that a web app can copy or serve them. */
+export const ASSET_FILES: readonly string[] = Object.freeze([...MNIST_MODELS.flatMap((m) => [modelFile(m), `${m}/${WEIGHTS_FILE}`]), HELD_OUT_FILE]);
+
+/** Throws a ValueError naming `field` unless `name` is one of MNIST_MODELS. */
+export function checkModelName(name: unknown, field = 'model'): MnistModelName {
+  if (!MNIST_MODELS.includes(name as MnistModelName)) {
+    throw new ValueError(`${field}: expected one of ${MNIST_MODELS.join(', ')}, got ${JSON.stringify(name)}`);
+  }
+  return name as MnistModelName;
+}
+
+/** The decoder widths of a model name, e.g. [20, 60, 784]. */
+export const modelWidths = (name: MnistModelName): number[] => name.split('-').map(Number);

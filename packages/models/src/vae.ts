@@ -1,0 +1,185 @@
+/**
+ * A VAE trained with tfjs-core (no tfjs-layers): encoder x → (μ, log σ²) mirrors the decoder's hidden
+ * widths; decoder z → sigmoid(W_d relu(… relu(W_1 z))). Loss per digit: Bernoulli cross-entropy summed
+ * over pixels + KL(q(z|x) ‖ N(0, I)), averaged over the batch (Kingma & Welling). All randomness (weight
+ * init, batch order, reparameterisation noise) comes from core's seeded Rng, so a seed fixes the result.
+ */
+import { denseLayer, Generator, initTf, Matrix, relu, Rng, sigmoid, tf, gaussianVector } from '@inv/core';
+import { permutation } from './split.js';
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Loss of this batch (nats per digit). */
+  loss: number;
+}
+
+export interface VaeOptions {
+  /** Decoder widths [k, n_1, …, 784]. */
+  widths: readonly number[];
+  /** Training images, count×784 bytes (0–255). */
+  pixels: Uint8Array;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  bias: boolean;
+  learningRate: number;
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+}
+
+interface Dense {
+  kernel: tf.Variable; // in×out, so that a batch (B×in) times it is B×out
+  bias?: tf.Variable;
+  /** ReLU after this layer (else linear). */
+  relu: boolean;
+}
+
+let runs = 0; // variable names are global in tfjs; a run counter keeps concurrent trainings apart
+
+/** Glorot-uniform kernel from the seeded Rng (tfjs's own initialisers are seeded differently per backend). */
+function dense(rng: Rng, inp: number, out: number, bias: boolean, relu: boolean, name: string): Dense {
+  const a = Math.sqrt(6 / (inp + out));
+  const w = new Float32Array(inp * out);
+  for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * a;
+  return {
+    kernel: tf.variable(tf.tensor2d(w, [inp, out]), true, `${name}/kernel`),
+    bias: bias ? tf.variable(tf.zeros([out]), true, `${name}/bias`) : undefined,
+    relu,
+  };
+}
+
+/** What Adam's applyGradients takes: a gradient keyed by its variable's name. */
+type NamedGrad = { name: string; tensor: tf.Tensor };
+
+interface MlpPass {
+  inputs: tf.Tensor2D[];
+  pres: tf.Tensor2D[];
+  out: tf.Tensor2D;
+}
+
+function forward(layers: readonly Dense[], x: tf.Tensor2D): MlpPass {
+  const inputs: tf.Tensor2D[] = [];
+  const pres: tf.Tensor2D[] = [];
+  let h = x;
+  for (const l of layers) {
+    inputs.push(h);
+    let p: tf.Tensor2D = tf.matMul(h, l.kernel as tf.Tensor2D);
+    if (l.bias) p = tf.add(p, l.bias) as tf.Tensor2D;
+    pres.push(p);
+    h = l.relu ? (tf.relu(p) as tf.Tensor2D) : p;
+  }
+  return { inputs, pres, out: h };
+}
+
+/**
+ * Backpropagation through a pass by hand: the wasm build of tfjs-core registers no gradient
+ * functions (those ship with tfjs-layers/the union package), so tf.grads cannot be used.
+ * Appends the gradients to `grads` and returns ∂L/∂input.
+ */
+function backward(layers: readonly Dense[], pass: MlpPass, dOut: tf.Tensor2D, grads: NamedGrad[]): tf.Tensor2D {
+  let g = dOut;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i];
+    if (l.relu) g = tf.mul(g, tf.step(pass.pres[i], 0)) as tf.Tensor2D;
+    // Explicit transposes: matMul's transpose flags run about 4x slower on the wasm backend.
+    grads.push({ name: l.kernel.name, tensor: tf.matMul(tf.transpose(pass.inputs[i]), g) });
+    if (l.bias) grads.push({ name: l.bias.name, tensor: tf.sum(g, 0) });
+    g = tf.matMul(g, tf.transpose(l.kernel as tf.Tensor2D));
+  }
+  return g;
+}
+
+/** Bernoulli cross-entropy of logits l against targets x, summed, stably: relu(l) − l·x + log(1 + e^{−|l|}). */
+function bceWithLogits(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor {
+  return tf.sum(tf.sub(tf.add(tf.relu(logits), tf.softplus(tf.neg(tf.abs(logits)))), tf.mul(logits, x)));
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('training aborted'), { name: 'AbortError' });
+}
+
+/**
+ * One step's loss and gradients. L = (1/B) Σ_b [BCE(G(z_b), x_b) + KL_b] with z = μ + e^{lv/2}·ε;
+ * ∂L/∂logits = (σ(logits) − x)/B, ∂L/∂μ = ∂L/∂z + μ/B, ∂L/∂lv = ∂L/∂z·ε·e^{lv/2}/2 + (e^{lv} − 1)/(2B).
+ */
+function lossAndGrads(encoder: readonly Dense[], decoder: readonly Dense[], k: number, x: tf.Tensor2D, eps: tf.Tensor2D): { loss: tf.Scalar; grads: NamedGrad[] } {
+  const B = x.shape[0];
+  const enc = forward(encoder, x);
+  const mu = tf.slice(enc.out, [0, 0], [-1, k]);
+  const logVar = tf.slice(enc.out, [0, k], [-1, k]);
+  const std = tf.exp(tf.mul(logVar, 0.5));
+  const z = tf.add(mu, tf.mul(std, eps)) as tf.Tensor2D;
+  const dec = forward(decoder, z);
+  const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mu), tf.square(std)))));
+  const loss = tf.div(tf.add(bceWithLogits(dec.out, x), kl), B) as tf.Scalar;
+  const grads: NamedGrad[] = [];
+  const dz = backward(decoder, dec, tf.div(tf.sub(tf.sigmoid(dec.out), x), B), grads);
+  const dMu = tf.add(dz, tf.div(mu, B));
+  const dLogVar = tf.add(tf.mul(tf.mul(dz, eps), tf.mul(std, 0.5)), tf.div(tf.sub(tf.square(std), 1), 2 * B));
+  backward(encoder, enc, tf.concat([dMu, dLogVar], 1) as tf.Tensor2D, grads);
+  return { loss, grads };
+}
+
+/** Trains the VAE; returns the decoder as a float64 Generator and the mean loss of each epoch. */
+export async function trainVae(o: VaeOptions): Promise<{ generator: Generator; losses: number[] }> {
+  await initTf();
+  const rng = new Rng(o.seed);
+  const run = `vae${++runs}`;
+  const k = o.widths[0];
+  const n = o.widths[o.widths.length - 1];
+  const count = o.pixels.length / n;
+  const encWidths = [n, ...o.widths.slice(1, -1).reverse(), 2 * k];
+  // The encoder always has biases: only the decoder is shipped, and it follows the papers' form.
+  const encoder = encWidths.slice(1).map((w, i) => dense(rng, encWidths[i], w, true, i < encWidths.length - 2, `${run}/enc_${i + 1}`));
+  const decoder = o.widths.slice(1).map((w, i) => dense(rng, o.widths[i], w, o.bias, i < o.widths.length - 2, `${run}/dec_${i + 1}`));
+  const variables = [...encoder, ...decoder].flatMap((d) => (d.bias ? [d.kernel, d.bias] : [d.kernel]));
+  const optimizer = tf.train.adam(o.learningRate);
+  const data = tf.tensor2d(Float32Array.from(o.pixels, (p) => p / 255), [count, n]);
+  const batches = Math.ceil(count / o.batchSize);
+  const losses: number[] = [];
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const order = permutation(rng, count);
+      let sum = 0;
+      for (let b = 0; b < batches; b++) {
+        if (o.signal?.aborted) throw abortError();
+        const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
+        const noise = Float32Array.from(gaussianVector(rng, idx.length * k));
+        const lossT = tf.tidy(() => {
+          const x = tf.gather(data, tf.tensor1d(Int32Array.from(idx), 'int32')) as tf.Tensor2D;
+          const { loss, grads } = lossAndGrads(encoder, decoder, k, x, tf.tensor2d(noise, [idx.length, k]));
+          optimizer.applyGradients(grads);
+          return loss;
+        });
+        const loss = (await lossT.data())[0];
+        lossT.dispose();
+        sum += loss * idx.length;
+        o.onProgress?.({ epoch, epochs: o.epochs, batch: b + 1, batches, loss });
+      }
+      losses.push(sum / count);
+    }
+    return { generator: await decoderGenerator(decoder), losses };
+  } finally {
+    data.dispose();
+    optimizer.dispose();
+    for (const v of variables) v.dispose();
+  }
+}
+
+/** The trained decoder in float64: weights transposed to out×in, ReLU hidden, sigmoid output. */
+async function decoderGenerator(decoder: Dense[]): Promise<Generator> {
+  const layers = await Promise.all(
+    decoder.map(async (d, i) => {
+      const [inp, out] = d.kernel.shape as [number, number];
+      const w = await d.kernel.data();
+      const weight = new Matrix(out, inp);
+      for (let r = 0; r < inp; r++) for (let c = 0; c < out; c++) weight.data[c * inp + r] = w[r * out + c];
+      const bias = d.bias ? Float64Array.from(await d.bias.data()) : undefined;
+      return denseLayer(weight, bias, i === decoder.length - 1 ? sigmoid : relu, `decoder layer ${i}`);
+    }),
+  );
+  return new Generator(layers);
+}
