@@ -9,3 +9,4 @@ export * from './guard.js';
 export * from './problem.js';
 export * from './basis.js';
 export * from './lasso.js';
+export * from './sweep.js';
