@@ -1,5 +1,5 @@
 /** `inv solve`: one problem or a batch from files, with any registered solver. */
-import { createBatchProblem, createProblem, getSolver, listSolvers, now, solve, type Result } from '@inv/core';
+import { createBatchProblem, createProblem, formatTable, getSolver, listSolvers, now, solve, type Result } from '@inv/core';
 import { peekFlag, type FlagSpecs } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -8,7 +8,6 @@ import { progressBar, say } from '../io.js';
 import { parseMeasurement } from '../measurement.js';
 import { batchResultJson, singleResultJson } from '../result-json.js';
 import { loadSolverPackages, optionFlags, solverOptions } from '../solvers.js';
-import { formatTable } from '@inv/core';
 
 const FLAGS: FlagSpecs = {
   model: { type: 'string', description: 'the generator (layers-model model.json)', placeholder: 'model.json' },
@@ -21,12 +20,6 @@ const FLAGS: FlagSpecs = {
   png: { type: 'string', description: 'write <prefix>-reconstruction.png (and <prefix>-observation.png)', placeholder: 'prefix' },
 };
 
-async function chosenSolver(argv: readonly string[]) {
-  await loadSolverPackages();
-  const name = peekFlag(argv, 'solver');
-  if (!name) throw new UsageError(`--solver: required (registered: ${listSolvers().map((s) => s.name).join(', ') || 'none'})`);
-  return getSolver(name);
-}
 
 export const solveCommand: Command = {
   name: 'solve',
@@ -34,11 +27,15 @@ export const solveCommand: Command = {
   usage: 'inv solve --model <model.json> --observation <file.npy|file.json> --solver <name> [--measurement <spec>] [--noise-level <e>] [--seed <n>] [solver options] [--out <result.json>] [--png <prefix>]',
   flags: FLAGS,
   async dynamicFlags(argv) {
-    if (!peekFlag(argv, 'solver')) return [];
-    const solver = await chosenSolver(argv);
+    const name = peekFlag(argv, 'solver');
+    if (!name) return [];
+    await loadSolverPackages();
+    const solver = getSolver(name);
     return [{ title: `Options of solver '${solver.name}'`, flags: optionFlags(solver.options, FLAGS).flags }];
   },
   async run(args, io) {
+    await loadSolverPackages();
+    if (args.flags.solver === undefined) throw new UsageError(`--solver: required (registered: ${listSolvers().map((s) => s.name).join(', ') || 'none'})`);
     const solver = getSolver(String(args.flags.solver));
     const generator = loadModel(args.flags.model as string | undefined);
     const seed = args.flags.seed as number;
