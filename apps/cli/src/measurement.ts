@@ -1,24 +1,13 @@
-/** `--measurement` specs: identity, mask:<file>, matrix:<file>, gaussian:<m>[:<seed>]. */
+/**
+ * `--measurement` specs: identity, mask:<file>, matrix:<file>, gaussian:<m>[:<seed>] (and
+ * subsample:<m>[:<seed>]); the seeded kinds come from @inv/compressed, which owns them.
+ */
+import { gaussianOperator, subsampleOperator } from '@inv/compressed';
 import { asMatrix, asVector, IdentityOperator, MaskOperator, MatrixOperator, ShapeError, type LinearOperator } from '@inv/core';
 import { readArray } from '@inv/core/node';
 import { UsageError } from './errors.js';
 
-const SPECS = 'identity, mask:<file>, matrix:<file> or gaussian:<m>[:<seed>]';
-
-interface GaussianModule {
-  gaussianOperator(m: number, n: number, seed: number): LinearOperator;
-}
-
-/** A Gaussian m×n operator from @inv/compressed (the package that owns that measurement kind). */
-export async function gaussianMeasurement(m: number, n: number, seed: number): Promise<LinearOperator> {
-  let mod: GaussianModule;
-  try {
-    mod = (await import('@inv/compressed')) as unknown as GaussianModule;
-  } catch {
-    throw new UsageError('--measurement gaussian: needs the @inv/compressed package, which is not installed');
-  }
-  return mod.gaussianOperator(m, n, seed);
-}
+const SPECS = 'identity, mask:<file>, matrix:<file>, gaussian:<m>[:<seed>] or subsample:<m>[:<seed>]';
 
 function integerPart(text: string | undefined, what: string, min: number): number {
   const v = Number(text);
@@ -29,7 +18,7 @@ function integerPart(text: string | undefined, what: string, min: number): numbe
 }
 
 /** Builds the operator for a generator with `n` outputs; `seed` is the default Gaussian seed. */
-export async function parseMeasurement(spec: string, n: number, seed: number): Promise<LinearOperator> {
+export function parseMeasurement(spec: string, n: number, seed: number): LinearOperator {
   const colon = spec.indexOf(':');
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const arg = colon < 0 ? undefined : spec.slice(colon + 1);
@@ -49,10 +38,14 @@ export async function parseMeasurement(spec: string, n: number, seed: number): P
       if (A.cols !== n) throw new ShapeError(`measurement matrix ${arg}: expected ${n} columns (the generator's outputs), got ${A.cols}`);
       return new MatrixOperator(A, `measurement matrix ${arg}`);
     }
-    case 'gaussian': {
+    case 'gaussian':
+    case 'subsample': {
       if (!arg) break;
-      const [m, s] = arg.split(':');
-      return gaussianMeasurement(integerPart(m, 'gaussian m', 1), n, s === undefined ? seed : integerPart(s, 'gaussian seed', 0));
+      const [m, s, extra] = arg.split(':');
+      if (extra !== undefined) break;
+      const rows = integerPart(m, `${kind} m`, 1);
+      const opSeed = s === undefined ? seed : integerPart(s, `${kind} seed`, 0);
+      return kind === 'gaussian' ? gaussianOperator(rows, n, opSeed) : subsampleOperator(rows, n, opSeed);
     }
   }
   throw new UsageError(`--measurement: unknown spec '${spec}' (expected ${SPECS})`);
