@@ -1,0 +1,14 @@
+/**
+ * @inv/plugin: PLUGIn (Joshi, Li, Plan, Yilmaz, NeurIPS 2021). Importing this module registers the
+ * `plugin` solver with @inv/core.
+ */
+import { registerSolver } from '@inv/core';
+import { pluginSolver } from './solver.js';
+
+registerSolver(pluginSolver);
+
+export { pluginSolver, TF_BATCH_MIN } from './solver.js';
+export { pluginOptionSchema, DEFAULT_THETA, INIT_KINDS, type InitKind, type PluginOptions } from './options.js';
+export { planFor, type Plan } from './plan.js';
+export { measureGain, productNormStep } from './step.js';
+export { initialStep } from './single.js';

@@ -1,0 +1,69 @@
+/** PLUGIn's options: the schema the registry validates against, and a typed view of resolved values. */
+import { OptionError, type OptionSchema, type OptionValues } from '@inv/core';
+
+export const INIT_KINDS = ['zero', 'random', 'given'] as const;
+export type InitKind = (typeof INIT_KINDS)[number];
+
+/** θ of the default step η = θ/γ̂ (see ./step.ts): 1/2 converged on every shape we tried, 3/4 did not. */
+export const DEFAULT_THETA = 0.5;
+
+export const pluginOptionSchema: OptionSchema = {
+  step: {
+    type: 'number',
+    min: 0,
+    description: 'step size η; default θ/γ̂ where γ̂ is the measured gain of the PLUGIn map (= θ·2^d on Gaussian ReLU nets)',
+  },
+  theta: { type: 'number', default: DEFAULT_THETA, min: 0, description: 'scale θ of the default step rule (ignored when step is given)' },
+  maxIterations: { type: 'integer', default: 10000, min: 1, description: 'iteration limit' },
+  tol: { type: 'number', default: 1e-13, min: 0, description: 'stop when ‖z⁺ − z‖ ≤ tol·‖z‖ (the paper uses 1e-13)' },
+  batchTol: {
+    type: 'number',
+    default: 1e-5,
+    min: 0,
+    description: 'floor on tol for tfjs batches, which run in float32 and cannot resolve smaller relative steps',
+  },
+  init: { type: 'enum', values: INIT_KINDS, default: 'zero', description: 'starting latent: zero, seeded N(0, I), or initialLatent' },
+  seed: { type: 'integer', default: 0, min: 0, description: 'seed for init=random (batch item i uses seed + i)' },
+  initialLatent: { type: 'vector', description: 'starting latent for init=given (length k)' },
+  safeguard: {
+    type: 'boolean',
+    default: true,
+    description: 'halve the step and return to the best iterate when the residual more than doubles',
+  },
+  clip: {
+    type: 'number',
+    default: 1e-6,
+    min: 0,
+    max: 0.5,
+    description: 'sigmoid/tanh outputs are clipped this far inside their range before being inverted',
+  },
+  history: { type: 'boolean', default: false, description: 'record the residual at every iteration' },
+};
+
+export interface PluginOptions {
+  step?: number;
+  theta: number;
+  maxIterations: number;
+  tol: number;
+  batchTol: number;
+  init: InitKind;
+  seed: number;
+  initialLatent?: Float64Array;
+  safeguard: boolean;
+  clip: number;
+  history: boolean;
+}
+
+const who = "solver 'plugin' option";
+
+/** Typed options from values already checked by `resolveOptions`; adds the cross-field checks. */
+export function pluginOptions(values: OptionValues): PluginOptions {
+  const o = values as unknown as PluginOptions;
+  if (o.step !== undefined && !(o.step > 0)) throw new OptionError(`${who} 'step': expected a number > 0, got ${o.step}`);
+  if (o.step === undefined && !(o.theta > 0)) throw new OptionError(`${who} 'theta': expected a number > 0, got ${o.theta}`);
+  if (o.init === 'given' && o.initialLatent === undefined) throw new OptionError(`${who} 'initialLatent': required when init is 'given'`);
+  if (o.init !== 'given' && o.initialLatent !== undefined) {
+    throw new OptionError(`${who} 'initialLatent': only used with init 'given', but init is '${o.init}'`);
+  }
+  return o;
+}

@@ -1,0 +1,39 @@
+/** The `plugin` solver object registered with @inv/core. */
+import { batchItem, checkSupport, type Progress, type Result, type Solver } from '@inv/core';
+import { solveBatchTf } from './batch.js';
+import { pluginOptions, pluginOptionSchema } from './options.js';
+import { solveSingle, SOLVER_NAME } from './single.js';
+
+/** Below this many observations a batch is solved item by item in float64 (tfjs pays off from 16, stack.md). */
+export const TF_BATCH_MIN = 16;
+
+export const pluginSolver: Solver = {
+  name: SOLVER_NAME,
+  summary: 'PLUGIn: fixed-matrix iteration z ← z − η·(Φ·W_d⋯W_1)ᵀ(Φ·G(z) − y); exact for expansive Gaussian ReLU nets',
+  reference: 'Joshi, Li, Plan, Yilmaz, "PLUGIn: A simple algorithm for inverting generative models with recovery guarantees", NeurIPS 2021',
+  supports: {
+    hidden: ['relu', 'leaky_relu', 'linear'],
+    output: ['relu', 'leaky_relu', 'linear', 'sigmoid', 'tanh'],
+    measurements: 'any',
+    biases: true,
+  },
+  options: pluginOptionSchema,
+
+  async solve(problem, options, context) {
+    checkSupport(pluginSolver, problem);
+    return solveSingle(problem, pluginOptions(options), context);
+  },
+
+  async solveBatch(problem, options, context) {
+    checkSupport(pluginSolver, problem);
+    const opts = pluginOptions(options);
+    const items = problem.observations.rows;
+    if (items >= TF_BATCH_MIN) return solveBatchTf(problem, opts, context);
+    const results: Result[] = [];
+    for (let i = 0; i < items; i++) {
+      const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item: i, items }));
+      results.push(await solveSingle(batchItem(problem, i), opts, { signal: context.signal, onProgress }, i, items));
+    }
+    return results;
+  },
+};
