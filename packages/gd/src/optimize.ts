@@ -88,10 +88,15 @@ function initialStates(tasks: readonly Task[], { data, oracle, settings }: RunIn
   const k = data.generator.inputDim;
   const targets = Int32Array.from(tasks, (t) => t.target);
   const Z = rowsOf(tasks.map((t) => t.start), k);
+  const flippedAtStart = new Uint8Array(tasks.length);
   if (settings.negationCheck) {
     const plus = oracle.values(Z, targets).value;
     const minus = oracle.values(negated(Z), targets).value;
-    for (let t = 0; t < tasks.length; t++) if (minus[t] < plus[t]) Z.row(t).forEach((v, j, row) => (row[j] = -v));
+    for (let t = 0; t < tasks.length; t++) {
+      if (!(minus[t] < plus[t])) continue;
+      Z.row(t).forEach((v, j, row) => (row[j] = -v));
+      flippedAtStart[t] = 1;
+    }
   }
   const at = oracle.valuesAndGradients(Z, targets);
   return tasks.map((task, t) => {
@@ -100,7 +105,7 @@ function initialStates(tasks: readonly Task[], { data, oracle, settings }: RunIn
     const eta = settings.optimizer === 'adam' ? settings.learningRate : (settings.step ?? gaussNewtonStep(data, latent, gradient));
     const s: State = {
       target: task.target, latent, gradient, value: at.value[t], misfit: at.misfit[t], status: 'max_iterations', message: '',
-      iterations: 0, negations: 0, done: false, eta, firstEta: eta, history: settings.history ? [] : undefined,
+      iterations: 0, negations: flippedAtStart[t], done: false, eta, firstEta: eta, history: settings.history ? [] : undefined,
     };
     if (settings.optimizer === 'adam') {
       s.moment1 = new Float64Array(k);
