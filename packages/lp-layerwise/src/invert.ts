@@ -21,6 +21,8 @@ export interface InvertSettings {
   clip: number;
   /** Absolute deadline on the `now()` clock (ms), or Infinity. */
   deadline: number;
+  /** Start each layer's first LP from the previous observation's basis (PGD iterates are close). */
+  warmStart?: boolean;
 }
 
 export interface Inversion {
@@ -122,10 +124,11 @@ export class LayerwiseInverter {
     return (this.models[i] ??= new LayerLp(this.highs, d.weight, d.bias, d.activation, this.norm, d.nonnegative));
   }
 
-  private solveLp(i: number, x: Float64Array, threshold: number, settings: InvertSettings): LpOutcome | LayerStep {
+  /** Threshold steps (`step` > 0) always reuse the basis: only a few row bounds change. */
+  private solveLp(i: number, x: Float64Array, threshold: number, settings: InvertSettings, step: number): LpOutcome | LayerStep {
     const remaining = (settings.deadline - now()) / 1000;
     if (remaining <= 0) return { h: new Float64Array(this.data[i].weight.cols), threshold, failure: { status: 'time_limit', message: `time limit reached before layer ${i}` } };
-    const lp = this.model(i).solve(x, threshold, remaining);
+    const lp = this.model(i).solve(x, threshold, remaining, step > 0 || settings.warmStart === true);
     this.counters.lpSolves++;
     if (lp.status === 'optimal') return lp;
     const status: Status = lp.status === 'time_limit' ? 'time_limit' : lp.status === 'infeasible' ? 'infeasible' : 'numerical_error';
@@ -152,7 +155,7 @@ export class LayerwiseInverter {
       if (h) return { h, threshold };
     }
     for (let step = 0; ; step++) {
-      const lp = this.solveLp(i, x, threshold, settings);
+      const lp = this.solveLp(i, x, threshold, settings, step);
       if ('failure' in lp) return lp as LayerStep;
       const out = lp as LpOutcome;
       if (out.slack <= threshold * (1 + 1e-12)) return { h: out.h, threshold };
@@ -179,7 +182,7 @@ export class LayerwiseInverter {
     }
     let best: { h: Float64Array; misfit: number; threshold: number } | undefined;
     for (let step = 0; ; step++) {
-      const lp = this.solveLp(i, x, threshold, settings);
+      const lp = this.solveLp(i, x, threshold, settings, step);
       if ('failure' in lp) return best ? { h: best.h, threshold: best.threshold } : (lp as LayerStep);
       const h = (lp as LpOutcome).h;
       const misfit = this.l1Misfit(i, x, h);

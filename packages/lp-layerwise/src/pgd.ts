@@ -60,7 +60,7 @@ export function projectedGradient(
     for (let i = 0; i < r.length; i++) r[i] = y[i] - r[i];
     const g = A.adjoint(r);
     for (let j = 0; j < g.length; j++) g[j] = x[j] + mu * g[j];
-    const inv = inverter.invert(g, { ...settings, threshold: start });
+    const inv = inverter.invert(g, { ...settings, threshold: start, warmStart: it > 1 });
     lpSolves += inv.info.lpSolves;
     if (inv.status === 'time_limit' || inv.status === 'numerical_error') {
       return done(inv.status, `projected gradient, iteration ${it}: ${inv.message}`, it);

@@ -1,4 +1,4 @@
-import { createProblem, leakyRelu, MaskOperator, relativeError, sigmoid, solve } from '@inv/core';
+import { leakyRelu, MaskOperator, relativeError, sigmoid, solve } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { instance } from './helpers.js';
@@ -58,19 +58,5 @@ describe('realizable inversion is exact', () => {
       expect(result.status).toBe('converged');
       expect(relativeError(result.latent, latent)).toBeLessThanOrEqual(1e-8);
     }
-  });
-
-  it('a batch shares one model per layer and recovers every item', async () => {
-    const { generator } = instance([20, 100, 300], 2);
-    const items = [1, 2, 3, 4].map((s) => instance([20, 100, 300], 2 + 0 * s));
-    void items;
-    const latents = [0, 1, 2].map((s) => instance([20, 100, 300], 2).latent.map((v, j) => v + 0.1 * Math.sin(s * 7 + j)));
-    const Y = latents.map((z) => Array.from(generator.forward(z)));
-    const { Matrix, createBatchProblem } = await import('@inv/core');
-    const batch = createBatchProblem({ generator, observation: Matrix.fromRows(Y) });
-    const results = await solve(batch, 'lp-linf', { fastPath: false, workers: 1 });
-    expect(results).toHaveLength(3);
-    results.forEach((r, i) => expect(relativeError(r.latent, latents[i])).toBeLessThanOrEqual(1e-8));
-    void createProblem;
   });
 });

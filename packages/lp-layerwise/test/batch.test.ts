@@ -1,0 +1,41 @@
+import { createBatchProblem, createProblem, gaussianVector, Generator, Matrix, MatrixOperator, relativeError, Rng, solve } from '@inv/core';
+import { describe, expect, it } from 'vitest';
+import '../src/index.js';
+
+describe('batches', () => {
+  const generator = Generator.random([20, 100, 300], { seed: 12 });
+  const rng = new Rng(3);
+  const latents = Array.from({ length: 8 }, () => gaussianVector(rng, 20));
+  const batch = createBatchProblem({ generator, observation: Matrix.fromRows(latents.map((z) => Array.from(generator.forward(z)))) });
+
+  it('in this thread, one model per layer re-solved for every item: all exact', async () => {
+    const results = await solve(batch, 'lp-linf', { fastPath: false, workers: 1 });
+    expect(results).toHaveLength(8);
+    results.forEach((r, i) => {
+      expect(r.status).toBe('converged');
+      expect(relativeError(r.latent, latents[i])).toBeLessThanOrEqual(1e-8);
+    });
+  });
+
+  it('over 2 worker threads (built dist/worker.js): same latents, in order', async () => {
+    const results = await solve(batch, 'lp-l1', { fastPath: false, workers: 2 });
+    expect(results).toHaveLength(8);
+    results.forEach((r, i) => {
+      expect(r.solver).toBe('lp-l1');
+      expect(relativeError(r.latent, latents[i])).toBeLessThanOrEqual(1e-8);
+    });
+  });
+});
+
+describe('general measurements through projected gradient', () => {
+  it('a Gaussian 150×300 matrix on a 10-100-300 net: relative latent error ≤ 1e-4', async () => {
+    const g = Generator.random([10, 100, 300], { seed: 2 });
+    const r0 = new Rng(5);
+    const z = gaussianVector(r0, 10);
+    const A = new MatrixOperator(new Matrix(150, 300, gaussianVector(r0, 150 * 300, 1 / Math.sqrt(150))));
+    const r = await solve(createProblem({ generator: g, measurement: A, observation: A.apply(g.forward(z)) }), 'lp-linf', { step: 1, maxIterations: 30 });
+    expect(r.latent.every(Number.isFinite)).toBe(true);
+    expect(relativeError(r.latent, z)).toBeLessThanOrEqual(1e-4);
+    expect(r.info?.step).toBe(1);
+  });
+});

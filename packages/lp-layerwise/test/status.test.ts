@@ -1,0 +1,61 @@
+import { boxVector, createProblem, gaussianVector, Generator, getSolver, MaskOperator, OptionError, Rng, sigmoid, solve, UnsupportedError } from '@inv/core';
+import { describe, expect, it } from 'vitest';
+import '../src/index.js';
+import { instance } from './helpers.js';
+
+describe('registration and bad input', () => {
+  it('registers lp-linf and lp-l1 with their supports', () => {
+    for (const name of ['lp-linf', 'lp-l1']) {
+      const s = getSolver(name);
+      expect(s.supports.measurements).toBe('any');
+      expect(s.supports.output).toContain('sigmoid');
+      expect(s.supports.hidden).not.toContain('sigmoid');
+    }
+  });
+
+  it('rejects a bad option value and an unknown option with OptionError naming it', async () => {
+    const { problem } = instance([5, 20, 40], 1);
+    await expect(solve(problem, 'lp-linf', { growth: 0.5 })).rejects.toThrow(OptionError);
+    await expect(solve(problem, 'lp-linf', { growth: 0.5 })).rejects.toThrow(/growth/);
+    await expect(solve(problem, 'lp-l1', { treshold: 1 })).rejects.toThrow(/unknown option 'treshold'/);
+  });
+
+  it('rejects a sigmoid hidden layer with UnsupportedError naming the layer', async () => {
+    const { problem } = instance([5, 20, 40], 1, { activation: sigmoid });
+    await expect(solve(problem, 'lp-linf')).rejects.toThrow(UnsupportedError);
+    await expect(solve(problem, 'lp-linf')).rejects.toThrow(/hidden layer 0/);
+  });
+});
+
+describe('honest status', () => {
+  it('time limit 0: status time_limit, a finite latent, success false', async () => {
+    const { problem } = instance([20, 100, 500], 2);
+    const r = await solve(problem, 'lp-linf', { timeLimit: 0, fastPath: false });
+    expect(r.status).toBe('time_limit');
+    expect(r.success).toBe(false);
+    expect(r.latent.every(Number.isFinite)).toBe(true);
+  });
+
+  it('noise far above the threshold and no growth allowed: status infeasible, naming the layer', async () => {
+    const generator = Generator.random([20, 100, 500], { seed: 3 });
+    const rng = new Rng(1);
+    const y = generator.forward(gaussianVector(rng, 20));
+    const e = boxVector(rng, y.length, 0.05);
+    for (let i = 0; i < y.length; i++) y[i] += e[i];
+    const r = await solve(createProblem({ generator, observation: y }), 'lp-linf', { maxThresholdSteps: 0 });
+    expect(r.status).toBe('infeasible');
+    expect(r.message).toMatch(/layer 1: the l-inf LP stayed infeasible/);
+    // With the schedule allowed to grow (from 1e-3 to save steps) the same observation is inverted.
+    const ok = await solve(createProblem({ generator, observation: y }), 'lp-linf', { threshold: 1e-3 });
+    expect(ok.status).toBe('converged');
+    expect(ok.info?.threshold).toBeGreaterThan(1e-3);
+  });
+
+  it('a mask that leaves a sigmoid output layer underdetermined: numerical_error, not a wrong latent', async () => {
+    const { generator, signal } = instance([20, 60, 200], 6, { outputActivation: sigmoid });
+    const A = new MaskOperator(200, Array.from({ length: 40 }, (_, i) => i * 5));
+    const r = await solve(createProblem({ generator, measurement: A, observation: A.apply(signal) }), 'lp-linf');
+    expect(r.status).toBe('numerical_error');
+    expect(r.message).toMatch(/layer 1 \(sigmoid\).*40 observed rows.*60 inputs/);
+  });
+});
