@@ -15,13 +15,15 @@ import {
   psnr,
   relativeError,
   Rng,
+  ShapeError,
   solve,
   type Generator,
   type LinearOperator,
   type Solver,
 } from '@inv/core';
 import { gaussianOperator } from '@inv/compressed';
-import { MNIST_MODELS, type MnistModelName } from '@inv/models';
+import { checkModelName, DIGIT_PIXELS, MNIST_MODELS } from '@inv/models';
+import { readGenerator } from '@inv/core/node';
 import { heldOutDigits, mnistGenerator } from '@inv/models/node';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
@@ -78,13 +80,15 @@ export const demoCommand: Command = {
   usage: 'inv demo [--out <dir>] [--model <name>] [--digits N] [--seed S] [--json]',
   flags: {
     out: { type: 'string', default: 'inv-demo', description: 'folder for the PNG grids', placeholder: 'dir' },
-    model: { type: 'enum', values: MNIST_MODELS, default: '20-60-784', description: 'the shipped decoder to use' },
-    digits: { type: 'number', integer: true, min: 1, max: 50, default: 6, description: 'held-out digits per task' },
+    model: { type: 'string', default: '20-60-784', description: `a shipped decoder (${MNIST_MODELS.join(', ')}) or a model.json with 784 outputs`, placeholder: 'name|model.json' },
+    digits: { type: 'number', integer: true, min: 1, max: 50, default: 4, description: 'held-out digits per task' },
     seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the digit choice, noise, mask and Gaussian matrix' },
   },
   async run(args, io) {
     await loadSolverPackages();
-    const generator = mnistGenerator(args.flags.model as MnistModelName);
+    const model = String(args.flags.model);
+    const generator = model.endsWith('.json') ? readGenerator(model) : mnistGenerator(checkModelName(model, '--model'));
+    if (generator.outputDim !== DIGIT_PIXELS) throw new ShapeError(`--model ${model}: expected ${DIGIT_PIXELS} outputs (28×28 digits), got ${generator.outputDim}`);
     const digits = heldOutDigits();
     const seed = args.flags.seed as number;
     const count = args.flags.digits as number;
