@@ -1,0 +1,35 @@
+/** The results area: one table row and one image tile per solver, plus the truth and the observation. */
+import { formatNumber } from '@inv/core';
+import type { ResultRow } from '../protocol.js';
+import { el } from './dom.js';
+import { drawVector, type DrawOptions } from './image.js';
+
+export function addTile(container: HTMLElement, caption: string, values: ArrayLike<number>, draw: DrawOptions, solver?: string): HTMLCanvasElement {
+  const canvas = el('canvas', { 'data-solver': solver });
+  drawVector(canvas, values, draw);
+  container.append(el('figure', { class: 'tile' }, canvas, el('figcaption', {}, caption)));
+  return canvas;
+}
+
+const fmt = (v: number | undefined) => (v === undefined ? '—' : v === Infinity ? '∞' : formatNumber(v));
+
+export function addResultRow(body: HTMLTableSectionElement, row: ResultRow, color: string): void {
+  body.append(
+    el(
+      'tr',
+      { 'data-solver': row.solver, title: row.message },
+      el('td', { style: `color:${color}` }, row.solver),
+      el('td', { class: `status-${row.status}` }, row.status),
+      el('td', {}, fmt(row.relativeError)),
+      el('td', {}, fmt(row.latentError)),
+      el('td', {}, fmt(row.psnr)),
+      el('td', {}, String(row.iterations)),
+      el('td', {}, fmt(row.timeMs)),
+    ),
+  );
+}
+
+/** A solver that could not take the problem still gets a row, with the reason. */
+export function addErrorRow(body: HTMLTableSectionElement, solver: string, message: string): void {
+  body.append(el('tr', { 'data-solver': solver, class: 'solver-error' }, el('td', {}, solver), el('td', { colspan: 6 }, message)));
+}

@@ -1,0 +1,125 @@
+/**
+ * End to end: the built site in Debian's headless Chromium (driven by playwright-core, never a browser a
+ * tool downloads), served from a subfolder of a local static server. Without Chromium the suite is
+ * skipped with the reason printed, except under CI, where a missing browser is a failure.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listSolvers } from '@inv/core';
+import { serveStatic, type StaticServer } from './static-server.js';
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(appRoot, 'dist');
+const executablePath = process.env.INV_CHROMIUM ?? '/usr/bin/chromium';
+const inCI = ['true', '1'].includes(String(process.env.CI).toLowerCase());
+const haveChromium = existsSync(executablePath);
+/** The README's screenshot is refreshed with INV_SCREENSHOT=docs/images/web-bench.png; otherwise a temp file. */
+const screenshotPath = process.env.INV_SCREENSHOT ?? join(tmpdir(), `inv-web-bench-${process.pid}.png`);
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+if (!haveChromium && !inCI) {
+  console.warn(`web-bench e2e skipped: no Chromium at ${executablePath} (apt-get install chromium, or set INV_CHROMIUM)`);
+}
+
+describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`CI is set but Chromium is missing at ${executablePath}; .ci/run installs Debian's chromium package`);
+    if (!existsSync(join(dist, 'index.html'))) {
+      const { build } = await import('vite');
+      await build({ root: appRoot, logLevel: 'warn' });
+    }
+    server = await serveStatic(dist, '/web-bench/');
+    browser = await chromium.launch({ executablePath, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url()}`));
+    page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && problems.push(`worker console: ${m.text()}`)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const ready = () => page.waitForSelector('#run:not([disabled])', { timeout: 60_000 });
+  const pageSolvers = () => page.$$eval('#solvers fieldset.solver', (fs) => fs.map((f) => (f as HTMLElement).dataset.solver!));
+
+  it('lists every solver the worker registers, with option controls from their schemas', async () => {
+    await page.goto(server.url);
+    await ready();
+    // The worker imports the same module, so the page must show exactly what the registry holds.
+    await import('../src/runtime.js');
+    const registered = listSolvers().map((s) => s.name);
+    expect(registered.length).toBeGreaterThanOrEqual(3);
+    expect(await pageSolvers()).toEqual(registered);
+    for (const s of listSolvers()) {
+      const controls = await page.$$eval(`fieldset[data-solver="${s.name}"] [data-option]`, (cs) => cs.map((c) => (c as HTMLElement).dataset.option));
+      expect(controls).toEqual(Object.entries(s.options).filter(([, o]) => o.type !== 'vector').map(([k]) => k));
+    }
+    expect(await page.textContent('#backend')).toBe('on wasm');
+  });
+
+  it('explains impossible settings instead of running them', async () => {
+    await page.selectOption('#task', 'cs');
+    await page.fill('#m', '0');
+    await page.click('#run');
+    expect(await page.textContent('#message')).toContain('measurements m: expected an integer >= 1 (m = 0 observes nothing)');
+    await page.selectOption('#task', 'inpaint-mask');
+    await page.click('#mask-all');
+    await page.click('#run');
+    expect(await page.textContent('#message')).toContain('nothing is observed');
+    await page.selectOption('#task', 'inpaint-random');
+    await page.fill('#fraction', '0.0001');
+    await page.click('#run');
+    await page.waitForSelector('#message:has-text("observes no pixel")', { timeout: 60_000 });
+    expect(await page.$$('#results tbody tr')).toHaveLength(0);
+  });
+
+  it('cancels a run and starts a fresh worker', async () => {
+    await page.reload();
+    await ready();
+    await page.click('#run');
+    await page.waitForSelector('#cancel:not([disabled])');
+    await page.click('#cancel');
+    expect(await page.textContent('#status')).toBe('cancelled');
+    await ready();
+  });
+
+  it('runs every solver on the default experiment: a table row and an image each, no console errors', async () => {
+    await page.reload();
+    await ready();
+    const solvers = await pageSolvers();
+    await page.click('#run');
+    await page.waitForSelector('#status:text-is("done")', { timeout: 150_000 });
+    for (const name of solvers) {
+      const cells = await page.$$eval(`#results tbody tr[data-solver="${name}"] td`, (tds) => tds.map((td) => td.textContent ?? ''));
+      expect(cells[0], `row of ${name}`).toBe(name);
+      const relativeError = Number(cells[2]);
+      expect(relativeError, `relative error of ${name}`).toBeGreaterThan(0);
+      expect(relativeError, `relative error of ${name}`).toBeLessThan(1);
+      // The reconstruction tile is drawn: its pixels are not all one gray.
+      const spread = await page.$eval(`#tiles canvas[data-solver="${name}"]`, (c) => {
+        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+        let lo = 255, hi = 0;
+        for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i]); hi = Math.max(hi, d[i]); }
+        return hi - lo;
+      });
+      expect(spread, `image of ${name}`).toBeGreaterThan(100);
+    }
+    expect(await page.$$('#tiles canvas')).toHaveLength(solvers.length + 2);
+    mkdirSync(dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    expect(existsSync(screenshotPath)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
