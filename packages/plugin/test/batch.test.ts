@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createBatchProblem, Generator, Matrix, relativeError, solve, type Result } from '@inv/core';
+import { TF_BATCH_MIN } from '../src/index.js';
+import { instance } from './instances.js';
+
+/** B observations of one 20-300-300 ReLU net (small, so the float64 reference solves stay quick). */
+function batchOf(B: number, widths = [20, 300, 300]) {
+  const generator = Generator.random(widths, { seed: 11 });
+  const items = Array.from({ length: B }, (_, b) => instance(widths, b, { generator }));
+  const Y = new Matrix(B, generator.outputDim);
+  items.forEach((it, b) => Y.data.set(it.problem.observation, b * generator.outputDim));
+  return { generator, items, batch: createBatchProblem({ generator, observation: Y }) };
+}
+
+describe('batch mode', () => {
+  it('tfjs batch results equal float64 single results within float32 precision', async () => {
+    const { items, batch } = batchOf(24);
+    expect(items.length).toBeGreaterThanOrEqual(TF_BATCH_MIN);
+    const results = await solve(batch, 'plugin');
+    expect(results).toHaveLength(24);
+    let agreeing = 0;
+    for (let b = 0; b < items.length; b++) {
+      const single = await solve(items[b].problem, 'plugin');
+      expect(results[b].info!.batch).toBe(24);
+      expect(results[b].latent.every(Number.isFinite)).toBe(true);
+      // float32 forward passes: relative agreement ~1e-4 (batchTol 1e-5 times the contraction constant).
+      const gap = relativeError(results[b].latent, single.latent);
+      if (single.status === 'converged' && relativeError(single.latent, items[b].truth) < 1e-9) {
+        expect(results[b].status, `item ${b}`).toBe('converged');
+        expect(gap, `item ${b}`).toBeLessThan(1e-3);
+        agreeing++;
+      }
+    }
+    // Items where PLUGIn itself stalls at a wrong fixed point are compared only on finiteness above.
+    expect(agreeing).toBeGreaterThanOrEqual(20);
+  });
+
+  it('stops every column on its own', async () => {
+    const { batch } = batchOf(20);
+    const results = await solve(batch, 'plugin');
+    const iterations = new Set(results.map((r: Result) => r.iterations));
+    expect(iterations.size).toBeGreaterThan(3);
+    for (const r of results) expect(r.iterations).toBeLessThan(10000);
+  });
+
+  it('solves small batches item by item in float64, identical to single solves', async () => {
+    const { items, batch } = batchOf(3);
+    const results = await solve(batch, 'plugin');
+    for (let b = 0; b < 3; b++) {
+      const single = await solve(items[b].problem, 'plugin');
+      expect(Array.from(results[b].latent)).toEqual(Array.from(single.latent));
+      expect(results[b].info!.batch).toBeUndefined();
+    }
+  });
+
+  it('gives batch item i the random start of seed + i', async () => {
+    const { items, batch } = batchOf(2);
+    const results = await solve(batch, 'plugin', { init: 'random', seed: 5, maxIterations: 3 });
+    const second = await solve(items[1].problem, 'plugin', { init: 'random', seed: 6, maxIterations: 3 });
+    expect(Array.from(results[1].latent)).toEqual(Array.from(second.latent));
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { getSolver, OptionError, relativeError, ShapeError, solve, STATUSES } from '@inv/core';
+import { productNormStep } from '../src/index.js';
+import { instance } from './instances.js';
+
+const small = () => instance([10, 200, 200], 21);
+
+describe('options and bad input', () => {
+  it('is registered with its schema and support table', () => {
+    const s = getSolver('plugin');
+    expect(Object.keys(s.options)).toEqual(expect.arrayContaining(['step', 'maxIterations', 'tol', 'init', 'seed', 'initialLatent', 'history']));
+    expect(s.supports.measurements).toBe('any');
+    expect(s.supports.output).toContain('sigmoid');
+  });
+
+  it('rejects bad options with one-line InvErrors naming the field', async () => {
+    const { problem } = small();
+    await expect(solve(problem, 'plugin', { step: 0 })).rejects.toThrow(OptionError);
+    await expect(solve(problem, 'plugin', { step: 0 })).rejects.toThrow(/'step': expected a number > 0/);
+    await expect(solve(problem, 'plugin', { init: 'given' })).rejects.toThrow(/'initialLatent': required when init is 'given'/);
+    await expect(solve(problem, 'plugin', { initialLatent: [1, 2] })).rejects.toThrow(/only used with init 'given'/);
+    await expect(solve(problem, 'plugin', { init: 'given', initialLatent: [1, 2] })).rejects.toThrow(ShapeError);
+    await expect(solve(problem, 'plugin', { init: 'given', initialLatent: [1, 2] })).rejects.toThrow(/'initialLatent': expected length 10, got 2/);
+    await expect(solve(problem, 'plugin', { init: 'middle' })).rejects.toThrow(/expected one of zero, random, given/);
+  });
+});
+
+describe('stopping, starting and safeguards', () => {
+  it('stops at maxIterations with that status', async () => {
+    const { problem } = small();
+    const r = await solve(problem, 'plugin', { maxIterations: 5 });
+    expect(r.status).toBe('max_iterations');
+    expect(r.iterations).toBe(5);
+  });
+
+  it('starts from a given latent: the truth is a fixed point (one zero step)', async () => {
+    const { problem, truth } = small();
+    const r = await solve(problem, 'plugin', { init: 'given', initialLatent: truth });
+    expect(r.status).toBe('converged');
+    expect(r.iterations).toBe(1);
+    expect(relativeError(r.latent, truth)).toBeLessThan(1e-14);
+  });
+
+  it('converges from a seeded random start, reproducibly', async () => {
+    const { problem, truth } = small();
+    const a = await solve(problem, 'plugin', { init: 'random', seed: 3 });
+    const b = await solve(problem, 'plugin', { init: 'random', seed: 3 });
+    expect(relativeError(a.latent, truth)).toBeLessThan(1e-9);
+    expect(Array.from(a.latent)).toEqual(Array.from(b.latent));
+  });
+
+  it('a diverging run (η = 1000, no safeguard) ends diverged with a finite latent', async () => {
+    const { problem } = small();
+    const r = await solve(problem, 'plugin', { step: 1000, safeguard: false });
+    expect(r.status).toBe('diverged');
+    expect(r.latent.every(Number.isFinite)).toBe(true);
+    expect(Number.isFinite(r.residual)).toBe(true);
+  });
+
+  it('the safeguard halves a step that blows the residual up and still recovers', async () => {
+    const { problem, truth } = small();
+    const r = await solve(problem, 'plugin', { step: 1000 });
+    expect(r.info!.stepHalvings).toBeGreaterThan(5);
+    expect(r.info!.finalStep).toBeLessThan(r.info!.step as number);
+    expect(r.status).toBe('converged');
+    expect(relativeError(r.latent, truth)).toBeLessThan(1e-9);
+  });
+
+  it('records the residual history, which falls to the noise-free floor', async () => {
+    const { problem } = small();
+    const r = await solve(problem, 'plugin', { history: true });
+    expect(r.history!.length).toBe(r.iterations);
+    expect(r.history![0].residual).toBeCloseTo(Math.hypot(...problem.observation), 10);
+    expect(r.history![r.history!.length - 1].residual).toBeLessThan(1e-9);
+  });
+
+  it('offers the paper trained-net step 1/Π‖W_i‖, which converges (slowly) on a Gaussian net', async () => {
+    const { problem, truth, generator } = small();
+    const step = productNormStep(generator);
+    expect(step).toBeGreaterThan(0.05);
+    expect(step).toBeLessThan(1);
+    const r = await solve(problem, 'plugin', { step });
+    expect(relativeError(r.latent, truth)).toBeLessThan(1e-9);
+  });
+});
+
+describe('progress and cancellation', () => {
+  it('reports progress every 50 iterations', async () => {
+    const { problem } = small();
+    const seen: number[] = [];
+    const r = await solve(problem, 'plugin', { tol: 0, maxIterations: 200 }, { onProgress: (p) => seen.push(p.iteration) });
+    expect(r.status).toBe('max_iterations');
+    expect(seen).toEqual([50, 100, 150, 200]);
+  });
+
+  it('stops with status aborted when the signal fires', async () => {
+    const { problem } = instance([20, 600, 500, 500], 1);
+    const pre = new AbortController();
+    pre.abort();
+    expect((await solve(problem, 'plugin', {}, { signal: pre.signal })).status).toBe('aborted');
+    const later = new AbortController();
+    setTimeout(() => later.abort(), 30);
+    const r = await solve(problem, 'plugin', { tol: 0 }, { signal: later.signal });
+    expect(r.status).toBe('aborted');
+    expect(r.iterations).toBeGreaterThan(0);
+    expect(r.iterations).toBeLessThan(10000);
+    expect(STATUSES).toContain(r.status);
+  });
+
+});
