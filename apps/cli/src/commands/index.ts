@@ -1,9 +1,10 @@
 import type { Command } from '../command.js';
 import { benchCommand } from './bench.js';
 import { demoCommand } from './demo.js';
+import { experimentCommand } from './experiment.js';
 import { infoCommand } from './info.js';
 import { listCommand } from './list.js';
 import { solveCommand } from './solve.js';
 import { trainCommand } from './train.js';
 
-export const COMMANDS: readonly Command[] = [listCommand, infoCommand, solveCommand, demoCommand, benchCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [listCommand, infoCommand, solveCommand, demoCommand, benchCommand, trainCommand, experimentCommand];

@@ -1,0 +1,78 @@
+/** `inv experiment <name>`: reproduce a paper figure; writes <name>.csv, <name>.svg and <name>.md. */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { mapInWorkers } from '@inv/core/node';
+import { now } from '@inv/core';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { EXPERIMENTS, findExperiment } from '../experiments/index.js';
+import { toCsv } from '../experiments/table.js';
+import { writeAll } from '../files.js';
+import { progressBar, say } from '../io.js';
+import { loadSolverPackages } from '../solvers.js';
+
+export const experimentCommand: Command = {
+  name: 'experiment',
+  summary: `Reproduce a paper figure (${EXPERIMENTS.map((e) => e.name).join(', ')}): CSV, SVG plot and summary.`,
+  usage: `inv experiment <${EXPERIMENTS.map((e) => e.name).join('|')}> [--trials N] [--seed S] [--out <dir>] [--workers K] [--json]`,
+  flags: {
+    trials: { type: 'number', integer: true, min: 1, description: "trials per setting (default: the experiment's own, kept small)" },
+    seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the random nets, latents and noise' },
+    out: { type: 'string', default: 'results', description: 'folder for <name>.csv, <name>.svg and <name>.md', placeholder: 'dir' },
+    workers: { type: 'number', integer: true, min: 0, description: 'worker threads (0: run in this thread; default: the CPU count, 1 for timing)' },
+  },
+  async run(args, io) {
+    const [name, ...extra] = args.positionals;
+    if (!name) throw new UsageError(`experiment: name one of ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
+    if (extra.length) throw new UsageError(`experiment: unexpected argument '${extra[0]}'`);
+    const experiment = findExperiment(name);
+    if (!experiment) throw new UsageError(`experiment: unknown experiment '${name}' (known: ${EXPERIMENTS.map((e) => e.name).join(', ')})`);
+    const options = { trials: (args.flags.trials as number | undefined) ?? experiment.defaultTrials, seed: args.flags.seed as number };
+    const tasks = experiment.tasks(options);
+    const workers = (args.flags.workers as number | undefined) ?? experiment.defaultWorkers ?? availableParallelism();
+    const bar = progressBar(io, tasks.length, name);
+    const started = now();
+    let outcomes: unknown[];
+    try {
+      if (workers === 0) {
+        await loadSolverPackages();
+        outcomes = [];
+        for (const task of tasks) {
+          outcomes.push(await experiment.run(task));
+          bar.tick(outcomes.length);
+        }
+      } else {
+        outcomes = await mapInWorkers(new URL('./worker.js', import.meta.url), tasks.map((task) => ({ experiment: name, task })), {
+          workers,
+          onResult: (_r, _i, done) => bar.tick(done),
+        });
+      }
+    } finally {
+      bar.finish();
+    }
+    const seconds = (now() - started) / 1000;
+    const table = experiment.table(outcomes, tasks);
+    const out = String(args.flags.out);
+    const summary = [
+      `# ${name}`,
+      '',
+      experiment.summary,
+      '',
+      `Run: \`inv experiment ${name} --trials ${options.trials} --seed ${options.seed} --workers ${workers}\` (${tasks.length} tasks, ${seconds.toFixed(1)} s).`,
+      '',
+      ...experiment.summarize(table, options),
+      '',
+    ].join('\n');
+    const files = [
+      { path: join(out, `${name}.csv`), data: toCsv(table) },
+      { path: join(out, `${name}.svg`), data: experiment.plot(table) },
+      { path: join(out, `${name}.md`), data: summary },
+    ];
+    writeAll(files);
+    if (io.json) io.out(JSON.stringify({ experiment: name, ...options, workers, seconds, columns: table.columns, rows: table.rows, files: files.map((f) => f.path) }));
+    else {
+      say(io, summary);
+      say(io, `wrote ${files.map((f) => f.path).join(', ')}`);
+    }
+  },
+};
