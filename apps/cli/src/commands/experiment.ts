@@ -63,11 +63,9 @@ export const experimentCommand: Command = {
       ...experiment.summarize(table, options),
       '',
     ].join('\n');
-    const files = [
-      { path: join(out, `${name}.csv`), data: toCsv(table) },
-      { path: join(out, `${name}.svg`), data: experiment.plot(table) },
-      { path: join(out, `${name}.md`), data: summary },
-    ];
+    const plots = experiment.plot(table);
+    const svgs = typeof plots === 'string' ? [{ path: join(out, `${name}.svg`), data: plots }] : Object.entries(plots).map(([suffix, data]) => ({ path: join(out, `${name}-${suffix}.svg`), data }));
+    const files = [{ path: join(out, `${name}.csv`), data: toCsv(table) }, ...svgs, { path: join(out, `${name}.md`), data: summary }];
     writeAll(files);
     if (io.json) io.out(JSON.stringify({ experiment: name, ...options, workers, seconds, columns: table.columns, rows: table.rows, files: files.map((f) => f.path) }));
     else {

@@ -18,7 +18,8 @@ export interface Experiment<Task = unknown, Outcome = unknown> {
   /** Runs one task; called inside a worker thread with the solver packages loaded. */
   run(task: Task): Promise<Outcome>;
   table(outcomes: readonly Outcome[], tasks: readonly Task[]): ExperimentTable;
-  plot(table: ExperimentTable): string;
+  /** One SVG, or several keyed by a file-name suffix (`<name>-<suffix>.svg`). */
+  plot(table: ExperimentTable): string | Record<string, string>;
   /** Markdown lines: what was run and the headline numbers. */
   summarize(table: ExperimentTable, options: ExperimentOptions): string[];
 }

@@ -1,0 +1,53 @@
+/**
+ * CSGM (Bora et al. 2017), figure 1: per-pixel reconstruction error against the number of Gaussian
+ * measurements m on held-out MNIST digits with the shipped 20-60-784 decoder: every registered solver
+ * that takes Gaussian measurements, against Lasso in the pixel and DCT bases (@inv/compressed's sweep).
+ */
+import { measurementSweep, type SweepRow } from '@inv/compressed';
+import { heldOutDigits, mnistGenerator } from '@inv/models/node';
+import { lineChart } from './svg.js';
+import { groupBy, median, records } from './table.js';
+import type { Experiment } from './types.js';
+
+export const CS_MS = [25, 50, 100, 200, 400];
+export const CS_MODEL = '20-60-784';
+
+interface Task {
+  digit: number;
+  seed: number;
+}
+
+export const csMeasurements: Experiment<Task, SweepRow[]> = {
+  name: 'cs-measurements',
+  summary: `reconstruction error against the number m ∈ {${CS_MS.join(', ')}} of Gaussian measurements (‖noise‖ ≈ 0.1) on held-out digits with the ${CS_MODEL} decoder: generative solvers against Lasso (CSGM, Bora et al. 2017); one trial = one digit`,
+  defaultTrials: 3,
+  tasks: ({ trials, seed }) => Array.from({ length: trials }, (_, t) => ({ digit: (seed * 97 + t * 101) % 1000, seed: seed * 1_000_003 + t })),
+  async run(task) {
+    const digits = heldOutDigits();
+    return measurementSweep({ generator: mnistGenerator(CS_MODEL), images: [digits.images[task.digit % digits.count]], ms: CS_MS, noise: 0.1, seed: task.seed });
+  },
+  table(outcomes) {
+    const rows = [...groupBy(outcomes.flat(), (r) => `${r.m} ${r.method}`).values()].map((g) => [
+      g[0].m,
+      g[0].method,
+      g.length,
+      median(g.map((r) => r.medianMse)),
+      median(g.map((r) => r.medianRelativeError)),
+      median(g.map((r) => r.medianTimeMs)),
+    ]);
+    return { columns: ['m', 'method', 'images', 'median_mse', 'median_relative_error', 'median_time_ms'], rows };
+  },
+  plot(table) {
+    const recs = records(table);
+    const methods = [...new Set(recs.map((r) => String(r.method)))];
+    return lineChart(
+      `Compressed sensing of held-out digits (${CS_MODEL} decoder)`,
+      { label: 'number of Gaussian measurements m', log: true },
+      { label: 'median per-pixel MSE', log: true },
+      methods.map((m) => ({ name: m, points: recs.filter((r) => r.method === m).map((r) => [Number(r.m), Number(r.median_mse)] as [number, number]) })),
+    );
+  },
+  summarize(table) {
+    return records(table).map((r) => `- m = ${r.m}, ${r.method}: MSE ${Number(r.median_mse).toExponential(2)}, relative error ${Number(r.median_relative_error).toFixed(3)}, ${Number(r.median_time_ms).toFixed(0)} ms`);
+  },
+};
