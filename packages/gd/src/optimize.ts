@@ -161,8 +161,7 @@ export async function optimize(tasks: readonly Task[], input: RunInput): Promise
       s.iterations = it;
       const flip = opposite !== undefined && opposite.value[i] < at.value[i];
       const value = flip ? opposite.value[i] : at.value[i];
-      const sufficient = value <= s.value - ARMIJO * s.eta * squaredNorm(s.gradient);
-      if (adaptive && !sufficient) {
+      if (adaptive && !(value <= s.value - ARMIJO * s.eta * squaredNorm(s.gradient))) {
         // A rejected move (including a non-finite one): stay and try half the step.
         s.eta *= SHRINK;
         if (s.eta < s.firstEta * UNDERFLOW) finish(s, 'converged', 'no step along the gradient lowers the objective any more (stationary to float64 precision)');

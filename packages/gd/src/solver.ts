@@ -22,9 +22,11 @@ export function startPoints(settings: GdSettings, k: number): Float64Array[] {
 
 /** The restart with the lowest objective, as a raw result. */
 function bestOf(outcomes: readonly Outcome[], settings: GdSettings): RawResult {
+  // A restart that blew up at its start point has no finite objective and never wins.
+  const score = (o: Outcome) => (Number.isFinite(o.value) ? o.value : Infinity);
   let best = 0;
   outcomes.forEach((o, r) => {
-    if (o.value < outcomes[best].value || !Number.isFinite(outcomes[best].value)) best = r;
+    if (score(o) < score(outcomes[best])) best = r;
   });
   const o = outcomes[best];
   const info: Record<string, number | string | boolean> = {

@@ -1,6 +1,6 @@
 /** The solver contract: registration, option errors, presets, history, progress, cancellation and divergence. */
 import { describe, expect, it } from 'vitest';
-import { getSolver, InvError, OptionError, relativeError, resolveOptions, ShapeError, solve } from '@inv/core';
+import { createProblem, getSolver, InvError, OptionError, relativeError, resolveOptions, ShapeError, solve } from '@inv/core';
 import { gdSolver, settingsFrom, startPoints } from '../src/index.js';
 import { instance } from './helpers.js';
 
@@ -77,7 +77,9 @@ describe('runs', () => {
   });
 
   it('reports progress and stops with status aborted when the signal fires', async () => {
-    const { problem } = instance([5, 100, 300], 2);
+    // Noise keeps the objective above zero, so the run can only end by the signal.
+    const { problem: clean } = instance([5, 100, 300], 2);
+    const problem = createProblem({ generator: clean.generator, observation: clean.observation.map((v, i) => v + 0.01 * Math.sin(i)) });
     const controller = new AbortController();
     const seen: number[] = [];
     const result = await solve(problem, 'gd', { preset: 'csgm', restarts: 1, maxIterations: 10_000_000 }, {
