@@ -22,14 +22,14 @@ interface Task {
 
 export const negationCheck: Experiment<Task, Scored[]> = {
   name: 'negation-check',
-  summary: 'gradient descent with and without the negation check on 1-100-500, 2-100-500 and 2-50-300-1000 ReLU nets (A = I, noise-free, random start, 1500 iterations of plain GD)',
-  defaultTrials: 20,
+  summary: 'gradient descent with and without the negation check on 1-100-500, 2-100-500 and 2-50-300-1000 ReLU nets (A = I, noise-free, random start, 1500 iterations of plain GD with step 2^d/4, as in the local check of papers.md)',
+  defaultTrials: 40,
   tasks: ({ trials, seed }) => NEGATION_NETS.flatMap((widths, i) => Array.from({ length: trials }, (_, t) => ({ widths, seed: seed * 1_000_003 + i * 10_000 + t }))),
   async run(task) {
     const instance = randomInstance(task.widths, task.seed);
     const out: Scored[] = [];
     for (const check of [false, true]) {
-      const s = await solveScored(instance, instance.signal, 'gd', { optimizer: 'gd', negationCheck: check, maxIterations: 1500, init: 'random', seed: task.seed % 1_000_000 });
+      const s = await solveScored(instance, instance.signal, 'gd', { optimizer: 'gd', step: 2 ** (task.widths.length - 1) / 4, negationCheck: check, maxIterations: 1500, init: 'random', seed: task.seed % 1_000_000 });
       out.push({ ...s, solver: check ? 'gd with negation check' : 'gd without negation check' });
     }
     return out;
