@@ -1,0 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createProblem, Generator, gaussianVector, relativeError, Rng, solve } from '@inv/core';
+import { describe, expect, it } from 'vitest';
+import { configureHighs } from '../src/index.js';
+
+const wasmPath = fileURLToPath(import.meta.resolve('highs/runtime'));
+
+describe('loading HiGHS', () => {
+  it('configureHighs({ locateFile }) decides where highs.wasm comes from', async () => {
+    configureHighs({ locateFile: () => '/nonexistent/highs.wasm' });
+    const G = Generator.random([5, 20, 40], { seed: 1 });
+    const z = gaussianVector(new Rng(1), 5);
+    const problem = createProblem({ generator: G, observation: G.forward(z) });
+    await expect(solve(problem, 'lp-linf', { fastPath: false })).rejects.toThrow();
+    configureHighs({ locateFile: () => wasmPath });
+    const r = await solve(problem, 'lp-linf', { fastPath: false });
+    expect(r.status).toBe('converged');
+    expect(relativeError(r.latent, z)).toBeLessThanOrEqual(1e-8);
+  });
+
+  it('the main entry has no static node:* or @inv/core/node import (browser-safe)', () => {
+    const dir = new URL('../src/', import.meta.url);
+    const nodeOnly = new Set(['worker.ts', 'bench.ts']);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !nodeOnly.has(f))) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      expect(text, file).not.toMatch(/from\s+['"](node:|@inv\/core\/node)/);
+    }
+  });
+});
