@@ -1,7 +1,7 @@
 /**
  * A float64 forward pass tuned for PLUGIn's inner loop. Weights are stored column by column so that a
  * layer only reads the columns of its non-zero inputs: after a ReLU about half of them are zero, which
- * halves the work compared with row dot products (see bench/).
+ * halves the work compared with row dot products.
  */
 import { activate, type Activation, type Generator } from '@inv/core';
 
@@ -50,7 +50,7 @@ export class DenseNet {
   }
 }
 
-/** out = W·h + b, reading only the columns j with h[j] ≠ 0, four at a time. */
+/** out = W·h + b, reading only the columns j with h[j] ≠ 0, eight at a time (fewer passes over out). */
 function accumulateColumns(layer: ColumnLayer, h: ArrayLike<number>, out: Float64Array, active: Int32Array): void {
   const { rows, cols, columns: c } = layer;
   if (layer.bias) out.set(layer.bias);
@@ -58,11 +58,14 @@ function accumulateColumns(layer: ColumnLayer, h: ArrayLike<number>, out: Float6
   let na = 0;
   for (let j = 0; j < cols; j++) if (h[j] !== 0) active[na++] = j;
   let a = 0;
-  for (; a + 3 < na; a += 4) {
-    const j0 = active[a], j1 = active[a + 1], j2 = active[a + 2], j3 = active[a + 3];
-    const x0 = h[j0], x1 = h[j1], x2 = h[j2], x3 = h[j3];
-    const o0 = j0 * rows, o1 = j1 * rows, o2 = j2 * rows, o3 = j3 * rows;
-    for (let i = 0; i < rows; i++) out[i] += x0 * c[o0 + i] + x1 * c[o1 + i] + x2 * c[o2 + i] + x3 * c[o3 + i];
+  for (; a + 7 < na; a += 8) {
+    const x0 = h[active[a]], x1 = h[active[a + 1]], x2 = h[active[a + 2]], x3 = h[active[a + 3]];
+    const x4 = h[active[a + 4]], x5 = h[active[a + 5]], x6 = h[active[a + 6]], x7 = h[active[a + 7]];
+    const o0 = active[a] * rows, o1 = active[a + 1] * rows, o2 = active[a + 2] * rows, o3 = active[a + 3] * rows;
+    const o4 = active[a + 4] * rows, o5 = active[a + 5] * rows, o6 = active[a + 6] * rows, o7 = active[a + 7] * rows;
+    for (let i = 0; i < rows; i++) {
+      out[i] += x0 * c[o0 + i] + x1 * c[o1 + i] + x2 * c[o2 + i] + x3 * c[o3 + i] + (x4 * c[o4 + i] + x5 * c[o5 + i] + x6 * c[o6 + i] + x7 * c[o7 + i]);
+    }
   }
   for (; a < na; a++) {
     const j = active[a], x = h[j], o = j * rows;

@@ -1,0 +1,87 @@
+/**
+ * PLUGIn benchmark: time to tolerance on the paper's 20-600-500-500 net, single (float64) and a batch
+ * (tfjs-wasm), next to the numpy reference in bench/reference.py on the same instances, step and tol.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  createBatchProblem, createProblem, Generator, Matrix, now, relativeError, resolveOptions, Rng, solve, sphereVector, type BenchRow,
+} from '@inv/core';
+import { runPythonJson } from '@inv/core/node';
+import './index.js';
+import { pluginOptions, pluginOptionSchema } from './options.js';
+import { planFor } from './plan.js';
+import { initialStep } from './single.js';
+
+export interface BenchOptions {
+  quick?: boolean;
+  python?: string;
+  log?: (line: string) => void;
+}
+
+const WIDTHS = [20, 600, 500, 500];
+const CASE = WIDTHS.join('-');
+
+interface Reference {
+  single: { ms: number; latents: number[][]; iterations: number[] };
+  batch: { ms: number; latents: number[][]; iterations: number[] };
+}
+
+function medianOf(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function row(caseName: string, impl: string, items: number, timeMs: number, errors: number[], iterations: number[], note = ''): BenchRow {
+  const its = `median ${medianOf(iterations)} iterations`;
+  return { suite: 'plugin', case: caseName, impl, items, timeMs, perItemMs: timeMs / items, error: medianOf(errors), note: note ? `${its}; ${note}` : its };
+}
+
+export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRow[]> {
+  const log = options.log ?? (() => {});
+  const singles = options.quick ? 5 : 20;
+  const B = options.quick ? 64 : 256;
+  const generator = Generator.random(WIDTHS, { seed: 0 });
+  const truths = Array.from({ length: singles + B }, (_, i) => sphereVector(new Rng(1000 + i), WIDTHS[0]));
+  const observations = truths.map((x) => generator.forward(x));
+  const defaults = pluginOptions(resolveOptions(pluginOptionSchema, {}));
+  const rows: BenchRow[] = [];
+
+  // The fixed matrix and the step gain are built once per generator (not part of the per-solve time).
+  const problems = observations.slice(0, singles).map((y) => createProblem({ generator, observation: y }));
+  const step = initialStep(planFor(generator, problems[0].measurement), defaults);
+  log(`plugin: ${CASE}, step ${step.toFixed(3)}, ${singles} single solves`);
+  let t = now();
+  const single = [];
+  for (const p of problems) single.push(await solve(p, 'plugin'));
+  const singleMs = now() - t;
+  rows.push(row(`${CASE} single`, 'inv (float64)', singles, singleMs, single.map((r, i) => relativeError(r.latent, truths[i])), single.map((r) => r.iterations), 'tol 1e-13'));
+
+  const Y = new Matrix(B, generator.outputDim);
+  observations.slice(singles).forEach((y, b) => Y.data.set(y, b * generator.outputDim));
+  const batch = createBatchProblem({ generator, observation: Y });
+  await solve(createBatchProblem({ generator, observation: new Matrix(16, generator.outputDim, Y.data.slice(0, 16 * generator.outputDim)) }), 'plugin'); // tfjs warm-up
+  log(`plugin: batch of ${B}`);
+  t = now();
+  const batched = await solve(batch, 'plugin');
+  const batchMs = now() - t;
+  const batchTruths = truths.slice(singles);
+  rows.push(row(`${CASE} batch ${B}`, 'inv (tfjs-wasm f32)', B, batchMs, batched.map((r, i) => relativeError(r.latent, batchTruths[i])), batched.map((r) => r.iterations), `tol ${defaults.batchTol}`));
+
+  if (options.python) {
+    log('plugin: numpy reference');
+    const input = {
+      weights: generator.layers.map((l) => ({ rows: l.weight.rows, cols: l.weight.cols, data: Array.from(l.weight.data) })),
+      single: observations.slice(0, singles).map((y) => Array.from(y)),
+      batch: observations.slice(singles).map((y) => Array.from(y)),
+      step,
+      tol: defaults.tol,
+      batchTol: defaults.batchTol,
+      maxIterations: defaults.maxIterations,
+    };
+    const ref = runPythonJson<Reference>(options.python, fileURLToPath(new URL('../bench/reference.py', import.meta.url)), input);
+    const errs = (latents: number[][], xs: Float64Array[]) => latents.map((z, i) => relativeError(z, xs[i]));
+    rows.push(row(`${CASE} single`, 'numpy (float64)', singles, ref.single.ms, errs(ref.single.latents, truths), ref.single.iterations, 'tol 1e-13'));
+    rows.push(row(`${CASE} batch ${B}`, 'numpy (float64)', B, ref.batch.ms, errs(ref.batch.latents, batchTruths), ref.batch.iterations, `tol ${defaults.batchTol}`));
+  }
+  return rows;
+}
