@@ -22,34 +22,50 @@ function dependencyDir(fromDir: string, dependency: string): string {
   return dirname(createRequire(join(fromDir, 'package.json')).resolve(dependency));
 }
 
-/** Output path (relative to dist) → source file. */
-export async function staticFiles(appRoot: string, modelsDir: string, wasmDir: string): Promise<Map<string, string>> {
+export interface StaticFiles {
+  /** Output path (relative to dist) → source file. */
+  files: Map<string, string>;
+  /** Model assets that @inv/models lists but has not shipped yet: the page reports them if chosen. */
+  missing: string[];
+}
+
+export async function staticFiles(appRoot: string, modelsDir: string, wasmDir: string): Promise<StaticFiles> {
   const files = new Map<string, string>();
+  const missing: string[] = [];
   const models = packageDir(appRoot, '@inv/models');
   const { ASSET_FILES } = (await import('@inv/models')) as { ASSET_FILES: readonly string[] };
-  for (const f of ASSET_FILES) files.set(modelsDir + f, join(models, 'assets', f));
+  for (const f of ASSET_FILES) {
+    const source = join(models, 'assets', f);
+    if (existsSync(source)) files.set(modelsDir + f, source);
+    else missing.push(source);
+  }
   const tfjsWasm = dependencyDir(packageDir(appRoot, '@inv/core'), '@tensorflow/tfjs-backend-wasm');
-  for (const f of TFJS_WASM_FILES) files.set(wasmDir + f, join(tfjsWasm, f));
-  for (const [out, source] of files) if (!existsSync(source)) { if (out.startsWith(modelsDir)) { files.delete(out); continue; } /*TEMP*/ throw new Error(`web-bench: ${out} comes from ${source}, which does not exist (build the packages first)`); }
-  return files;
+  for (const f of TFJS_WASM_FILES) {
+    const source = join(tfjsWasm, f);
+    if (!existsSync(source)) throw new Error(`web-bench: ${wasmDir}${f} comes from ${source}, which does not exist`);
+    files.set(wasmDir + f, source);
+  }
+  return { files, missing };
 }
 
 export function staticFilesPlugin(appRoot: string, modelsDir: string, wasmDir: string): Plugin {
-  let files: Promise<Map<string, string>> | undefined;
-  const load = () => (files ??= staticFiles(appRoot, modelsDir, wasmDir));
+  let found: Promise<StaticFiles> | undefined;
+  const load = () => (found ??= staticFiles(appRoot, modelsDir, wasmDir));
   return {
     name: 'inv-static-files',
     configureServer(server) {
       server.middlewares.use(async (req, res, next) => {
         const path = decodeURIComponent((req.url ?? '').split('?')[0]).replace(/^\/+/, '');
-        const source = (await load()).get(path);
+        const source = (await load()).files.get(path);
         if (!source) return next();
         res.setHeader('Content-Type', path.endsWith('.wasm') ? 'application/wasm' : path.endsWith('.json') ? 'application/json' : 'application/octet-stream');
         createReadStream(source).pipe(res);
       });
     },
     async generateBundle() {
-      for (const [fileName, source] of await load()) this.emitFile({ type: 'asset', fileName, source: readFileSync(source) });
+      const { files, missing } = await load();
+      for (const source of missing) this.warn(`model asset ${source} does not exist; the page will report it if that model is chosen`);
+      for (const [fileName, source] of files) this.emitFile({ type: 'asset', fileName, source: readFileSync(source) });
     },
   };
 }

@@ -21,11 +21,16 @@ export function readOptions(solver: string, schema: OptionSchema, raw: Record<st
   const out: Record<string, number | boolean | string> = {};
   for (const [key, spec] of editableOptions(schema)) {
     const value = raw[key];
-    if (value === undefined || value === '' || value === defaultText(spec) || (typeof value === 'boolean' && value === ('default' in spec ? spec.default ?? false : false))) continue;
+    if (value === undefined || value === '' || value === defaultText(spec)) continue;
     if (spec.type === 'number' || spec.type === 'integer') {
       const v = typeof value === 'string' ? Number(value.trim()) : NaN;
       if (!Number.isFinite(v)) throw new OptionError(`solver '${solver}' option '${key}': expected a number, got '${String(value)}'`);
       out[key] = v;
+    } else if (spec.type === 'boolean') {
+      // A checkbox gives a boolean, a "(default)/true/false" choice gives text.
+      const v = typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined;
+      if (v === undefined) throw new OptionError(`solver '${solver}' option '${key}': expected true or false, got '${value}'`);
+      if (v !== spec.default) out[key] = v;
     } else {
       out[key] = value;
     }

@@ -4,7 +4,7 @@
  * HiGHS needs no `configureHighs({ locateFile })` here, because Vite turns highs.mjs's
  * `new URL('highs.wasm', import.meta.url)` into an emitted asset next to the worker.
  */
-// import '@inv/plugin';
+import '@inv/plugin';
 import '@inv/gd';
 import '@inv/lp-layerwise';
 import { initTf } from '@inv/core';

@@ -9,7 +9,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSolvers } from '@inv/core';
+import { listSolvers, relativeError, solve } from '@inv/core';
+import { heldOutDigits, mnistGenerator } from '@inv/models/node';
+import { buildExperiment } from '../src/experiment.js';
+import type { ExperimentSpec } from '../src/protocol.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -19,6 +22,14 @@ const inCI = ['true', '1'].includes(String(process.env.CI).toLowerCase());
 const haveChromium = existsSync(executablePath);
 /** The README's screenshot is refreshed with INV_SCREENSHOT=docs/images/web-bench.png; otherwise a temp file. */
 const screenshotPath = process.env.INV_SCREENSHOT ?? join(tmpdir(), `inv-web-bench-${process.pid}.png`);
+/** The experiment the page's controls start with (index.html): the first MNIST decoder, held-out digit 0, denoising at σ = 0.05, seed 0. */
+const DEFAULT_SPEC = (): ExperimentSpec => ({
+  generator: { kind: 'mnist', name: '20-60-784' },
+  signal: { kind: 'image', pixels: heldOutDigits().images[0], label: 'held-out digit #0' },
+  task: { kind: 'denoise' },
+  noise: 0.05,
+  noiseSeed: 1,
+});
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 if (!haveChromium && !inCI) {
@@ -101,12 +112,17 @@ describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => 
     const solvers = await pageSolvers();
     await page.click('#run');
     await page.waitForSelector('#status:text-is("done")', { timeout: 150_000 });
+    // The same experiment solved in Node with the same packages: the browser must get the same numbers.
+    const experiment = buildExperiment(mnistGenerator('20-60-784'), DEFAULT_SPEC());
     for (const name of solvers) {
-      const cells = await page.$$eval(`#results tbody tr[data-solver="${name}"] td`, (tds) => tds.map((td) => td.textContent ?? ''));
+      const cells = await page.$$eval(`#results tbody tr[data-solver="${name}"] td`, (tds) => tds.map((td) => (td as HTMLElement).dataset.value ?? td.textContent ?? ''));
       expect(cells[0], `row of ${name}`).toBe(name);
-      const relativeError = Number(cells[2]);
-      expect(relativeError, `relative error of ${name}`).toBeGreaterThan(0);
-      expect(relativeError, `relative error of ${name}`).toBeLessThan(1);
+      const options = Object.keys(listSolvers().find((s) => s.name === name)!.options).includes('history') ? { history: true } : {};
+      const result = await solve(experiment.problem, name, options);
+      const browserError = Number(cells[2]);
+      expect(Number.isFinite(browserError), `relative error of ${name}`).toBe(true);
+      expect(browserError, `relative error of ${name} in the browser vs Node`).toBeCloseTo(relativeError(result.reconstruction, experiment.truth), 6);
+      expect(Number(cells[5]), `iterations of ${name}`).toBe(result.iterations);
       // The reconstruction tile is drawn: its pixels are not all one gray.
       const spread = await page.$eval(`#tiles canvas[data-solver="${name}"]`, (c) => {
         const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;

@@ -35,6 +35,13 @@ describe('readOptions', () => {
       history: true,
     });
   });
+  it('reads a tri-state choice for booleans without a default, leaving "(default)" to the solver', () => {
+    const preset: OptionSchema = { check: { type: 'boolean', description: 'on unless the preset says otherwise' } };
+    expect(readOptions('s', preset, { check: '' })).toEqual({});
+    expect(readOptions('s', preset, { check: 'false' })).toEqual({ check: false });
+    expect(readOptions('s', preset, { check: 'true' })).toEqual({ check: true });
+    expect(() => readOptions('s', preset, { check: 'maybe' })).toThrow("solver 's' option 'check': expected true or false, got 'maybe'");
+  });
   it('does not add history to a schema without it', () => {
     expect(readOptions('s', { tol: { type: 'number', default: 1e-6, description: '' } }, { tol: '1e-3' })).toEqual({ tol: 1e-3 });
   });

@@ -12,6 +12,8 @@ export function addTile(container: HTMLElement, caption: string, values: ArrayLi
 }
 
 const fmt = (v: number | undefined) => (v === undefined ? '—' : v === Infinity ? '∞' : formatNumber(v));
+/** A number cell: rounded for reading, exact in data-value for whoever checks it (the e2e test). */
+const numberCell = (v: number | undefined) => el('td', { 'data-value': v === undefined ? undefined : String(v) }, fmt(v));
 
 export function addResultRow(body: HTMLTableSectionElement, row: ResultRow, color: string): void {
   body.append(
@@ -20,11 +22,11 @@ export function addResultRow(body: HTMLTableSectionElement, row: ResultRow, colo
       { 'data-solver': row.solver, title: row.message },
       el('td', { style: `color:${color}` }, row.solver),
       el('td', { class: `status-${row.status}` }, row.status),
-      el('td', {}, fmt(row.relativeError)),
-      el('td', {}, fmt(row.latentError)),
-      el('td', {}, fmt(row.psnr)),
-      el('td', {}, String(row.iterations)),
-      el('td', {}, fmt(row.timeMs)),
+      numberCell(row.relativeError),
+      numberCell(row.latentError),
+      numberCell(row.psnr),
+      numberCell(row.iterations),
+      numberCell(row.timeMs),
     ),
   );
 }

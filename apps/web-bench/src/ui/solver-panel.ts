@@ -3,13 +3,22 @@ import { defaultText, editableOptions, readOptions } from '../options.js';
 import type { SolverChoice, SolverInfo } from '../protocol.js';
 import { colorOf, el } from './dom.js';
 
+/** Choices with a leading "(default)" entry that leaves the option to the solver (or its preset). */
+function choice(common: Record<string, string>, values: readonly string[], selected: string | undefined): HTMLSelectElement {
+  const options = values.map((v) => el('option', { value: v, selected: v === selected }, v));
+  if (selected === undefined) options.unshift(el('option', { value: '', selected: true }, '(default)'));
+  return el('select', common, ...options);
+}
+
 function control(key: string, spec: ReturnType<typeof editableOptions>[number][1]): HTMLElement {
   const common = { 'data-option': key, title: spec.description };
   switch (spec.type) {
     case 'boolean':
-      return el('input', { ...common, type: 'checkbox', checked: spec.default === true });
+      // Without a schema default the solver decides (e.g. from a preset), so "unset" must be choosable.
+      if (spec.default === undefined) return choice(common, ['true', 'false'], undefined);
+      return el('input', { ...common, type: 'checkbox', checked: spec.default });
     case 'enum':
-      return el('select', common, ...spec.values.map((v) => el('option', { value: v, selected: v === spec.default }, v)));
+      return choice(common, spec.values, spec.default);
     default:
       return el('input', {
         ...common,
