@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, peekFlag, kebabCase, type FlagSpecs } from '../src/args.js';
+import { optionFlags } from '../src/solvers.js';
+import { toCsv } from '../src/experiments/table.js';
+import { UsageError } from '../src/errors.js';
+
+const specs: FlagSpecs = {
+  count: { type: 'number', integer: true, min: 1, default: 3, description: 'n' },
+  rate: { type: 'number', min: 0, max: 1, description: 'r' },
+  fast: { type: 'boolean', description: 'f' },
+  mode: { type: 'enum', values: ['a', 'b'], default: 'a', description: 'm' },
+  out: { type: 'string', description: 'o' },
+};
+
+describe('parseArgs', () => {
+  it('parses every flag type, both spellings, positionals and defaults', () => {
+    const a = parseArgs(['x', '--count', '5', '--rate=0.25', '--fast', '--mode', 'b', 'y', '--out', '-'], specs);
+    expect(a.positionals).toEqual(['x', 'y']);
+    expect(a.flags).toMatchObject({ count: 5, rate: 0.25, fast: true, mode: 'b', out: '-' });
+    expect([...a.given].sort()).toEqual(['count', 'fast', 'mode', 'out', 'rate']);
+    expect(parseArgs([], specs).flags).toMatchObject({ count: 3, mode: 'a' });
+  });
+
+  it('reads --no-flag and an explicit true/false after a boolean', () => {
+    expect(parseArgs(['--no-fast'], specs).flags.fast).toBe(false);
+    expect(parseArgs(['--fast', 'false', 'pos'], specs)).toMatchObject({ flags: { fast: false }, positionals: ['pos'] });
+  });
+
+  it.each([
+    [['--count', '2.5'], '--count: expected an integer'],
+    [['--count', '0'], '--count: expected an integer >= 1'],
+    [['--rate', '2'], '--rate: expected a number <= 1'],
+    [['--rate', 'abc'], "--rate: expected a number, got 'abc'"],
+    [['--mode', 'c'], '--mode: expected one of a, b'],
+    [['--out'], '--out: expected a value'],
+    [['--count', '1', '--count', '2'], '--count: given more than once'],
+    [['--colour', 'red'], "unknown option '--colour' (known: --help, --json, --count"],
+  ])('rejects %j with a one-line UsageError', (argv, message) => {
+    expect(() => parseArgs(argv, specs)).toThrow(UsageError);
+    expect(() => parseArgs(argv, specs)).toThrow(message);
+  });
+
+  it('peeks a flag before full parsing', () => {
+    expect(peekFlag(['--a', '1', '--solver', 'plugin'], 'solver')).toBe('plugin');
+    expect(peekFlag(['--solver=gd'], 'solver')).toBe('gd');
+    expect(peekFlag(['--other'], 'solver')).toBeUndefined();
+  });
+});
+
+describe('solver options as flags', () => {
+  it('maps camelCase schema keys to kebab-case flags of the matching type, leaving reserved names to the command', () => {
+    expect(kebabCase('maxIterations')).toBe('max-iterations');
+    const { flags, keyOf } = optionFlags(
+      {
+        maxIterations: { type: 'integer', min: 1, default: 10, description: 'i' },
+        negationCheck: { type: 'boolean', description: 'b' },
+        init: { type: 'enum', values: ['zero', 'random'], description: 'e' },
+        initialLatent: { type: 'vector', description: 'v' },
+        seed: { type: 'integer', description: 's' },
+      },
+      { seed: { type: 'number', description: 'the command seed' } },
+    );
+    expect(Object.keys(flags)).toEqual(['max-iterations', 'negation-check', 'init', 'initial-latent']);
+    expect(flags['max-iterations']).toMatchObject({ type: 'number', integer: true, min: 1 });
+    expect(flags['initial-latent'].type).toBe('string');
+    expect(keyOf.get('seed')).toBe('seed');
+    const parsed = parseArgs(['--max-iterations', '7', '--no-negation-check', '--init', 'random'], flags);
+    expect(parsed.flags).toMatchObject({ 'max-iterations': 7, 'negation-check': false, init: 'random' });
+  });
+});
+
+describe('CSV', () => {
+  it('quotes text with commas or quotes and keeps numbers readable', () => {
+    expect(toCsv({ columns: ['a', 'b'], rows: [['x,y', 0.1234567891], ['say "hi"', 3]] })).toBe('a,b\n"x,y",0.123457\n"say ""hi""",3\n');
+  });
+});
