@@ -1,26 +1,23 @@
 /**
- * Time to tolerance of `gd` on the PLUGIn benchmark instances (20-600-500-500 Gaussian ReLU nets,
- * seeds 0..4, z* on the unit sphere, noiseless denoising), so that `inv bench` shows it next to
- * PLUGIn; plain fixed-step GD is also timed against a numpy loop on the very same weights.
+ * Time to tolerance of `gd` on PLUGIn's benchmark instances (its bench/ uses the same: the
+ * 20-600-500-500 Gaussian ReLU net of seed 0, z*_i on the unit sphere from Rng(1000 + i), noiseless
+ * denoising; singles first, then the batch), so `inv bench` shows both side by side. Plain fixed-step
+ * GD is also timed against a numpy loop on the very same weights and start points.
  */
 import {
-  createBatchProblem, createProblem, formatNumber, Generator, Matrix, now, relativeError, resolveOptions, Rng, solve, sphereVector, type BenchRow, type Problem, type Result,
+  createBatchProblem, createProblem, formatNumber, Generator, Matrix, now, relativeError, resolveOptions, Rng, solve, sphereVector,
+  type BenchRow, type Problem, type Result,
 } from '@inv/core';
 import { runPythonJson } from '@inv/core/node';
 import { gdOptionSchema, settingsFrom } from './options.js';
 import { startPoints } from './solver.js';
 import './index.js';
 
-export interface BenchOptions {
-  quick?: boolean;
-  python?: string;
-  log?: (line: string) => void;
-}
-
 const WIDTHS = [20, 600, 500, 500];
-const CASE = '20-600-500-500 noiseless';
+const SINGLE_CASE = `${WIDTHS.join('-')} single`;
 /** Plain GD as in papers.md 3.3: step 2^d/4 on ½‖G(z) − y‖², i.e. 2^d/8 on ‖G(z) − y‖². */
 const PLAIN = { step: 2 ** (WIDTHS.length - 1) / 8, negationCheck: false, tol: 1e-10, maxIterations: 20000 };
+const BATCH = 64;
 
 interface Instance {
   problem: Problem;
@@ -28,10 +25,12 @@ interface Instance {
   seed: number;
 }
 
-export function benchInstance(seed: number): Instance {
-  const generator = Generator.random(WIDTHS, { seed });
-  const truth = sphereVector(new Rng(1000 + seed), WIDTHS[0]);
-  return { problem: createProblem({ generator, observation: generator.forward(truth) }), truth, seed };
+/** Instance i of the shared benchmark family. */
+export function benchInstances(first: number, count: number, generator = Generator.random(WIDTHS, { seed: 0 })): Instance[] {
+  return Array.from({ length: count }, (_, j) => {
+    const truth = sphereVector(new Rng(1000 + first + j), WIDTHS[0]);
+    return { problem: createProblem({ generator, observation: generator.forward(truth) }), truth, seed: first + j };
+  });
 }
 
 function median(values: number[]): number {
@@ -48,25 +47,22 @@ async function timeSolves(instances: Instance[], impl: string, options: Record<s
   const errors = results.map((r, i) => relativeError(r.latent, instances[i].truth));
   const note = `median ${median(results.map((r) => r.iterations))} iterations; ${results.filter((r) => r.success).length}/${results.length} converged`;
   log?.(`gd ${impl}: ${formatNumber(timeMs)} ms, ${note}`);
-  return { suite: 'gd', case: CASE, impl, items: instances.length, timeMs, perItemMs: timeMs / instances.length, error: median(errors), note };
+  return { suite: 'gd', case: SINGLE_CASE, impl, items: instances.length, timeMs, perItemMs: timeMs / instances.length, error: median(errors), note };
 }
 
-/** B latents of one net solved together on tfjs-wasm. */
-async function timeBatch(B: number, log?: (line: string) => void): Promise<BenchRow> {
-  const { problem } = benchInstance(0);
-  const truths = new Matrix(B, WIDTHS[0]);
-  const Y = new Matrix(B, problem.generator.outputDim);
-  for (let b = 0; b < B; b++) {
-    truths.row(b).set(sphereVector(new Rng(5000 + b), WIDTHS[0]));
-    Y.row(b).set(problem.generator.forward(truths.row(b)));
-  }
+/** B instances of the same net solved together on tfjs-wasm. */
+async function timeBatch(instances: Instance[], log?: (line: string) => void): Promise<BenchRow> {
+  const { generator } = instances[0].problem;
+  const Y = new Matrix(instances.length, generator.outputDim);
+  instances.forEach(({ problem }, b) => Y.row(b).set(problem.observation));
   const t0 = now();
-  const results = (await solve(createBatchProblem({ generator: problem.generator, observation: Y }), 'gd', {})) as Result[];
+  const results = (await solve(createBatchProblem({ generator, observation: Y }), 'gd', {})) as Result[];
   const timeMs = now() - t0;
-  log?.(`gd batch of ${B}: ${formatNumber(timeMs)} ms`);
+  log?.(`gd batch of ${instances.length}: ${formatNumber(timeMs)} ms`);
   return {
-    suite: 'gd', case: `20-600-500-500 batch of ${B}`, impl: 'inv default (tfjs-wasm)', items: B, timeMs, perItemMs: timeMs / B,
-    error: median(results.map((r, b) => relativeError(r.latent, truths.row(b)))), note: `median ${median(results.map((r) => r.iterations))} iterations`,
+    suite: 'gd', case: `${WIDTHS.join('-')} batch ${instances.length}`, impl: 'inv default (tfjs-wasm f32)', items: instances.length, timeMs,
+    perItemMs: timeMs / instances.length, error: median(results.map((r, b) => relativeError(r.latent, instances[b].truth))),
+    note: `median ${median(results.map((r) => r.iterations))} iterations`,
   };
 }
 
@@ -96,23 +92,27 @@ function numpyPlain(instances: Instance[], python: string, log?: (line: string) 
   const timeMs = out.times_ms.reduce((a, b) => a + b, 0);
   log?.(`numpy plain GD: ${formatNumber(timeMs)} ms`);
   return {
-    suite: 'gd', case: CASE, impl: 'numpy plain GD', items: instances.length, timeMs, perItemMs: timeMs / instances.length,
+    suite: 'gd', case: SINGLE_CASE, impl: 'numpy plain GD', items: instances.length, timeMs, perItemMs: timeMs / instances.length,
     error: median(out.errors), note: `median ${median(out.iterations)} iterations`,
   };
 }
 
 /**
- * Rows: the default (automatic step, negation check), plain fixed-step GD, Adam (CSGM's optimizer, one
- * restart), a tfjs-wasm batch, and numpy plain GD when `python` is given. Quick mode: 2 instances.
+ * Rows: the default (automatic step, negation check), plain fixed-step GD, numpy plain GD when
+ * `python` is given, Adam (CSGM's optimizer, one restart) and a tfjs-wasm batch of 64. Singles: 20
+ * instances (quick: 5), Adam on the first 5 (quick: 2, 300 steps).
  */
-export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRow[]> {
+export async function runBenchmarks(options: { quick?: boolean; python?: string; log?: (line: string) => void } = {}): Promise<BenchRow[]> {
   const { quick = false, python, log } = options;
-  const instances = Array.from({ length: quick ? 2 : 5 }, (_, seed) => benchInstance(seed));
+  const singles = quick ? 5 : 20;
+  const generator = Generator.random(WIDTHS, { seed: 0 });
+  const instances = benchInstances(0, singles, generator);
   const rows: BenchRow[] = [];
-  rows.push(await timeSolves(instances, 'inv default', {}, log));
-  rows.push(await timeSolves(instances, 'inv plain GD', PLAIN, log));
+  rows.push(await timeSolves(instances, 'inv default (float64)', {}, log));
+  rows.push(await timeSolves(instances, 'inv plain GD (float64)', PLAIN, log));
   if (python) rows.push(numpyPlain(instances, python, log));
-  rows.push(await timeSolves(instances, 'inv adam (csgm, 1 restart)', { preset: 'csgm', restarts: 1, maxIterations: quick ? 300 : 1000 }, log));
-  rows.push(await timeBatch(quick ? 16 : 64, log));
+  const adam = { preset: 'csgm', restarts: 1, maxIterations: quick ? 300 : 1000 };
+  rows.push(await timeSolves(instances.slice(0, quick ? 2 : 5), 'inv adam (csgm, 1 restart)', adam, log));
+  rows.push(await timeBatch(benchInstances(singles, BATCH, generator), log));
   return rows;
 }
