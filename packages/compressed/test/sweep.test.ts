@@ -43,6 +43,17 @@ describe('measurementSweep', () => {
     expect(a[0].method).toBe('lasso-dct');
   });
 
+  it('with several λ reports the best one per m for each Lasso basis', async () => {
+    const rows = await measurementSweep({ generator, images, ms: [60], solvers: [], lasso: ['pixel'], lassoLambda: [1e3, 1e-3], noise: 0 });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].method).toBe('lasso-pixel');
+    // λ = 1e3 zeroes the estimate (MSE = mean x²); λ = 1e-3 fits the measurements and must win.
+    expect(rows[0].lambda).toBe(1e-3);
+    const zeroMses = images.map((x) => x.reduce((s, v) => s + v * v, 0) / x.length);
+    const zeroMedian = (zeroMses[0] + zeroMses[1]) / 2;
+    expect(rows[0].medianMse).toBeLessThan(zeroMedian);
+  });
+
   it('rejects bad input with the field named', async () => {
     await expect(measurementSweep({ generator, images: [], ms: [10] })).rejects.toThrow(ValueError);
     await expect(measurementSweep({ generator, images: [new Float64Array(3)], ms: [10] })).rejects.toThrow(ShapeError);
