@@ -6,7 +6,7 @@ import type { FromWorker, ResultRow, SweepPoint, ToWorker } from './protocol.js'
 import { byId } from './ui/dom.js';
 import { ExperimentForm } from './ui/form.js';
 import { drawPlot } from './ui/plot.js';
-import { addErrorRow, addResultRow, addTile } from './ui/results.js';
+import { addErrorRow, addResultRow, addTile, showSweepTable } from './ui/results.js';
 import { SolverPanel } from './ui/solver-panel.js';
 
 const modelBase = new URL(MODELS_DIR, document.baseURI).href;
@@ -22,6 +22,7 @@ const tableBody = byId<HTMLTableElement>('results').tBodies[0];
 const tiles = byId('tiles');
 const convergence = byId<HTMLCanvasElement>('convergence');
 const sweepPlot = byId<HTMLCanvasElement>('sweep-plot');
+const sweepTable = byId<HTMLTableElement>('sweep-table');
 
 const panel = new SolverPanel(byId('solvers'));
 const form = new ExperimentForm(() => (message.textContent = ''));
@@ -49,6 +50,7 @@ function drawConvergence(): void {
 }
 
 function drawSweep(parameter = ''): void {
+  showSweepTable(sweepTable, parameter, [...new Set(sweepPoints.map((p) => p.solver))], sweepPoints);
   const series = panel.names()
     .map((name) => ({ label: name, color: panel.colorOf(name), points: sweepPoints.filter((p) => p.solver === name).map((p): [number, number] => [p.value, p.relativeError]) }))
     .filter((s) => s.points.length);

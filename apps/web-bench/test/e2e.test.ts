@@ -106,7 +106,7 @@ describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => 
     await ready();
   });
 
-  it('runs every solver on the default experiment: a table row and an image each, no console errors', async () => {
+  it('runs every solver on the default experiment: a table row and an image each, with the numbers Node computes', async () => {
     await page.reload();
     await ready();
     const solvers = await pageSolvers();
@@ -133,9 +133,26 @@ describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => 
       expect(spread, `image of ${name}`).toBeGreaterThan(100);
     }
     expect(await page.$$('#tiles canvas')).toHaveLength(solvers.length + 2);
+  });
+
+  it('sweeps the noise level: an error per solver and value, which grows with the noise', async () => {
+    const solvers = await pageSolvers();
+    // A signal in the range of G, so the error comes from the noise rather than from the decoder's misfit.
+    await page.selectOption('#signal', 'latent');
+    await page.fill('#sweep-values', '0.2, 0.01');
+    await page.click('#sweep');
+    await page.waitForSelector('#status:text-is("done")', { timeout: 150_000 });
+    const table = await page.$$eval('#sweep-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => Number((td as HTMLElement).dataset.value ?? td.textContent))));
+    expect(table.map((r) => r[0])).toEqual([0.01, 0.2]);
+    expect(table.every((r) => r.length === solvers.length + 1 && r.every(Number.isFinite))).toBe(true);
+    // 20 times the noise: the best solver's error grows by more than half (it is about proportional to σ).
+    expect(Math.min(...table[1].slice(1))).toBeGreaterThan(1.5 * Math.min(...table[0].slice(1)));
     mkdirSync(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
     expect(existsSync(screenshotPath)).toBe(true);
+  });
+
+  it('logged no console errors, page errors or failed requests', () => {
     expect(problems).toEqual([]);
   });
 });

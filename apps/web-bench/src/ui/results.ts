@@ -1,6 +1,6 @@
 /** The results area: one table row and one image tile per solver, plus the truth and the observation. */
 import { formatNumber } from '@inv/core';
-import type { ResultRow } from '../protocol.js';
+import type { ResultRow, SweepPoint } from '../protocol.js';
 import { el } from './dom.js';
 import { drawVector, type DrawOptions } from './image.js';
 
@@ -34,4 +34,17 @@ export function addResultRow(body: HTMLTableSectionElement, row: ResultRow, colo
 /** A solver that could not take the problem still gets a row, with the reason. */
 export function addErrorRow(body: HTMLTableSectionElement, solver: string, message: string): void {
   body.append(el('tr', { 'data-solver': solver, class: 'solver-error' }, el('td', {}, solver), el('td', { colspan: 6 }, message)));
+}
+
+/** The sweep's numbers beside its plot: one row per swept value, one column per solver. */
+export function showSweepTable(table: HTMLTableElement, parameter: string, solvers: readonly string[], points: readonly SweepPoint[]): void {
+  const values = [...new Set(points.map((p) => p.value))].sort((a, b) => a - b);
+  const cell = (value: number, solver: string) => {
+    const p = points.find((q) => q.value === value && q.solver === solver);
+    return p ? numberCell(p.relativeError) : el('td', {}, '');
+  };
+  table.replaceChildren(
+    el('thead', {}, el('tr', {}, el('th', {}, parameter), ...solvers.map((s) => el('th', {}, `${s} rel. error`)))),
+    el('tbody', {}, ...values.map((v) => el('tr', { 'data-value': String(v) }, el('td', {}, fmt(v)), ...solvers.map((s) => cell(v, s))))),
+  );
 }
