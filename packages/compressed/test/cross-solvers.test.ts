@@ -14,8 +14,9 @@ const net = Generator.random([10, 200, 500], { seed: 1 });
 describe('PLUGIn-CS on a 10-200-500 net with m = 120 Gaussian measurements', () => {
   it('recovers z* exactly (noiseless), on the materialised and the on-the-fly operator', async () => {
     expect(measurementGuard(net, 120)).toBeUndefined();
+    // On the fly only for one seed: it is the same operator, and each product redraws 60,000 normals.
     for (const seed of [1, 2, 3]) {
-      for (const onTheFly of [false, true]) {
+      for (const onTheFly of seed === 1 ? [false, true] : [false]) {
         const { problem, truth } = createCompressedSensingProblem({ generator: net, m: 120, seed, onTheFly });
         if (onTheFly) expect(problem.measurement).toBeInstanceOf(OnTheFlyGaussianOperator);
         const result = await solve(problem, 'plugin');
