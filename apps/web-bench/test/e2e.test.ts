@@ -6,70 +6,39 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSolvers, relativeError, solve } from '@inv/core';
-import { heldOutDigits, mnistGenerator } from '@inv/models/node';
-import { buildExperiment } from '../src/experiment.js';
-import type { ExperimentSpec } from '../src/protocol.js';
-import { serveStatic, type StaticServer } from './static-server.js';
+import { listSolvers, relativeError } from '@inv/core';
+import { defaultSpec, experimentInNode, solveLikeThePage } from '../harness/node-reference.js';
+import { chromiumPath as executablePath, openSite, pageSolvers as solversOn, pressAndWait, resultNumbers, waitUntilReady, type Session } from '../harness/browser.js';
 
-const appRoot = fileURLToPath(new URL('..', import.meta.url));
-const dist = join(appRoot, 'dist');
-const executablePath = process.env.INV_CHROMIUM ?? '/usr/bin/chromium';
 const inCI = ['true', '1'].includes(String(process.env.CI).toLowerCase());
 const haveChromium = existsSync(executablePath);
 /** The README's screenshot is refreshed with INV_SCREENSHOT=docs/images/web-bench.png; otherwise a temp file. */
 const screenshotPath = process.env.INV_SCREENSHOT ?? join(tmpdir(), `inv-web-bench-${process.pid}.png`);
-/** The experiment the page's controls start with (index.html): the first MNIST decoder, held-out digit 0, denoising at σ = 0.05, seed 0. */
-const DEFAULT_SPEC = (): ExperimentSpec => ({
-  generator: { kind: 'mnist', name: '20-60-784' },
-  signal: { kind: 'image', pixels: heldOutDigits().images[0], label: 'held-out digit #0' },
-  task: { kind: 'denoise' },
-  noise: 0.05,
-  noiseSeed: 1,
-});
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 if (!haveChromium && !inCI) {
   console.warn(`web-bench e2e skipped: no Chromium at ${executablePath} (apt-get install chromium, or set INV_CHROMIUM)`);
 }
 
 describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let session: Session;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`CI is set but Chromium is missing at ${executablePath}; .ci/run installs Debian's chromium package`);
-    if (!existsSync(join(dist, 'index.html'))) {
-      const { build } = await import('vite');
-      await build({ root: appRoot, logLevel: 'warn' });
-    }
-    server = await serveStatic(dist, '/web-bench/');
-    browser = await chromium.launch({ executablePath, args: ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url()}`));
-    page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && problems.push(`worker console: ${m.text()}`)));
+    session = await openSite();
+    page = session.page;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => session?.close());
 
-  const ready = () => page.waitForSelector('#run:not([disabled])', { timeout: 60_000 });
-  const pageSolvers = () => page.$$eval('#solvers fieldset.solver', (fs) => fs.map((f) => (f as HTMLElement).dataset.solver!));
+  const ready = () => waitUntilReady(page);
+  const pageSolvers = () => solversOn(page);
 
   it('lists every solver the worker registers, with option controls from their schemas', async () => {
-    await page.goto(server.url);
     await ready();
-    // The worker imports the same module, so the page must show exactly what the registry holds.
-    await import('../src/runtime.js');
+    // The harness imports the worker's runtime module, so the page must show exactly what this registry holds.
     const registered = listSolvers().map((s) => s.name);
     expect(registered.length).toBeGreaterThanOrEqual(3);
     expect(await pageSolvers()).toEqual(registered);
@@ -110,19 +79,17 @@ describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => 
     await page.reload();
     await ready();
     const solvers = await pageSolvers();
-    await page.click('#run');
-    await page.waitForSelector('#status:text-is("done")', { timeout: 150_000 });
+    await pressAndWait(page, '#run');
+    const numbers = await resultNumbers(page);
+    expect(Object.keys(numbers).sort()).toEqual([...solvers].sort());
     // The same experiment solved in Node with the same packages: the browser must get the same numbers.
-    const experiment = buildExperiment(mnistGenerator('20-60-784'), DEFAULT_SPEC());
+    const experiment = experimentInNode(defaultSpec());
     for (const name of solvers) {
-      const cells = await page.$$eval(`#results tbody tr[data-solver="${name}"] td`, (tds) => tds.map((td) => (td as HTMLElement).dataset.value ?? td.textContent ?? ''));
-      expect(cells[0], `row of ${name}`).toBe(name);
-      const options = Object.keys(listSolvers().find((s) => s.name === name)!.options).includes('history') ? { history: true } : {};
-      const result = await solve(experiment.problem, name, options);
-      const browserError = Number(cells[2]);
+      const [browserError, , , iterations] = numbers[name];
+      const result = await solveLikeThePage(experiment, name);
       expect(Number.isFinite(browserError), `relative error of ${name}`).toBe(true);
       expect(browserError, `relative error of ${name} in the browser vs Node`).toBeCloseTo(relativeError(result.reconstruction, experiment.truth), 6);
-      expect(Number(cells[5]), `iterations of ${name}`).toBe(result.iterations);
+      expect(iterations, `iterations of ${name}`).toBe(result.iterations);
       // The reconstruction tile is drawn: its pixels are not all one gray.
       const spread = await page.$eval(`#tiles canvas[data-solver="${name}"]`, (c) => {
         const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
@@ -140,8 +107,7 @@ describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => 
     // A signal in the range of G, so the error comes from the noise rather than from the decoder's misfit.
     await page.selectOption('#signal', 'latent');
     await page.fill('#sweep-values', '0.2, 0.01');
-    await page.click('#sweep');
-    await page.waitForSelector('#status:text-is("done")', { timeout: 150_000 });
+    await pressAndWait(page, '#sweep');
     const table = await page.$$eval('#sweep-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => Number((td as HTMLElement).dataset.value ?? td.textContent))));
     expect(table.map((r) => r[0])).toEqual([0.01, 0.2]);
     expect(table.every((r) => r.length === solvers.length + 1 && r.every(Number.isFinite))).toBe(true);
@@ -153,6 +119,6 @@ describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => 
   });
 
   it('logged no console errors, page errors or failed requests', () => {
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });
