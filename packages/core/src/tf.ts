@@ -86,14 +86,17 @@ export class TfGenerator {
     readonly generator: Generator,
     /** W_iᵀ (in×out), so that a B×in batch times it is B×out. */
     private readonly weightsT: tf.Tensor2D[],
+    /** W_i (out×in) for the backward pass: a transposed operand makes wasm's matMul about 12x slower. */
+    private readonly weights: tf.Tensor2D[],
     private readonly biases: (tf.Tensor1D | undefined)[],
   ) {}
 
   static async create(generator: Generator): Promise<TfGenerator> {
     await initTf();
-    const weightsT = generator.layers.map((l) => tf.tidy(() => tf.transpose(toTensor(l.weight)) as tf.Tensor2D));
+    const weights = generator.layers.map((l) => toTensor(l.weight));
+    const weightsT = weights.map((w) => tf.transpose(w) as tf.Tensor2D);
     const biases = generator.layers.map((l) => (l.bias ? tf.tensor1d(Float32Array.from(l.bias)) : undefined));
-    return new TfGenerator(generator, weightsT, biases);
+    return new TfGenerator(generator, weightsT, weights, biases);
   }
 
   /** G applied to every row of Z (B×k) → B×n. */
@@ -120,13 +123,13 @@ export class TfGenerator {
     for (let i = this.generator.layers.length - 1; i >= 0; i--) {
       const d = tfDerivative(this.generator.layers[i].activation, trace.pre[i], trace.post[i + 1]);
       if (d) g = tf.mul(g, d) as tf.Tensor2D;
-      g = tf.matMul(g, this.weightsT[i], false, true);
+      g = tf.matMul(g, this.weights[i]);
     }
     return g;
   }
 
   dispose(): void {
-    for (const t of this.weightsT) t.dispose();
+    for (const t of [...this.weightsT, ...this.weights]) t.dispose();
     for (const b of this.biases) b?.dispose();
   }
 }
