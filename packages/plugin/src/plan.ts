@@ -6,13 +6,11 @@
 import {
   Generator, denseLayer, invertActivation, linear, type Activation, type LinearOperator, type Matrix,
 } from '@inv/core';
-import { DenseNet } from './dense-net.js';
 import { measureGain } from './step.js';
 
 export interface Plan {
   /** The network PLUGIn runs on: the generator, or the generator with its last sigmoid/tanh made linear. */
   readonly inner: Generator;
-  readonly net: DenseNet;
   readonly measurement: LinearOperator;
   /** M = Φ·W_d⋯W_1 (m×k). */
   readonly product: Matrix;
@@ -46,7 +44,6 @@ function buildPlan(generator: Generator, measurement: LinearOperator): Plan {
   const product = measurement.applyMatrix(generator.weightProduct());
   return {
     inner,
-    net: new DenseNet(inner),
     measurement,
     product,
     gain: measureGain(inner, measurement, product),

@@ -19,7 +19,6 @@ export async function solveSingle(problem: Problem, options: PluginOptions, cont
   const target = targetOf(plan, problem.observation, options.clip);
   const m = plan.measurement.rows;
   const column = new Column(initialLatent(options, plan.inner.inputDim, item), initialStep(plan, options), options.safeguard, options.history);
-  const ws = plan.net.workspace();
   const r = new Float64Array(m);
   const d = new Float64Array(plan.inner.inputDim);
   const pacer = new Pacer();
@@ -28,7 +27,7 @@ export async function solveSingle(problem: Problem, options: PluginOptions, cont
       column.status = 'aborted';
       break;
     }
-    plan.measurement.apply(plan.net.forward(column.z, ws), r);
+    plan.measurement.apply(plan.inner.forward(column.z), r);
     for (let i = 0; i < m; i++) r[i] -= target[i];
     const residual = norm2(r);
     column.advance(matTvec(plan.product, r, d), residual, options);
