@@ -72,6 +72,13 @@ function supports(solver: Solver, generator: Generator, measurement: LinearOpera
   }
 }
 
+/** Solver defaults, except the iteration cap for solvers whose schema has `maxIterations` with a larger default. */
+function demoOptions(solver: Solver, cap: number): Record<string, unknown> {
+  const spec = solver.options.maxIterations;
+  if (spec?.type !== 'integer' || (spec.default !== undefined && spec.default <= cap)) return {};
+  return { maxIterations: cap };
+}
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 export const demoCommand: Command = {
@@ -83,6 +90,7 @@ export const demoCommand: Command = {
     model: { type: 'string', default: '20-60-784', description: `a shipped decoder (${MNIST_MODELS.join(', ')}) or a model.json with 784 outputs`, placeholder: 'name|model.json' },
     digits: { type: 'number', integer: true, min: 1, max: 50, default: 4, description: 'held-out digits per task' },
     seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the digit choice, noise, mask and Gaussian matrix' },
+    'max-iterations': { type: 'number', integer: true, min: 1, default: 2000, description: 'iteration cap for every solver whose options have maxIterations (keeps the demo under a minute)' },
   },
   async run(args, io) {
     await loadSolverPackages();
@@ -121,7 +129,7 @@ export const demoCommand: Command = {
       for (const solver of solvers) {
         bar.tick(done, `${task.name} ${solver.name}`);
         const started = now();
-        const results = await solve(problem, solver, {});
+        const results = await solve(problem, solver, demoOptions(solver, args.flags['max-iterations'] as number));
         const total = now() - started;
         rows.push({
           task: task.name,
