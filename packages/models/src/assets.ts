@@ -17,12 +17,7 @@ export async function loadMnistGenerator(name: MnistModelName, read: ReadAsset):
   }
   const dir = path.slice(0, path.lastIndexOf('/') + 1);
   const shards = await Promise.all(weightPaths(json, path).map((p) => read(dir + p)));
-  const all = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
-  let o = 0;
-  for (const s of shards) {
-    all.set(s, o);
-    o += s.length;
-  }
+  const all = new Uint8Array(await new Blob(shards as BlobPart[]).arrayBuffer());
   return parseLayersModel(json, all, path);
 }
 
