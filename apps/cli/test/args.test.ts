@@ -3,6 +3,7 @@ import { parseArgs, peekFlag, kebabCase, type FlagSpecs } from '../src/args.js';
 import { optionFlags } from '../src/solvers.js';
 import { toCsv } from '../src/experiments/table.js';
 import { UsageError } from '../src/errors.js';
+import { progressBar } from '../src/io.js';
 
 const specs: FlagSpecs = {
   count: { type: 'number', integer: true, min: 1, default: 3, description: 'n' },
@@ -72,5 +73,34 @@ describe('solver options as flags', () => {
 describe('CSV', () => {
   it('quotes text with commas or quotes and keeps numbers readable', () => {
     expect(toCsv({ columns: ['a', 'b'], rows: [['x,y', 0.1234567891], ['say "hi"', 3]] })).toBe('a,b\n"x,y",0.123457\n"say ""hi""",3\n');
+  });
+});
+
+describe('progress bar', () => {
+  const fakeIo = (tty: boolean, json: boolean) => {
+    const err: string[] = [];
+    return { io: { out: () => {}, err: (t: string) => void err.push(t), tty, json }, err };
+  };
+
+  it('draws on a terminal and clears its line when finished', () => {
+    const { io, err } = fakeIo(true, false);
+    const bar = progressBar(io, 4, 'work');
+    bar.tick(1);
+    bar.tick(4, 'done');
+    bar.finish();
+    expect(err[0]).toContain('work [');
+    expect(err[0]).toContain('] 1/4');
+    expect(err[1]).toContain('#'.repeat(28));
+    expect(err[err.length - 1]).toBe('\r\x1b[K');
+  });
+
+  it('stays silent when stderr is not a terminal or --json is on', () => {
+    for (const [tty, json] of [[false, false], [true, true]]) {
+      const { io, err } = fakeIo(tty, json);
+      const bar = progressBar(io, 4, 'work');
+      bar.tick(2);
+      bar.finish();
+      expect(err).toEqual([]);
+    }
   });
 });
