@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSolvers, relativeError } from '@inv/core';
+import { UNOBSERVED } from '../src/ui/image.js';
 import { defaultSpec, experimentInNode, solveLikeThePage } from '../harness/node-reference.js';
 import { chromiumPath as executablePath, openSite, pageSolvers as solversOn, pressAndWait, resultNumbers, waitUntilReady, type Session } from '../harness/browser.js';
 
@@ -116,6 +117,46 @@ describe.skipIf(!haveChromium && !inCI)('web bench in headless Chromium', () => 
     mkdirSync(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
     expect(existsSync(screenshotPath)).toBe(true);
+  });
+
+  it('solves a digit drawn by hand, observed through a mask painted by hand', async () => {
+    await page.reload();
+    await ready();
+    const [first, ...others] = await pageSolvers();
+    for (const name of others) await page.uncheck(`fieldset[data-solver="${name}"] input[data-use]`);
+    await page.selectOption('#signal', 'drawn');
+    await page.click('#run');
+    expect(await page.textContent('#message')).toContain('drawn digit: the pad is empty');
+    const stroke = async (selector: string, from: [number, number], to: [number, number]) => {
+      const box = (await page.$(selector))!.boundingBox();
+      const { x, y, width, height } = (await box)!;
+      await page.mouse.move(x + from[0] * width, y + from[1] * height);
+      await page.mouse.down();
+      for (let t = 0; t <= 1; t += 0.05) await page.mouse.move(x + (from[0] + t * (to[0] - from[0])) * width, y + (from[1] + t * (to[1] - from[1])) * height);
+      await page.mouse.up();
+    };
+    await stroke('#draw-pad', [0.5, 0.2], [0.5, 0.8]); // a "1"
+    await page.selectOption('#task', 'inpaint-mask');
+    await stroke('#mask-pad', [0.1, 0.5], [0.9, 0.5]); // hide a horizontal band
+    await pressAndWait(page, '#run');
+    expect(Object.keys(await resultNumbers(page))).toEqual([first]);
+    expect(await page.textContent('#description')).toContain('signal: digit drawn by hand');
+    // The observed tile shows the hidden band in the "unobserved" blue, the original tile the stroke.
+    const colours = await page.$$eval('#tiles canvas', (cs, unobserved) =>
+      cs.slice(0, 2).map((c) => {
+        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+        let white = 0, blue = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i] > 200 && d[i + 1] > 200) white++;
+          if (d[i] === unobserved[0] && d[i + 1] === unobserved[1] && d[i + 2] === unobserved[2]) blue++;
+        }
+        return { white, blue };
+      }),
+      UNOBSERVED,
+    );
+    expect(colours[0].white).toBeGreaterThan(0);
+    expect(colours[0].blue).toBe(0);
+    expect(colours[1].blue).toBeGreaterThan(0);
   });
 
   it('logged no console errors, page errors or failed requests', () => {

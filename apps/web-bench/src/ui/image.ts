@@ -8,7 +8,7 @@ export interface DrawOptions {
 }
 
 /** Colour of a pixel that was not observed (NaN), so inpainting masks are visible. */
-const UNOBSERVED = [40, 70, 140];
+export const UNOBSERVED = [40, 70, 140];
 /** Colour of the padding when n is not a perfect square. */
 const PADDING = [230, 230, 230];
 
