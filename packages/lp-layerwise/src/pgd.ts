@@ -59,7 +59,14 @@ export function projectedGradient(
     const r = A.apply(x);
     for (let i = 0; i < r.length; i++) r[i] = y[i] - r[i];
     const g = A.adjoint(r);
-    for (let j = 0; j < g.length; j++) g[j] = x[j] + mu * g[j];
+    let stepInf = 0;
+    for (let j = 0; j < g.length; j++) {
+      stepInf = Math.max(stepInf, Math.abs(mu * g[j]));
+      g[j] = x[j] + mu * g[j];
+    }
+    // x = G(ẑ) is in the range, so the top layer is feasible at t = ‖g − x‖∞: start the schedule
+    // there (after the first iteration) instead of climbing from the noise level every time.
+    if (it > 1) start = Math.max(settings.threshold, Math.min(start, stepInf));
     const inv = inverter.invert(g, { ...settings, threshold: start, warmStart: it > 1 });
     lpSolves += inv.info.lpSolves;
     if (inv.status === 'time_limit' || inv.status === 'numerical_error') {
@@ -72,8 +79,7 @@ export function projectedGradient(
     change = Math.sqrt(change);
     const size = norm2(x);
     x = next;
-    // The projections need smaller thresholds as the iterates settle: restart a few growth steps lower.
-    start = Math.max(settings.threshold, inv.info.threshold / settings.growth ** 4);
+    start = inv.info.threshold;
     onIteration?.({ iteration: it, residual: norm2(r) });
     if (change <= pgd.tol * size) return done('converged', `projected gradient converged in ${it} iterations (step ${mu.toExponential(2)})`, it);
   }
