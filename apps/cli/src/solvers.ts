@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { asVector, type OptionSchema, type OptionSpec, type OptionValues } from '@inv/core';
+import { asVector, checkSupport, createBatchProblem, type Generator, type LinearOperator, type OptionSchema, type OptionSpec, type OptionValues, type Solver } from '@inv/core';
 import { readArray } from '@inv/core/node';
 import { kebabCase, type FlagSpec, type FlagSpecs, type FlagValue } from './args.js';
 import { UsageError } from './errors.js';
@@ -95,4 +95,24 @@ export function solverOptions(schema: OptionSchema, keyOf: Map<string, string>, 
     } else out[key] = value;
   }
   return out;
+}
+
+/** Whether `solver` takes this generator with this kind of measurement (core's checkSupport, as a boolean). */
+export function supportsProblem(solver: Solver, generator: Generator, measurement: LinearOperator): boolean {
+  try {
+    checkSupport(solver, createBatchProblem({ generator, measurement, observation: new Float64Array(measurement.rows) }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Solver defaults, except an iteration cap for solvers whose schema has an integer `maxIterations`
+ * with a larger default (keeps the demo and the MNIST experiments short).
+ */
+export function cappedOptions(solver: Solver, cap: number): Record<string, unknown> {
+  const spec = solver.options.maxIterations;
+  if (spec?.type !== 'integer' || (spec.default !== undefined && spec.default <= cap)) return {};
+  return { maxIterations: cap };
 }

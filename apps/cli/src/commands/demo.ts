@@ -3,7 +3,6 @@
  * sensing with every registered solver that takes the task; a table and one PNG grid per task.
  */
 import {
-  checkSupport,
   createBatchProblem,
   formatTable,
   IdentityOperator,
@@ -17,9 +16,7 @@ import {
   Rng,
   ShapeError,
   solve,
-  type Generator,
   type LinearOperator,
-  type Solver,
 } from '@inv/core';
 import { gaussianOperator } from '@inv/compressed';
 import { checkModelName, DIGIT_PIXELS, MNIST_MODELS } from '@inv/models';
@@ -29,7 +26,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { gridPng, writeAll } from '../files.js';
 import { progressBar, say } from '../io.js';
-import { loadSolverPackages } from '../solvers.js';
+import { cappedOptions, loadSolverPackages, supportsProblem } from '../solvers.js';
 
 export interface DemoTask {
   name: string;
@@ -63,22 +60,6 @@ export interface DemoRow {
   status: string;
 }
 
-function supports(solver: Solver, generator: Generator, measurement: LinearOperator): boolean {
-  try {
-    checkSupport(solver, createBatchProblem({ generator, measurement, observation: new Float64Array(measurement.rows) }));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Solver defaults, except the iteration cap for solvers whose schema has `maxIterations` with a larger default. */
-function demoOptions(solver: Solver, cap: number): Record<string, unknown> {
-  const spec = solver.options.maxIterations;
-  if (spec?.type !== 'integer' || (spec.default !== undefined && spec.default <= cap)) return {};
-  return { maxIterations: cap };
-}
-
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 export const demoCommand: Command = {
@@ -109,7 +90,7 @@ export const demoCommand: Command = {
     });
     const n = generator.outputDim;
     const tasks = demoTasks(n, seed);
-    const plan = tasks.map((t) => ({ task: t, solvers: listSolvers().filter((s) => supports(s, generator, t.measurement)) }));
+    const plan = tasks.map((t) => ({ task: t, solvers: listSolvers().filter((s) => supportsProblem(s, generator, t.measurement)) }));
     const bar = progressBar(io, plan.reduce((s, p) => s + p.solvers.length, 0), 'demo');
     const rows: DemoRow[] = [];
     const files: { path: string; data: Uint8Array }[] = [];
@@ -129,7 +110,7 @@ export const demoCommand: Command = {
       for (const solver of solvers) {
         bar.tick(done, `${task.name} ${solver.name}`);
         const started = now();
-        const results = await solve(problem, solver, demoOptions(solver, args.flags['max-iterations'] as number));
+        const results = await solve(problem, solver, cappedOptions(solver, args.flags['max-iterations'] as number));
         const total = now() - started;
         rows.push({
           task: task.name,

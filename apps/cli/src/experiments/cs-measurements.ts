@@ -3,7 +3,9 @@
  * measurements m on held-out MNIST digits with the shipped 20-60-784 decoder: every registered solver
  * that takes Gaussian measurements, against Lasso in the pixel and DCT bases (@inv/compressed's sweep).
  */
-import { measurementSweep, type SweepRow } from '@inv/compressed';
+import { listSolvers } from '@inv/core';
+import { gaussianOperator, measurementSweep, type SweepRow } from '@inv/compressed';
+import { cappedOptions, supportsProblem } from '../solvers.js';
 import { heldOutDigits, mnistGenerator } from '@inv/models/node';
 import { lineChart } from './svg.js';
 import { groupBy, median, records } from './table.js';
@@ -12,19 +14,29 @@ import type { Experiment } from './types.js';
 export const CS_MS = [25, 50, 100, 200, 400];
 export const CS_MODEL = '20-60-784';
 
+/** Iteration cap for the generative solvers (their defaults of 5000–10000 make the sweep take many minutes). */
+export const CS_ITERATIONS = 2000;
+
 interface Task {
   digit: number;
+  m: number;
+  /** Per digit, so every m of one digit uses the first m rows of the same Gaussian ensemble. */
   seed: number;
 }
 
 export const csMeasurements: Experiment<Task, SweepRow[]> = {
   name: 'cs-measurements',
-  summary: `reconstruction error against the number m ∈ {${CS_MS.join(', ')}} of Gaussian measurements (‖noise‖ ≈ 0.1) on held-out digits with the ${CS_MODEL} decoder: generative solvers against Lasso (CSGM, Bora et al. 2017); one trial = one digit`,
+  summary: `reconstruction error against the number m ∈ {${CS_MS.join(', ')}} of Gaussian measurements (‖noise‖ ≈ 0.1) on held-out digits with the ${CS_MODEL} decoder: generative solvers against Lasso (CSGM, Bora et al. 2017); one trial = one digit; solvers capped at ${CS_ITERATIONS} iterations`,
   defaultTrials: 3,
-  tasks: ({ trials, seed }) => Array.from({ length: trials }, (_, t) => ({ digit: (seed * 97 + t * 101) % 1000, seed: seed * 1_000_003 + t })),
+  tasks: ({ trials, seed }) => Array.from({ length: trials }, (_, t) => CS_MS.map((m) => ({ digit: (seed * 97 + t * 101) % 1000, m, seed: seed * 1_000_003 + t }))).flat(),
   async run(task) {
     const digits = heldOutDigits();
-    return measurementSweep({ generator: mnistGenerator(CS_MODEL), images: [digits.images[task.digit % digits.count]], ms: CS_MS, noise: 0.1, seed: task.seed });
+    const generator = mnistGenerator(CS_MODEL);
+    const probe = gaussianOperator(1, generator.outputDim, 0, { onTheFly: true });
+    const solvers = listSolvers()
+      .filter((s) => supportsProblem(s, generator, probe))
+      .map((s) => ({ name: s.name, options: cappedOptions(s, CS_ITERATIONS) }));
+    return measurementSweep({ generator, images: [digits.images[task.digit % digits.count]], ms: [task.m], solvers, noise: 0.1, seed: task.seed });
   },
   table(outcomes) {
     const rows = [...groupBy(outcomes.flat(), (r) => `${r.m} ${r.method}`).values()].map((g) => [
