@@ -4,7 +4,7 @@
  * finished columns are dropped from the tensors, so late columns do not pay for early ones.
  */
 import {
-  batchItem, initTf, Matrix, now, TfGenerator, tf, toTensor, type BatchProblem, type LinearOperator, type Result, type SolveContext,
+  batchItem, IdentityOperator, initTf, MaskOperator, Matrix, now, TfGenerator, tf, toTensor, type BatchProblem, type LinearOperator, type Result, type SolveContext,
 } from '@inv/core';
 import { Column } from './column.js';
 import { initialLatent } from './init.js';
@@ -17,9 +17,9 @@ import { finish, initialStep } from './single.js';
 type RowMeasurement = { apply(G: tf.Tensor2D): tf.Tensor2D; dispose(): void };
 
 function rowMeasurement(measurement: LinearOperator): RowMeasurement {
-  if (measurement.kind === 'identity') return { apply: (G) => G, dispose: () => {} };
-  if (measurement.kind === 'mask') {
-    const idx = tf.tensor1d(Int32Array.from((measurement as unknown as { indices: Int32Array }).indices), 'int32');
+  if (measurement instanceof IdentityOperator) return { apply: (G) => G, dispose: () => {} };
+  if (measurement instanceof MaskOperator) {
+    const idx = tf.tensor1d(measurement.indices, 'int32');
     return { apply: (G) => tf.gather(G, idx, 1) as tf.Tensor2D, dispose: () => idx.dispose() };
   }
   const phiT = tf.tidy(() => tf.transpose(toTensor(measurement.toMatrix())) as tf.Tensor2D);
