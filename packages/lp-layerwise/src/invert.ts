@@ -21,6 +21,11 @@ export interface InvertSettings {
   clip: number;
   /** Absolute deadline on the `now()` clock (ms), or Infinity. */
   deadline: number;
+  /**
+   * Extra thresholds of the l-inf schedule (threshold·growth^s, s ≤ this) tried with the fast path
+   * before the LP; each costs one least-squares solve. 0: only the initial threshold.
+   */
+  fastPathSteps?: number;
   /** Start each layer's first LP from the previous observation's basis (PGD iterates are close). */
   warmStart?: boolean;
 }
@@ -150,9 +155,15 @@ export class LayerwiseInverter {
 
   /** Grow the threshold by `growth` until min t ≤ threshold (papers.md 2.2, "linf"). */
   private linfSchedule(i: number, x: Float64Array, threshold: number, settings: InvertSettings): LayerStep {
-    if (settings.fastPath) {
-      const h = this.tryFastPath(i, x, threshold, threshold);
-      if (h) return { h, threshold };
+    // The fast path walks the same threshold grid, never past maxThresholdSteps.
+    const fastSteps = settings.fastPath ? Math.min(settings.fastPathSteps ?? 0, settings.maxThresholdSteps) : -1;
+    for (let s = 0; s <= fastSteps; s++) {
+      const t = threshold * settings.growth ** s;
+      const h = this.tryFastPath(i, x, t, t);
+      if (h) {
+        this.counters.thresholdSteps += s;
+        return { h, threshold: t };
+      }
     }
     for (let step = 0; ; step++) {
       const lp = this.solveLp(i, x, threshold, settings, step);

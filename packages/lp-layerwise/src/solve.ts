@@ -23,6 +23,7 @@ export const lpOptions: OptionSchema = {
   growth: { type: 'number', default: 1.2, min: 1.0001, max: 10, description: 'factor by which the threshold grows while the l-inf LP is infeasible (l1: while the fit improves)' },
   maxThresholdSteps: { type: 'integer', default: 200, min: 0, description: 'threshold growth steps per layer before giving up (status infeasible)' },
   fastPath: { type: 'boolean', default: true, description: 'try least squares on the active rows first; kept only if it satisfies every constraint' },
+  fastPathSteps: { type: 'integer', default: 12, min: 0, description: 'l-inf: thresholds of the growth schedule tried with the fast path before the LP' },
   timeLimit: { type: 'number', min: 0, description: 'wall-time limit per observation in seconds (status time_limit)' },
   clip: { type: 'number', default: 1e-6, min: 0, max: 0.5, description: 'clip for the elementwise inverse of a sigmoid/tanh output' },
   step: { type: 'number', min: 0, description: 'projected-gradient step μ for general measurements (default 1/‖A‖²)' },
@@ -41,6 +42,7 @@ export function settingsFor(problem: Problem | BatchProblem, options: OptionValu
     growth: (options.growth as number) ?? 1.2,
     maxThresholdSteps: (options.maxThresholdSteps as number) ?? 200,
     fastPath: (options.fastPath as boolean) ?? true,
+    fastPathSteps: (options.fastPathSteps as number) ?? 12,
     clip: (options.clip as number) ?? 1e-6,
     deadline: timeLimit === undefined ? Infinity : startedAt + timeLimit * 1000,
   };

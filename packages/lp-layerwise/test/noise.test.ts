@@ -6,7 +6,7 @@ import '../src/index.js';
 const generator = Generator.random([20, 100, 500], { seed: 4 });
 const TRIALS = 5;
 
-async function medianErrorOverEps(name: string, eps: number): Promise<number> {
+async function medianErrorOverEps(name: string, eps: number, options: Record<string, unknown> = {}): Promise<number> {
   const ratios: number[] = [];
   for (let s = 0; s < TRIALS; s++) {
     const rng = new Rng(s);
@@ -14,7 +14,7 @@ async function medianErrorOverEps(name: string, eps: number): Promise<number> {
     const y = generator.forward(z);
     const e = boxVector(rng, y.length, eps);
     for (let i = 0; i < y.length; i++) y[i] += e[i];
-    const result = await solve(createProblem({ generator, observation: y, noiseLevel: eps }), name);
+    const result = await solve(createProblem({ generator, observation: y, noiseLevel: eps }), name, options);
     expect(result.status).toBe('converged');
     ratios.push(norm2(sub(result.latent, z)) / eps);
   }
@@ -22,17 +22,19 @@ async function medianErrorOverEps(name: string, eps: number): Promise<number> {
 }
 
 describe('bounded noise: the latent error grows linearly with ε', () => {
-  it('lp-linf: ‖ẑ − z*‖ / ε is the same constant for ε = 1e-4, 1e-3, 1e-2', async () => {
-    const c = await Promise.all([1e-4, 1e-3, 1e-2].map((eps) => medianErrorOverEps('lp-linf', eps)));
-    // Linear in ε (the paper's l-inf bound is C·ε with C fixed by the net): the ratios agree within 2x,
-    // and the constant is modest for an expansion-5 net (measured ≈ 9; ‖z*‖ ≈ √20).
-    for (const r of c) {
-      expect(r).toBeGreaterThan(0);
-      expect(r / c[0]).toBeGreaterThan(0.5);
-      expect(r / c[0]).toBeLessThan(2);
-      expect(r).toBeLessThan(30);
-    }
-  });
+  for (const [label, options] of [['LP only', { fastPath: false }], ['default fast path', {}]] as const) {
+    it(`lp-linf (${label}): ‖ẑ − z*‖ / ε is the same constant for ε = 1e-4, 1e-3, 1e-2`, async () => {
+      const c = await Promise.all([1e-4, 1e-3, 1e-2].map((eps) => medianErrorOverEps('lp-linf', eps, options)));
+      // Linear in ε (the paper's l-inf bound is C·ε with C fixed by the net): the ratios agree within
+      // 2x, and the constant is modest for an expansion-5 net (measured ≈ 9 for the LP; ‖z*‖ ≈ √20).
+      for (const r of c) {
+        expect(r).toBeGreaterThan(0);
+        expect(r / c[0]).toBeGreaterThan(0.5);
+        expect(r / c[0]).toBeLessThan(2);
+        expect(r).toBeLessThan(30);
+      }
+    });
+  }
 
   it('lp-l1: the error stays O(ε) (ratio bounded across two decades of ε)', async () => {
     const c = await Promise.all([1e-4, 1e-2].map((eps) => medianErrorOverEps('lp-l1', eps)));
