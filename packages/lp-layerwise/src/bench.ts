@@ -126,7 +126,7 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRo
   const rows: BenchRow[] = [];
   const cases = [makeCase(generator, items, 0, 7), makeCase(generator, items, 1e-3, 8)];
   for (const c of cases) {
-    const variants: Record<string, unknown>[] = c.noise ? [{}] : [{}, { fastPath: false }];
+    const variants: Record<string, unknown>[] = [{}, { fastPath: false }];
     for (const v of variants) {
       log(`inv ${c.label} ${JSON.stringify(v)}`);
       const r = await timeInv(c, v, singles);
