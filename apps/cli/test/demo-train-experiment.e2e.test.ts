@@ -93,6 +93,19 @@ describe('inv experiment', () => {
 });
 
 describe('inv bench', () => {
+  it("runs a package's ./bench suite and prints its rows as JSON", () => {
+    const run = runCli(['bench', '--quick', '--suite', 'compressed', '--json'], { plugins: false });
+    expect(run.code).toBe(0);
+    const { rows, skipped } = JSON.parse(run.stdout);
+    expect(skipped).toEqual([]);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.suite).toBe('compressed');
+      expect(r.items).toBeGreaterThan(0);
+      expect(r.perItemMs).toBeCloseTo(r.timeMs / r.items, 9);
+    }
+  });
+
   it('rejects a suite that matches no package', () => {
     expectOneLineError(runCli(['bench', '--suite', 'nothing-here']), "'nothing-here'");
   });

@@ -118,6 +118,10 @@ describe('inv solve rejects bad input with one line, a non-zero exit and no outp
     failingSolve({}, '--schedule', ['--schedule', 'wild']);
   });
 
+  it('a negative --noise-level', () => {
+    failingSolve({ 'noise-level': '-0.1' }, '--noise-level');
+  });
+
   it('a vector option file of the wrong length', () => {
     const init = writeJson(tmp.path('init3.json'), [1, 2, 3]);
     failingSolve({}, 'init', ['--init', init]);
@@ -137,6 +141,11 @@ describe('the command line itself', () => {
 
   it('an unknown flag on a command without solver options', () => {
     expectOneLineError(runCli(['list', '--verbose']), "'--verbose'");
+  });
+
+  it('experiment flags out of range', () => {
+    expectOneLineError(runCli(['experiment', 'timing', '--trials', '0']), '--trials');
+    expectOneLineError(runCli(['experiment']), 'lp-success-vs-k');
   });
 
   it('info on a missing file', () => {

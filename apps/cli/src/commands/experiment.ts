@@ -2,9 +2,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { mapInWorkers } from '@inv/core/node';
-import { now } from '@inv/core';
+import { InvError, now } from '@inv/core';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
+import { oneLine, UsageError } from '../errors.js';
 import { EXPERIMENTS, findExperiment } from '../experiments/index.js';
 import { toCsv } from '../experiments/table.js';
 import { writeAll } from '../files.js';
@@ -45,6 +45,9 @@ export const experimentCommand: Command = {
         outcomes = await mapInWorkers(new URL('./worker.js', import.meta.url), tasks.map((task) => ({ experiment: name, task })), {
           workers,
           onResult: (_r, _i, done) => bar.tick(done),
+        }).catch((e: Error) => {
+          // Errors cross the thread boundary as name + message; keep the message, one line, as an InvError.
+          throw new InvError('ERR_EXPERIMENT', `experiment ${name}: a trial failed: ${oneLine(e)}`);
         });
       }
     } finally {
