@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MatrixOperator, Matrix, MaskOperator, relativeError, gaussianVector, Rng } from '@inv/core';
+import { MatrixOperator, Matrix, MaskOperator, parseNpy, relativeError, gaussianVector, Rng } from '@inv/core';
 import { runCli, tempDir, tinyModel, writeJson, writeNpy } from './helpers.js';
 
 const tmp = tempDir();
@@ -99,4 +100,21 @@ describe('inv solve measurements and batches', () => {
     expect(latentFor('1')).toEqual(latentFor('1'));
     expect(latentFor('1')).not.toEqual(latentFor('2'));
   });
+
+  it('reads files written by numpy itself: a bool mask and a float32 measurement matrix', () => {
+    const fixtures = join(__dirname, 'fixtures');
+    const mask = parseNpy(readFileSync(join(fixtures, 'numpy-mask-bool.npy')));
+    const A = parseNpy(readFileSync(join(fixtures, 'numpy-A-float32.npy')));
+    expect(A.shape).toEqual([40, 64]);
+    const kept = [...mask.data.keys()].filter((i) => mask.data[i] === 1);
+    expect(kept).toHaveLength(48);
+    const yMask = writeNpy(tmp.path('y-numpy-mask.npy'), new MaskOperator(64, kept).apply(x));
+    const yA = writeNpy(tmp.path('y-numpy-A.npy'), new MatrixOperator(new Matrix(40, 64, A.data)).apply(x));
+    for (const [spec, y] of [[`mask:${join(fixtures, 'numpy-mask-bool.npy')}`, yMask], [`matrix:${join(fixtures, 'numpy-A-float32.npy')}`, yA]]) {
+      const run = runCli(['solve', '--model', model, '--observation', y, '--measurement', spec, '--solver', 'test-gd', '--init', init, '--json']);
+      expect(run.code).toBe(0);
+      expect(relativeError(JSON.parse(run.stdout).latent, zTrue)).toBeLessThan(1e-8);
+    }
+  });
 });
+
