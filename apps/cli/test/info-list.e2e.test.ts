@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { opNorm } from '@inv/core';
 import { runCli, tempDir, tinyModel } from './helpers.js';
@@ -30,7 +31,7 @@ describe.each(['tfjs', 'keras'] as const)('inv info on a %s-layout model', (layo
     const run = runCli(['info', path]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('4-16-64 relu,relu (bias-free)');
-    expect(run.stdout).toContain('expansion >= 2.1 per ReLU-type layer: yes');
+    expect(run.stdout).toContain('expansion >= 2.1 per ReLU-type layer (>= 1 for sigmoid, tanh, linear): yes');
   });
 });
 
@@ -52,5 +53,17 @@ describe('inv list', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\| plugin +\|/);
     expect(run.stdout).not.toContain('test-gd');
+  });
+});
+
+describe('inv info on the shipped MNIST decoder', () => {
+  it('applies the LP expansion rule to ReLU layers only (the sigmoid output layer is inverted exactly)', () => {
+    const run = runCli(['info', join(__dirname, '..', 'node_modules', '@inv', 'models', 'assets', '20-60-784', 'model.json'), '--json'], { plugins: false });
+    expect(run.code).toBe(0);
+    const info = JSON.parse(run.stdout);
+    expect(info.widths).toEqual([20, 60, 784]);
+    expect(info.layers.map((l: { activation: string }) => l.activation)).toEqual(['relu', 'sigmoid']);
+    // 60/20 = 3 >= 2.1 for the ReLU layer; 784/60 >= 1 for the sigmoid one.
+    expect(info.conditions).toMatchObject({ lpExpansion: true, allRelu: false, measurementsNeeded: 80 });
   });
 });

@@ -13,7 +13,7 @@ export interface ModelInfo {
   depth: number;
   layers: { index: number; in: number; out: number; activation: string; bias: boolean; expansion: number; opNorm: number; gaussianScale: number }[];
   conditions: {
-    /** Every ReLU-type layer expands by at least 2.1 (layer-wise LP). */
+    /** Every ReLU-type layer expands by at least 2.1 and every invertible one (sigmoid, tanh, linear) by 1 (layer-wise LP). */
     lpExpansion: boolean;
     /** n_i >= 5^i n_0 for every layer (PLUGIn's A3 without its constant C_0 and log factor). */
     pluginWidths: boolean;
@@ -58,7 +58,8 @@ export function modelInfo(g: Generator): ModelInfo {
     depth: g.depth,
     layers,
     conditions: {
-      lpExpansion: layers.every((l) => l.expansion >= LP_EXPANSION && reluType(l.activation)),
+      // Invertible activations are undone exactly, so those layers only need full column rank.
+      lpExpansion: layers.every((l) => l.expansion >= (reluType(l.activation) ? LP_EXPANSION : 1)),
       pluginWidths: margins.every((m) => m >= 1),
       pluginWidthMargin: Math.min(...margins),
       allRelu: layers.every((l) => l.activation === 'relu'),
@@ -89,7 +90,7 @@ export const infoCommand: Command = {
     say(io, `${args.positionals[0]}: ${g.describe()}, depth ${info.depth}, latent ${info.widths[0]}, output ${g.outputDim}`);
     say(io, formatTable(['layer', 'in', 'out', 'activation', 'bias', 'expansion', '‖W‖op', 'N(0,1/n) scale'], info.layers.map((l) => [l.index, l.in, l.out, l.activation, yes(l.bias), l.expansion, l.opNorm, l.gaussianScale])));
     say(io, '');
-    say(io, `layer-wise LP (Lei et al.): expansion >= ${LP_EXPANSION} per ReLU-type layer: ${yes(c.lpExpansion)}`);
+    say(io, `layer-wise LP (Lei et al.): expansion >= ${LP_EXPANSION} per ReLU-type layer (>= 1 for sigmoid, tanh, linear): ${yes(c.lpExpansion)}`);
     say(io, `PLUGIn width rule n_i >= 5^i n_0 (without C_0 and log): ${yes(c.pluginWidths)} (smallest n_i/(5^i n_0) = ${c.pluginWidthMargin.toPrecision(3)})`);
     say(io, `all ReLU: ${yes(c.allRelu)}; bias-free: ${yes(c.biasFree)}`);
     say(io, `compressed sensing: m >= 2^d n_0 = ${c.measurementsNeeded} Gaussian measurements (of n = ${g.outputDim}): ${c.compressible ? 'fewer than n' : 'not fewer than n'}`);
