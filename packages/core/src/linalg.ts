@@ -179,21 +179,34 @@ export function axpy(alpha: number, x: ArrayLike<number>, y: Float64Array): Floa
   return y;
 }
 
-/** The spectral norm ‖A‖₂ by power iteration on AᵀA (deterministic start, relative tolerance 1e-10). */
-export function opNorm(A: Matrix, maxIterations = 500): number {
+/** Anything with a shape, a product and its adjoint (a `LinearOperator` from ./operators.ts qualifies). */
+export interface Adjointable {
+  readonly rows: number;
+  readonly cols: number;
+  apply(x: ArrayLike<number>, out?: Float64Array): Float64Array;
+  adjoint(y: ArrayLike<number>, out?: Float64Array): Float64Array;
+}
+
+/**
+ * The spectral norm ‖A‖₂ by power iteration on AᵀA, for a dense matrix or any operator with an
+ * adjoint. Deterministic start; stops when the estimate changes by less than `tol` (relative).
+ */
+export function opNorm(A: Matrix | Adjointable, options: { tol?: number; maxIterations?: number } = {}): number {
+  const tol = options.tol ?? 1e-10, maxIterations = options.maxIterations ?? 500;
   if (A.rows === 0 || A.cols === 0) return 0;
+  const apply = A instanceof Matrix ? (x: Float64Array) => matvec(A, x) : (x: Float64Array) => A.apply(x);
+  const adjoint = A instanceof Matrix ? (y: Float64Array, out: Float64Array) => matTvec(A, y, out) : (y: Float64Array, out: Float64Array) => A.adjoint(y, out);
   let v: Float64Array = new Float64Array(A.cols);
   for (let j = 0; j < A.cols; j++) v[j] = 1 + 0.01 * Math.sin(j + 1); // generic, never orthogonal to the top vector in practice
   let sigma = 0;
-  const Av = new Float64Array(A.rows);
   for (let it = 0; it < maxIterations; it++) {
     const n = norm2(v);
     if (n === 0) return 0;
     for (let j = 0; j < v.length; j++) v[j] /= n;
-    matvec(A, v, Av);
+    const Av = apply(v);
     const next = norm2(Av);
-    v = matTvec(A, Av, v);
-    if (Math.abs(next - sigma) <= 1e-10 * next) return next;
+    v = adjoint(Av, v);
+    if (Math.abs(next - sigma) <= tol * next) return next;
     sigma = next;
   }
   return sigma;

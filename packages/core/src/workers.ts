@@ -5,6 +5,20 @@
  */
 import { cpus } from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
+import { InvError } from './errors.js';
+
+interface WireError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+/** Rebuilds a worker's error on this side: an InvError keeps its class name and code (for one-line CLI messages). */
+function revive(e: WireError | undefined): Error {
+  const err = e?.code ? new InvError(e.code, e.message) : new Error(e?.message ?? 'worker task failed');
+  err.name = e?.name ?? 'Error';
+  return err;
+}
 
 /** Call in a worker module: answers each task message with the handler's result. */
 export function serveWorker<T, R>(handler: (task: T) => R | Promise<R>): void {
@@ -14,8 +28,10 @@ export function serveWorker<T, R>(handler: (task: T) => R | Promise<R>): void {
     try {
       port.postMessage({ id: msg.id, ok: true, value: await handler(msg.task) });
     } catch (e) {
-      const err = e as Error;
-      port.postMessage({ id: msg.id, ok: false, error: { name: err?.name, message: err?.message ?? String(e) } });
+      const err = e as Error & { code?: unknown };
+      const wire: WireError = { name: err?.name ?? 'Error', message: err?.message ?? String(e) };
+      if (e instanceof InvError) wire.code = e.code;
+      port.postMessage({ id: msg.id, ok: false, error: wire });
     }
   });
 }
@@ -49,8 +65,8 @@ export async function mapInWorkers<T, R>(moduleUrl: URL | string, tasks: readonl
         w.postMessage({ id, task: tasks[id] });
       };
       for (const w of workers) {
-        w.on('message', (msg: { id: number; ok: boolean; value?: R; error?: { name: string; message: string } }) => {
-          if (!msg.ok) return reject(Object.assign(new Error(msg.error?.message), { name: msg.error?.name ?? 'Error' }));
+        w.on('message', (msg: { id: number; ok: boolean; value?: R; error?: WireError }) => {
+          if (!msg.ok) return reject(revive(msg.error));
           results[msg.id] = msg.value as R;
           done++;
           options.onResult?.(msg.value as R, msg.id, done);

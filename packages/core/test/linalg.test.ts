@@ -55,6 +55,10 @@ describe('dense kernels', () => {
     const R = new Matrix(6, 4);
     for (let i = 0; i < 6; i++) for (let j = 0; j < 4; j++) R.data[i * 4 + j] = u[i] * v[j];
     expect(opNorm(R)).toBeCloseTo(norm2(u) * norm2(v), 8);
+    // Through apply/adjoint only (an operator that is never a matrix): the same answer.
+    const op = { rows: 6, cols: 4, apply: (x: ArrayLike<number>) => matvec(R, x), adjoint: (y: ArrayLike<number>, out?: Float64Array) => matTvec(R, y, out) };
+    expect(opNorm(op)).toBeCloseTo(norm2(u) * norm2(v), 8);
+    expect(opNorm(op, { maxIterations: 1 })).toBeLessThanOrEqual(norm2(u) * norm2(v) * (1 + 1e-12));
   });
 
   it('least squares recovers an exact solution to 1e-12 and the normal-equation residual is zero', () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, gaussianVector, Generator, Rng, sigmoid } from '../src/index.js';
+import { encodeNpy, gaussianVector, Generator, InvError, Rng, sigmoid } from '../src/index.js';
 import { readArray, readGenerator, writeArray, writeGenerator, writePng, mapInWorkers } from '../src/node.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'inv-core-'));
@@ -61,10 +61,14 @@ describe('worker pool', () => {
   it('runs tasks in worker threads and returns results in task order', async () => {
     const d = dir();
     const worker = join(d, 'square.mjs');
-    writeFileSync(worker, `import { serveWorker } from ${JSON.stringify(new URL('../dist/node.js', import.meta.url).href)};\nserveWorker((t) => { if (t < 0) throw new Error('negative task ' + t); return t * t; });\n`);
+    writeFileSync(worker, `import { serveWorker } from ${JSON.stringify(new URL('../dist/node.js', import.meta.url).href)};\nimport { ValueError } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};\nserveWorker((t) => { if (t < 0) throw new Error('negative task ' + t); if (t > 100) throw new ValueError('task: too large ' + t); return t * t; });\n`);
     const done: number[] = [];
     expect(await mapInWorkers(worker, [3, 1, 4, 1, 5], { workers: 2, onResult: (_r, i) => done.push(i) })).toEqual([9, 1, 16, 1, 25]);
     expect(done.sort()).toEqual([0, 1, 2, 3, 4]);
     await expect(mapInWorkers(worker, [1, -2], { workers: 1 })).rejects.toThrow(/negative task -2/);
+    // An InvError keeps its code and class name across the thread boundary.
+    const err = await mapInWorkers(worker, [101], { workers: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvError);
+    expect(err).toMatchObject({ code: 'ERR_VALUE', name: 'ValueError', message: 'task: too large 101' });
   });
 });
