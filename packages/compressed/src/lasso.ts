@@ -8,7 +8,7 @@
  * same problem as λ = 0.1 here with our N(0, 1/m) scaling, because both the A and the y of CSGM are √m
  * times ours.
  */
-import { assertFinite, assertInteger, norm2, normInf, ShapeError, ValueError, type LinearOperator } from '@inv/core';
+import { assertFinite, assertInteger, norm2, normInf, opNorm, ShapeError, ValueError, type LinearOperator } from '@inv/core';
 import { dctBasis, imageShape, pixelBasis, type Basis } from './basis.js';
 
 export interface LassoInput {
@@ -39,24 +39,6 @@ export interface LassoResult {
   converged: boolean;
   /** ‖A·x̂ − y‖₂. */
   residual: number;
-}
-
-/** ‖A‖₂² by 50 power iterations on AᵀA from a fixed start (within a percent is all FISTA needs). */
-export function operatorNormSquared(A: LinearOperator, iterations = 50): number {
-  let v: Float64Array = new Float64Array(A.cols);
-  for (let j = 0; j < v.length; j++) v[j] = 1 + 0.5 * Math.sin(3 * j + 1);
-  let est = 0;
-  for (let it = 0; it < iterations; it++) {
-    const nv = norm2(v);
-    if (nv === 0) return 0;
-    for (let j = 0; j < v.length; j++) v[j] /= nv;
-    const Av = A.apply(v);
-    const next = norm2(Av) ** 2;
-    v = A.adjoint(Av, v);
-    if (Math.abs(next - est) <= 1e-6 * next) return next;
-    est = next;
-  }
-  return est;
 }
 
 function resolveBasis(options: LassoOptions, n: number): Basis {
@@ -92,7 +74,8 @@ export function lasso(input: LassoInput, options: LassoOptions = {}): LassoResul
   const lambda = options.lambda ?? (input.noiseLevel ? input.noiseLevel * Math.sqrt(2 * Math.log(n)) : 1e-3 * lambdaMax);
   if (!(Number.isFinite(lambda) && lambda >= 0)) throw new ValueError(`lasso lambda: expected a finite number >= 0, got ${lambda}`);
 
-  const L = operatorNormSquared(A) * 1.01;
+  // FISTA needs the Lipschitz constant ‖A‖² only to within a percent: a loose power iteration will do.
+  const L = opNorm(A, { tol: 1e-6, maxIterations: 50 }) ** 2 * 1.01;
   const c = new Float64Array(n), prev = new Float64Array(n), v = new Float64Array(n);
   const x = new Float64Array(n), r = new Float64Array(A.rows), g = new Float64Array(n), gc = new Float64Array(n);
   let t = 1, iterations = 0, converged = false;
