@@ -114,6 +114,9 @@ function initialStates(tasks: readonly Task[], { data, oracle, settings }: RunIn
     record(s, 0);
     if (!Number.isFinite(s.value)) finish(s, 'diverged', 'the objective is not finite at the initial point');
     else if (s.value === 0) finish(s, 'converged', 'the initial point fits the observation exactly');
+    else if (gradient.every((g) => g === 0)) {
+      finish(s, 'converged', 'the gradient is exactly zero at the initial point, a stationary point that does not fit the observation (z = 0 is one for bias-free ReLU nets); start elsewhere, e.g. init random');
+    }
     return s;
   });
 }

@@ -106,6 +106,16 @@ describe('runs', () => {
     expect(Array.from(result.latent)).toEqual([0.1, 0.2]);
   });
 
+  it('says so when it starts at a stationary point that fits nothing (z = 0 of a bias-free ReLU net)', async () => {
+    const { problem } = small();
+    for (const optimizer of ['gd', 'adam'] as const) {
+      const result = await solve(problem, 'gd', { init: 'zero', optimizer, restarts: 1, negationCheck: false });
+      expect(result.iterations).toBe(0);
+      expect(result.message).toMatch(/gradient is exactly zero at the initial point/);
+      expect(result.residual).toBeGreaterThan(0.1);
+    }
+  });
+
   it('a fixed step that is far too large diverges and returns the last finite iterate', async () => {
     const { problem } = small();
     const result = await solve(problem, 'gd', { step: 1e150, initialLatent: [0.3, 0.4], negationCheck: false });
