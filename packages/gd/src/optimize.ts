@@ -143,7 +143,7 @@ export async function optimize(tasks: readonly Task[], input: RunInput): Promise
   const k = data.generator.inputDim;
   const adaptive = settings.optimizer === 'gd' && settings.step === undefined;
   const states = initialStates(tasks, input);
-  let lastProgress = now(), lastYield = now();
+  let lastProgress = -Infinity, lastYield = now(); // the first iteration always reports, then every PROGRESS_MS
   let aborted = false;
 
   for (let it = 1; it <= settings.maxIterations; it++) {
