@@ -12,6 +12,6 @@ export { lpLinf, lpL1 };
 export { configureHighs, getHighs, type HighsConfig } from './highs.js';
 export { LayerLp, type LpNorm, type LpOutcome, type LpStatus } from './layer-lp.js';
 export { LayerwiseInverter, type Inversion, type InvertSettings } from './invert.js';
-export { fastPath, solveLinearLayer, type FastPathResult } from './least-squares.js';
+export { fastPath, solveLinearLayer, type FastPathResult, type LayerRows } from './least-squares.js';
 export { lpOptions, CLEAN_THRESHOLD } from './solve.js';
-export { operatorNorm, projectedGradient, type PgdSettings } from './pgd.js';
+export { GAIN_SAMPLES, projectedGradient, restrictedGain, type PgdSettings } from './pgd.js';

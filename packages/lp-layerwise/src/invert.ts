@@ -4,7 +4,7 @@
  * an LP (l-inf or l1); sigmoid, tanh and linear layers are undone elementwise and by least squares.
  */
 import { type Activation, type Generator, invertActivation, Matrix, now, selectRows, type Status } from '@inv/core';
-import { fastPath, preActivation, solveLinearLayer } from './least-squares.js';
+import { fastPath, type LayerRows, preActivation, solveLinearLayer } from './least-squares.js';
 import type { Highs } from './highs.js';
 import { LayerLp, type LpNorm, type LpOutcome } from './layer-lp.js';
 import { activate } from '@inv/core';
@@ -39,14 +39,6 @@ export interface Inversion {
   info: { threshold: number; lpSolves: number; [key: string]: number };
 }
 
-interface LayerData {
-  weight: Matrix;
-  bias?: Float64Array;
-  activation: Activation;
-  /** h ≥ 0: the layer's input is a ReLU output. */
-  nonnegative: boolean;
-}
-
 interface LayerStep {
   h: Float64Array;
   threshold: number;
@@ -57,7 +49,7 @@ interface LayerStep {
 const EXACT = 1e-9;
 
 export class LayerwiseInverter {
-  private readonly data: LayerData[];
+  private readonly data: LayerRows[];
   private readonly models: (LayerLp | undefined)[];
   private counters = { thresholdSteps: 0, lpSolves: 0, fastPaths: 0, leastSquares: 0 };
 
@@ -69,14 +61,15 @@ export class LayerwiseInverter {
     observedRows?: ArrayLike<number>,
   ) {
     const layers = generator.layers;
-    this.data = layers.map((l, i) => {
-      const last = i === layers.length - 1 && observedRows !== undefined;
-      return {
-        weight: last ? selectRows(l.weight, observedRows) : l.weight,
-        bias: last && l.bias ? Float64Array.from(observedRows, (r) => l.bias![r]) : l.bias,
-        activation: l.activation,
-        nonnegative: i > 0 && layers[i - 1].activation.kind === 'relu',
-      };
+    this.data = layers.map((l, i): LayerRows => {
+      const nonnegative = i > 0 && layers[i - 1].activation.kind === 'relu';
+      if (i < layers.length - 1 || observedRows === undefined) {
+        return { weight: l.weight, bias: l.bias, activation: l.activation, nonnegative, preActivation: (h) => generator.preActivation(i, h) };
+      }
+      // A mask keeps only some rows of the last layer: no generator layer computes exactly those.
+      const weight = selectRows(l.weight, observedRows);
+      const bias = l.bias && Float64Array.from(observedRows, (r) => l.bias![r]);
+      return { weight, bias, activation: l.activation, nonnegative, preActivation: (h) => preActivation(weight, bias, h) };
     });
     this.models = layers.map(() => undefined);
   }
@@ -141,8 +134,7 @@ export class LayerwiseInverter {
   }
 
   private tryFastPath(i: number, x: Float64Array, threshold: number, tolerance: number): Float64Array | undefined {
-    const d = this.data[i];
-    const fp = fastPath(d.weight, d.bias, d.activation, x, threshold, d.nonnegative, tolerance);
+    const fp = fastPath(this.data[i], x, threshold, tolerance);
     if (fp) this.counters.fastPaths++;
     return fp?.h;
   }
@@ -208,7 +200,7 @@ export class LayerwiseInverter {
 
   private l1Misfit(i: number, x: Float64Array, h: Float64Array): number {
     const d = this.data[i];
-    const out = activate(d.activation, preActivation(d.weight, d.bias, h));
+    const out = activate(d.activation, d.preActivation(h));
     let s = 0;
     for (let r = 0; r < x.length; r++) s += Math.abs(x[r] - out[r]);
     return s;

@@ -3,33 +3,50 @@
  * where P(v) = G(invert(v)) is the layer-wise LP inversion followed by the generator, an approximate
  * projection onto the range of G. One inverter (one HiGHS model per layer) serves every iteration.
  */
-import { type LinearOperator, norm2, type Progress, type Status } from '@inv/core';
-import type { Generator } from '@inv/core';
+import { gaussianVector, type Generator, type LinearOperator, norm2, opNorm, type Progress, Rng, type Status } from '@inv/core';
 import type { Inversion, InvertSettings, LayerwiseInverter } from './invert.js';
 
 export interface PgdSettings {
-  /** μ; default 1/‖A‖₂². */
+  /** μ; default: adaptive, 1 / restrictedGain(G, A), halved while the residual grows, never below 1/‖A‖₂². */
   step?: number;
   maxIterations: number;
   /** Stop when ‖x_{t+1} − x_t‖ ≤ tol·‖x_t‖. */
   tol: number;
 }
 
-/** ‖A‖₂ by power iteration on AᵀA through the operator (A may never be materialised). */
-export function operatorNorm(A: LinearOperator, iterations = 200): number {
-  let v: Float64Array = new Float64Array(A.cols).map((_, j) => 1 + 0.01 * Math.sin(j + 1));
-  let sigma = 0;
-  for (let it = 0; it < iterations; it++) {
-    const n = norm2(v);
-    if (n === 0) return 0;
-    for (let j = 0; j < v.length; j++) v[j] /= n;
-    const Av = A.apply(v);
-    const next = norm2(Av);
-    v = A.adjoint(Av);
-    if (Math.abs(next - sigma) <= 1e-8 * next) return next;
-    sigma = next;
+/** Samples of G(z) behind the default step. */
+export const GAIN_SAMPLES = 8;
+
+/**
+ * The mean of ‖A·G(z)‖² / ‖G(z)‖² over `samples` seeded z ~ N(0, I): how much A stretches signals in
+ * the range of G. For an N(0, 1/m) matrix it is ≈ 1 (A is near-isometric there, while ‖A‖₂² ≈ (1 + √(n/m))²
+ * is several times larger), so μ = 1/gain takes the full step the range allows. Undefined when every
+ * sample is G(z) = 0.
+ */
+export function restrictedGain(generator: Generator, A: LinearOperator, samples = GAIN_SAMPLES, seed = 0): number | undefined {
+  const rng = new Rng(seed);
+  let sum = 0, count = 0;
+  for (let s = 0; s < samples; s++) {
+    const x = generator.forward(gaussianVector(rng, generator.inputDim));
+    const size = norm2(x);
+    if (size === 0) continue;
+    sum += (norm2(A.apply(x)) / size) ** 2;
+    count++;
   }
-  return sigma;
+  return count > 0 && sum > 0 ? sum / count : undefined;
+}
+
+interface Iterate {
+  x: Float64Array;
+  /** The inversion whose G(ẑ) is x (undefined for the starting point x = 0). */
+  inversion?: Inversion;
+  residual: number;
+}
+
+function residualOf(A: LinearOperator, y: Float64Array, x: Float64Array): Float64Array {
+  const r = A.apply(x);
+  for (let i = 0; i < r.length; i++) r[i] = y[i] - r[i];
+  return r;
 }
 
 export function projectedGradient(
@@ -42,27 +59,45 @@ export function projectedGradient(
   onIteration?: (p: Omit<Progress, 'item' | 'items'>) => void,
   signal?: AbortSignal,
 ): Inversion {
-  const mu = pgd.step ?? 1 / operatorNorm(A) ** 2;
-  let x: Float64Array = new Float64Array(A.cols);
-  let last: Inversion | undefined;
+  const adaptive = pgd.step === undefined;
+  let safeStep: number | undefined;
+  // 1/‖A‖² makes the gradient step non-expansive whatever G is: the floor of the adaptive step.
+  const floor = () => (safeStep ??= 1 / opNorm(A, { tol: 1e-8, maxIterations: 200 }) ** 2);
+  let mu = pgd.step ?? Math.max(1 / (restrictedGain(generator, A) ?? Infinity), floor());
+  const firstStep = mu;
+  let halvings = 0;
+  let current: Iterate = { x: new Float64Array(A.cols), residual: Infinity };
+  let best: Iterate | undefined;
   let start = settings.threshold;
   let lpSolves = 0;
-  const done = (status: Status, message: string, iterations: number): Inversion => ({
-    status,
-    message,
-    latent: last?.latent ?? new Float64Array(generator.inputDim),
-    iterations,
-    info: { ...(last?.info ?? { threshold: start }), lpSolves, step: mu },
-  });
+  const done = (status: Status, message: string, iterations: number): Inversion => {
+    const final = best && best.residual <= current.residual ? best : current;
+    const inv = final.inversion;
+    return {
+      status,
+      message,
+      latent: inv?.latent ?? new Float64Array(generator.inputDim),
+      iterations,
+      info: { ...(inv?.info ?? { threshold: start }), lpSolves, step: mu, firstStep, stepHalvings: halvings },
+    };
+  };
   for (let it = 1; it <= pgd.maxIterations; it++) {
     if (signal?.aborted) return done('aborted', `aborted after ${it - 1} projected-gradient iterations`, it - 1);
-    const r = A.apply(x);
-    for (let i = 0; i < r.length; i++) r[i] = y[i] - r[i];
+    let r = residualOf(A, y, current.x);
+    current.residual = norm2(r);
+    if (!best || current.residual <= best.residual) best = current;
+    else if (adaptive && mu > floor()) {
+      // The step overshot: go back to the best iterate with half the step (a safeguard, not a line search).
+      mu = Math.max(mu / 2, floor());
+      halvings++;
+      current = best;
+      r = residualOf(A, y, current.x);
+    }
     const g = A.adjoint(r);
     let stepInf = 0;
     for (let j = 0; j < g.length; j++) {
       stepInf = Math.max(stepInf, Math.abs(mu * g[j]));
-      g[j] = x[j] + mu * g[j];
+      g[j] = current.x[j] + mu * g[j];
     }
     // x = G(ẑ) is in the range, so the top layer is feasible at t = ‖g − x‖∞: start the schedule
     // there (after the first iteration) instead of climbing from the noise level every time.
@@ -72,16 +107,19 @@ export function projectedGradient(
     if (inv.status === 'time_limit' || inv.status === 'numerical_error') {
       return done(inv.status, `projected gradient, iteration ${it}: ${inv.message}`, it);
     }
-    last = inv;
     const next = generator.forward(inv.latent);
     let change = 0;
-    for (let j = 0; j < next.length; j++) change += (next[j] - x[j]) ** 2;
+    for (let j = 0; j < next.length; j++) change += (next[j] - current.x[j]) ** 2;
     change = Math.sqrt(change);
-    const size = norm2(x);
-    x = next;
+    const size = norm2(current.x);
+    onIteration?.({ iteration: it, residual: current.residual });
+    current = { x: next, inversion: inv, residual: Infinity };
     start = inv.info.threshold;
-    onIteration?.({ iteration: it, residual: norm2(r) });
-    if (change <= pgd.tol * size) return done('converged', `projected gradient converged in ${it} iterations (step ${mu.toExponential(2)})`, it);
+    if (change <= pgd.tol * size) {
+      current.residual = norm2(residualOf(A, y, next));
+      return done('converged', `projected gradient converged in ${it} iterations (step ${mu.toExponential(2)})`, it);
+    }
   }
+  current.residual = norm2(residualOf(A, y, current.x));
   return done('max_iterations', `projected gradient stopped after ${pgd.maxIterations} iterations without meeting tol ${pgd.tol}`, pgd.maxIterations);
 }
