@@ -19,7 +19,7 @@ import {
   type SolveContext,
 } from '@inv/core';
 import type { LpNorm } from './layer-lp.js';
-import { solveItems } from './solve.js';
+import { abortedResults, solveItems } from './solve.js';
 
 /** Below this many observations worker start-up (~0.2 s) costs more than it saves. */
 export const MIN_WORKER_BATCH = 8;
@@ -100,18 +100,29 @@ export async function solveBatchLp(name: string, norm: LpNorm, batch: BatchProbl
   const Y = batch.observations;
   const base = { name, norm, generator: batch.generator.toPlain(), measurement: toPlainOperator(batch.measurement), noiseLevel: batch.noiseLevel, options };
   const tasks: BatchTask[] = [];
+  const starts: number[] = [];
   for (let w = 0; w < workers; w++) {
     const from = Math.floor((w * items) / workers), to = Math.floor(((w + 1) * items) / workers);
+    starts.push(from);
     tasks.push({ ...base, observations: { rows: to - from, cols: Y.cols, data: Y.data.slice(from * Y.cols, to * Y.cols) } });
   }
   let done = 0;
-  const parts = await mapInWorkers<BatchTask, Result[]>(url, tasks, {
-    workers,
-    signal: context.signal,
-    onResult: (chunk) => {
-      done += chunk.length;
-      context.onProgress?.({ item: done - 1, items, iteration: 0 });
-    },
-  });
-  return parts.flat();
+  const finished: (Result[] | undefined)[] = tasks.map(() => undefined);
+  try {
+    const parts = await mapInWorkers<BatchTask, Result[]>(url, tasks, {
+      workers,
+      signal: context.signal,
+      onResult: (chunk, index) => {
+        finished[index] = chunk;
+        done += chunk.length;
+        context.onProgress?.({ item: done - 1, items, iteration: 0 });
+      },
+    });
+    return parts.flat();
+  } catch (e) {
+    if (!context.signal?.aborted) throw e;
+    // Cancelled: chunks that came back keep their results, the others are reported as aborted.
+    const aborted = abortedResults(name, batch);
+    return tasks.flatMap((task, w) => finished[w] ?? aborted.slice(starts[w], starts[w] + task.observations.rows));
+  }
 }

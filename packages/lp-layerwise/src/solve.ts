@@ -97,7 +97,7 @@ export async function solveItems(name: string, norm: LpNorm, batch: BatchProblem
   const results: Result[] = [];
   try {
     for (let i = 0; i < items; i++) {
-      if (context.signal?.aborted) break;
+      if (context.signal?.aborted) return [...results, ...abortedResults(name, batch, i)];
       const result = solveWith(inverter, name, batchItem(batch, i), options, context, i, items);
       results.push(result);
       context.onProgress?.({ item: i, items, iteration: result.iterations, residual: result.residual });
@@ -106,4 +106,16 @@ export async function solveItems(name: string, norm: LpNorm, batch: BatchProblem
     inverter.dispose();
   }
   return results;
+}
+
+/** Results for items `from`.. of a cancelled batch: status aborted, zero latent, so a batch always has B results. */
+export function abortedResults(name: string, batch: BatchProblem, from = 0): Result[] {
+  const out: Result[] = [];
+  const items = batch.observations.rows;
+  for (let i = from; i < items; i++) {
+    const latent = new Float64Array(batch.generator.inputDim);
+    const message = `aborted before item ${i} of ${items} was solved; the latent is zeros`;
+    out.push(finishResult(name, batchItem(batch, i), { status: 'aborted', message, latent, iterations: 0 }, now()));
+  }
+  return out;
 }
