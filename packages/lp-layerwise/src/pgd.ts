@@ -5,6 +5,7 @@
  */
 import { gaussianVector, type Generator, type LinearOperator, norm2, opNorm, type Progress, Rng, type Status } from '@inv/core';
 import type { Inversion, InvertSettings, LayerwiseInverter } from './invert.js';
+import { gaussNewtonPolish } from './polish.js';
 
 export interface PgdSettings {
   /** μ; default: adaptive, 1 / restrictedGain(G, A), halved while the residual grows, never below 1/‖A‖₂². */
@@ -12,7 +13,15 @@ export interface PgdSettings {
   maxIterations: number;
   /** Stop when ‖x_{t+1} − x_t‖ ≤ tol·‖x_t‖. */
   tol: number;
+  /** Gauss–Newton steps on the final latent (./polish.ts); 0 turns the polish off. */
+  polishSteps: number;
 }
+
+/** ‖y − A·G(ẑ)‖ ≤ this·‖y‖ counts as an exact fit (status converged even at the iteration limit). */
+const EXACT_FIT = 1e-10;
+
+/** Iterations between tries of the polish as an early exit. */
+const POLISH_EVERY = 10;
 
 /** Samples of G(z) behind the default step. */
 export const GAIN_SAMPLES = 8;
@@ -70,15 +79,27 @@ export function projectedGradient(
   let best: Iterate | undefined;
   let start = settings.threshold;
   let lpSolves = 0;
+  const exactFit = EXACT_FIT * norm2(y);
   const done = (status: Status, message: string, iterations: number): Inversion => {
     const final = best && best.residual <= current.residual ? best : current;
     const inv = final.inversion;
+    let latent = inv?.latent ?? new Float64Array(generator.inputDim);
+    let polished = 0;
+    if (pgd.polishSteps > 0 && inv && (status === 'converged' || status === 'max_iterations')) {
+      const p = gaussNewtonPolish(generator, A, y, latent, pgd.polishSteps);
+      latent = p.latent;
+      polished = p.steps;
+      if (p.residual <= exactFit) {
+        status = 'converged';
+        message = `projected gradient (${iterations} iterations) and ${p.steps} Gauss–Newton steps fit y exactly`;
+      }
+    }
     return {
       status,
       message,
-      latent: inv?.latent ?? new Float64Array(generator.inputDim),
-      iterations,
-      info: { ...(inv?.info ?? { threshold: start }), lpSolves, step: mu, firstStep, stepHalvings: halvings },
+      latent,
+      iterations: iterations + polished,
+      info: { ...(inv?.info ?? { threshold: start }), lpSolves, step: mu, firstStep, stepHalvings: halvings, gaussNewtonSteps: polished },
     };
   };
   for (let it = 1; it <= pgd.maxIterations; it++) {
@@ -115,7 +136,13 @@ export function projectedGradient(
     onIteration?.({ iteration: it, residual: current.residual });
     current = { x: next, inversion: inv, residual: Infinity };
     start = inv.info.threshold;
-    if (change <= pgd.tol * size) {
+    // Every POLISH_EVERY iterations, try the polish: once it fits y exactly there is nothing left to gain.
+    if (pgd.polishSteps > 0 && it % POLISH_EVERY === 0 && gaussNewtonPolish(generator, A, y, inv.latent, pgd.polishSteps).residual <= exactFit) {
+      current.residual = norm2(residualOf(A, y, next));
+      return done('converged', `projected gradient converged in ${it} iterations`, it);
+    }
+    // size > 0: a projection that returns G(ẑ) = 0 from x = 0 is stuck, not converged.
+    if (size > 0 && change <= pgd.tol * size) {
       current.residual = norm2(residualOf(A, y, next));
       return done('converged', `projected gradient converged in ${it} iterations (step ${mu.toExponential(2)})`, it);
     }

@@ -28,6 +28,7 @@ export const lpOptions: OptionSchema = {
   clip: { type: 'number', default: 1e-6, min: 0, max: 0.5, description: 'clip for the elementwise inverse of a sigmoid/tanh output' },
   step: { type: 'number', min: 0, description: 'projected-gradient step μ for general measurements (default: 1 / the mean ‖A·G(z)‖²/‖G(z)‖² over 8 seeded samples, halved while the residual grows, never below 1/‖A‖²)' },
   maxIterations: { type: 'integer', default: 100, min: 1, description: 'projected-gradient iterations for general measurements' },
+  polishSteps: { type: 'integer', default: 10, min: 0, description: 'projected gradient: Gauss–Newton steps on the final latent, each kept only if it lowers the residual (0: off)' },
   tol: { type: 'number', default: 1e-10, min: 0, description: 'projected-gradient stop: relative change of G(z) between iterations' },
   workers: { type: 'integer', default: 0, min: 0, description: 'worker threads for batches in Node (0: one per CPU for batches of 8 or more; 1: in this thread)' },
 };
@@ -65,7 +66,7 @@ export function solveWith(inverter: LayerwiseInverter, name: string, problem: Pr
         problem.measurement,
         problem.observation,
         settings,
-        { step: options.step as number | undefined, maxIterations: (options.maxIterations as number) ?? 100, tol: (options.tol as number) ?? 1e-10 },
+        { step: options.step as number | undefined, maxIterations: (options.maxIterations as number) ?? 100, tol: (options.tol as number) ?? 1e-10, polishSteps: (options.polishSteps as number) ?? 10 },
         context.onProgress && ((p) => context.onProgress!({ ...p, item, items })),
         context.signal,
       );

@@ -1,0 +1,62 @@
+/**
+ * Gauss–Newton on the latent after projected gradient: z ← z + argmin_d ‖A·J_G(z)·d − (y − A·G(z))‖₂.
+ * A ReLU net is piecewise linear, so once projected gradient has found the right activation pattern
+ * one step lands on the exact latent (realizable case); projected gradient alone only approaches it
+ * linearly. A step is kept only if it lowers the residual, so it never makes a result worse.
+ */
+import { type Generator, type LinearOperator, Matrix, norm2, QR } from '@inv/core';
+
+export interface Polished {
+  latent: Float64Array;
+  residual: number;
+  /** Accepted steps. */
+  steps: number;
+}
+
+function residualVector(generator: Generator, A: LinearOperator, y: Float64Array, z: Float64Array): Float64Array {
+  const r = A.apply(generator.forward(z));
+  for (let i = 0; i < r.length; i++) r[i] = y[i] - r[i];
+  return r;
+}
+
+/** Up to `maxSteps` Gauss–Newton steps (each halved up to twice if it does not lower ‖y − A·G(z)‖). */
+export function gaussNewtonPolish(generator: Generator, A: LinearOperator, y: Float64Array, latent: Float64Array, maxSteps: number): Polished {
+  const k = generator.inputDim;
+  let z = latent;
+  let r = residualVector(generator, A, y, z);
+  let residual = norm2(r);
+  let steps = 0;
+  if (A.rows < k) return { latent: z, residual, steps };
+  for (let s = 0; s < maxSteps && residual > 0; s++) {
+    const trace = generator.trace(z);
+    const AJ = new Matrix(A.rows, k);
+    const e = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      e[j] = 1;
+      const col = A.apply(generator.jvp(z, e, trace));
+      e[j] = 0;
+      for (let i = 0; i < A.rows; i++) AJ.data[i * k + j] = col[i];
+    }
+    const qr = new QR(AJ);
+    if (qr.isRankDeficient(1e-10)) break;
+    const d = qr.solve(r);
+    let accepted = false;
+    for (let scale = 1; scale >= 0.25 && !accepted; scale /= 2) {
+      const next = Float64Array.from(z, (v, j) => v + scale * d[j]);
+      const nextR = residualVector(generator, A, y, next);
+      const nextResidual = norm2(nextR);
+      if (nextResidual < residual) {
+        accepted = true;
+        // Stop once the gain is negligible: the fit is as good as the pattern allows.
+        const stalled = nextResidual > residual * (1 - 1e-6);
+        z = next;
+        r = nextR;
+        residual = nextResidual;
+        steps++;
+        if (stalled) return { latent: z, residual, steps };
+      }
+    }
+    if (!accepted) break;
+  }
+  return { latent: z, residual, steps };
+}
