@@ -33,7 +33,7 @@ describe('general measurements through projected gradient', () => {
     const r0 = new Rng(5);
     const z = gaussianVector(r0, 10);
     const A = new MatrixOperator(new Matrix(150, 300, gaussianVector(r0, 150 * 300, 1 / Math.sqrt(150))));
-    const r = await solve(createProblem({ generator: g, measurement: A, observation: A.apply(g.forward(z)) }), 'lp-linf', { step: 1, maxIterations: 40 });
+    const r = await solve(problem, 'lp-linf', { step: 1, maxIterations: 40 });
     expect(r.latent.every(Number.isFinite)).toBe(true);
     expect(relativeError(r.latent, z)).toBeLessThanOrEqual(1e-4);
     expect(r.info?.step).toBe(1);
@@ -41,12 +41,18 @@ describe('general measurements through projected gradient', () => {
 });
 
 describe('projected gradient defaults (adaptive step, Gauss–Newton polish)', () => {
-  it('realizable 10-200-500 net, Gaussian 120×500 (N(0, 1/m)): exact latent with default options', async () => {
+  /** The realizable case of the issue: 10-200-500 net, m = 120 N(0, 1/m) measurements, no noise. */
+  function realizableCs() {
     const g = Generator.random([10, 200, 500], { seed: 3 });
     const rng = new Rng(50);
     const z = gaussianVector(rng, 10);
     const A = new MatrixOperator(new Matrix(120, 500, gaussianVector(rng, 120 * 500, 1 / Math.sqrt(120))));
-    const r = await solve(createProblem({ generator: g, measurement: A, observation: A.apply(g.forward(z)) }), 'lp-linf');
+    return { z, problem: createProblem({ generator: g, measurement: A, observation: A.apply(g.forward(z)) }) };
+  }
+
+  it('realizable 10-200-500 net, Gaussian 120×500 (N(0, 1/m)): exact latent with default options', async () => {
+    const { problem, z } = realizableCs();
+    const r = await solve(problem, 'lp-linf');
     expect(r.status).toBe('converged');
     expect(relativeError(r.latent, z)).toBeLessThanOrEqual(1e-8);
     // The adaptive step is 1/(mean ‖A·G(z)‖²/‖G(z)‖²) ≈ 1 here, far above the old 1/‖A‖² ≈ 0.1.
@@ -55,20 +61,14 @@ describe('projected gradient defaults (adaptive step, Gauss–Newton polish)', (
   });
 
   it('without the polish the same problem is not solved exactly (the polish does the last mile)', async () => {
-    const g = Generator.random([10, 200, 500], { seed: 3 });
-    const rng = new Rng(50);
-    const z = gaussianVector(rng, 10);
-    const A = new MatrixOperator(new Matrix(120, 500, gaussianVector(rng, 120 * 500, 1 / Math.sqrt(120))));
-    const r = await solve(createProblem({ generator: g, measurement: A, observation: A.apply(g.forward(z)) }), 'lp-linf', { polishSteps: 0, maxIterations: 10 });
+    const { problem, z } = realizableCs();
+    const r = await solve(problem, 'lp-linf', { polishSteps: 0, maxIterations: 10 });
     expect(relativeError(r.latent, z)).toBeGreaterThan(1e-6);
   });
 
   it('lp-l1 whose first projection is G(ẑ) = 0 is not reported as converged', async () => {
-    const g = Generator.random([10, 200, 500], { seed: 3 });
-    const rng = new Rng(50);
-    const z = gaussianVector(rng, 10);
-    const A = new MatrixOperator(new Matrix(120, 500, gaussianVector(rng, 120 * 500, 1 / Math.sqrt(120))));
-    const r = await solve(createProblem({ generator: g, measurement: A, observation: A.apply(g.forward(z)) }), 'lp-l1', { maxIterations: 5 });
+    const { problem } = realizableCs();
+    const r = await solve(problem, 'lp-l1', { maxIterations: 5 });
     expect(r.status).toBe('max_iterations');
     expect(r.success).toBe(false);
   });
