@@ -17,3 +17,4 @@ export * from './io/json-array.js';
 export * from './io/layers-model.js';
 export * from './io/png.js';
 export * from './table.js';
+export * from './kernels/index.js';

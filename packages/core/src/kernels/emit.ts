@@ -1,0 +1,87 @@
+/**
+ * Emits the bytes of the `mattvec` WebAssembly module (no toolchain: the module is small enough to
+ * assemble here, and ./mattvec-bytes.ts embeds the output so nothing is generated at run time).
+ *
+ * Exports `memory` and `tv(rowPtrs, ys, n, out, bytes)`: for each of the n active rows (n a multiple
+ * of GROUP), out[0..bytes) += y_t · A_row_t, GROUP rows per pass over `out`, two doubles per f64x2
+ * lane. `rowPtrs` holds n i32 byte addresses of rows, `ys` n float64 multipliers; `bytes` is the row
+ * length in bytes, a positive multiple of 16 (rows are padded to an even column count).
+ */
+
+/** Rows accumulated per pass over `out` (8 y-splats + accumulator + temporaries fit 16 xmm registers). */
+export const GROUP = 8;
+
+const I32 = 0x7f, V128 = 0x7b;
+const op = {
+  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b,
+  get: 0x20, set: 0x21,
+  i32Load: 0x28, f64Load: 0x2b, i32Const: 0x41, i32Eqz: 0x45, i32LtU: 0x49, i32Add: 0x6a, i32Sub: 0x6b,
+} as const;
+const simd = (code: number): number[] => [0xfd, ...uleb(code)];
+const v128Load = (offset = 0) => [...simd(0x00), 4, ...uleb(offset)];
+const v128Store = (offset = 0) => [...simd(0x0b), 4, ...uleb(offset)];
+const f64x2Splat = simd(0x14), f64x2Add = simd(0xf0), f64x2Mul = simd(0xf2);
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/** The body of `tv`. Params 0-4: rowPtrs, ys, n, out, bytes; then k, p_0..p_G-1 (i32), y_0..y_G-1, acc (v128). */
+function tvBody(): number[] {
+  const [rowPtrs, ys, n, out, bytes, k] = [0, 1, 2, 3, 4, 5];
+  const p = (r: number) => 6 + r, y = (r: number) => 6 + GROUP + r, acc = 6 + 2 * GROUP;
+  const code: number[] = [];
+  const emit = (...parts: (number | number[])[]) => { for (const x of parts) typeof x === 'number' ? code.push(x) : code.push(...x); };
+  emit(op.block, 0x40, op.loop, 0x40);
+  emit(op.get, n, op.i32Eqz, op.brIf, 1);
+  for (let r = 0; r < GROUP; r++) {
+    emit(op.get, rowPtrs, op.i32Load, 2, ...uleb(4 * r), op.set, p(r));
+    emit(op.get, ys, op.f64Load, 3, ...uleb(8 * r), f64x2Splat, op.set, y(r));
+  }
+  emit(op.i32Const, 0, op.set, k);
+  emit(op.loop, 0x40);
+  // acc = out[k] + sum of y_r·A_r[k], summed as a balanced tree for instruction-level parallelism.
+  const term = (r: number) => [op.get, y(r), op.get, p(r), op.get, k, op.i32Add, ...v128Load(), ...f64x2Mul];
+  const tree = (lo: number, hi: number): number[] => (hi - lo === 1 ? term(lo) : [...tree(lo, (lo + hi) >> 1), ...tree((lo + hi) >> 1, hi), ...f64x2Add]);
+  emit(op.get, out, op.get, k, op.i32Add, ...v128Load(), tree(0, GROUP), f64x2Add, op.set, acc);
+  emit(op.get, out, op.get, k, op.i32Add, op.get, acc, ...v128Store());
+  emit(op.get, k, op.i32Const, 16, op.i32Add, op.set, k);
+  emit(op.get, k, op.get, bytes, op.i32LtU, op.brIf, 0, op.end);
+  emit(op.get, rowPtrs, op.i32Const, ...sleb(4 * GROUP), op.i32Add, op.set, rowPtrs);
+  emit(op.get, ys, op.i32Const, ...sleb(8 * GROUP), op.i32Add, op.set, ys);
+  emit(op.get, n, op.i32Const, ...sleb(GROUP), op.i32Sub, op.set, n);
+  emit(op.br, 0, op.end, op.end, op.end);
+  const locals = vec([[...uleb(1 + GROUP), I32], [...uleb(GROUP + 1), V128]]);
+  return [...locals, ...code];
+}
+
+export function emitMatTvecModule(): Uint8Array<ArrayBuffer> {
+  const type = section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]]));
+  const funcs = section(3, vec([[0]]));
+  const memory = section(5, vec([[0x00, 1]])); // one page to start; grown from JS as matrices become resident
+  const exports = section(7, vec([[...name('memory'), 0x02, 0], [...name('tv'), 0x00, 0]]));
+  const body = tvBody();
+  const code = section(10, vec([[...uleb(body.length), ...body]]));
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...funcs, ...memory, ...exports, ...code]);
+}

@@ -1,0 +1,2 @@
+export { setKernel, getKernel, wasmSimdAvailable, KERNELS, type KernelName } from './select.js';
+export { makeResident, dropResident, isResident } from './wasm-mattvec.js';
