@@ -33,7 +33,7 @@ describe('general measurements through projected gradient', () => {
     const r0 = new Rng(5);
     const z = gaussianVector(r0, 10);
     const A = new MatrixOperator(new Matrix(150, 300, gaussianVector(r0, 150 * 300, 1 / Math.sqrt(150))));
-    const r = await solve(problem, 'lp-linf', { step: 1, maxIterations: 40 });
+    const r = await solve(createProblem({ generator: g, measurement: A, observation: A.apply(g.forward(z)) }), 'lp-linf', { step: 1, maxIterations: 40 });
     expect(r.latent.every(Number.isFinite)).toBe(true);
     expect(relativeError(r.latent, z)).toBeLessThanOrEqual(1e-4);
     expect(r.info?.step).toBe(1);
