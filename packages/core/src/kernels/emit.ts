@@ -2,13 +2,16 @@
  * Emits the bytes of the `mattvec` WebAssembly module (no toolchain: the module is small enough to
  * assemble here, and ./mattvec-bytes.ts embeds the output so nothing is generated at run time).
  *
- * Exports `memory` and `tv(rowPtrs, ys, n, out, bytes)`: for each of the n active rows (n a multiple
- * of GROUP), out[0..bytes) += y_t · A_row_t, GROUP rows per pass over `out`, two doubles per f64x2
- * lane. `rowPtrs` holds n i32 byte addresses of rows, `ys` n float64 multipliers; `bytes` is the row
- * length in bytes, a positive multiple of 16 (rows are padded to an even column count).
+ * Exports `memory` and `tv(rowPtrs, ys, n, out, bytes)`: for each of the n active rows,
+ * out[0..bytes) += y_t · A_row_t, GROUP rows per pass over `out` and then the remaining rows one by one,
+ * two doubles per f64x2 lane. `rowPtrs` holds n i32 byte addresses of rows, `ys` n float64
+ * multipliers; `bytes` is the row length in bytes, a positive multiple of 16 (rows are padded to an
+ * even column count). The additions happen in exactly the order of the JS loop in linalg.ts (wasm has
+ * no fused multiply-add), so both kernels give bit-identical results and a solve does not depend on
+ * when its matrix became resident.
  */
 
-/** Rows accumulated per pass over `out` (8 y-splats + accumulator + temporaries fit 16 xmm registers). */
+/** Rows accumulated per pass over `out`, as in linalg.ts's matTvec (the two must agree for identical sums). */
 export const GROUP = 8;
 
 const I32 = 0x7f, V128 = 0x7b;
@@ -53,24 +56,31 @@ function tvBody(): number[] {
   const p = (r: number) => 6 + r, y = (r: number) => 6 + GROUP + r, acc = 6 + 2 * GROUP;
   const code: number[] = [];
   const emit = (...parts: (number | number[])[]) => { for (const x of parts) typeof x === 'number' ? code.push(x) : code.push(...x); };
-  emit(op.block, 0x40, op.loop, 0x40);
-  emit(op.get, n, op.i32Eqz, op.brIf, 1);
-  for (let r = 0; r < GROUP; r++) {
-    emit(op.get, rowPtrs, op.i32Load, 2, ...uleb(4 * r), op.set, p(r));
-    emit(op.get, ys, op.f64Load, 3, ...uleb(8 * r), f64x2Splat, op.set, y(r));
-  }
-  emit(op.i32Const, 0, op.set, k);
-  emit(op.loop, 0x40);
-  // acc = out[k] + sum of y_r·A_r[k], summed as a balanced tree for instruction-level parallelism.
   const term = (r: number) => [op.get, y(r), op.get, p(r), op.get, k, op.i32Add, ...v128Load(), ...f64x2Mul];
-  const tree = (lo: number, hi: number): number[] => (hi - lo === 1 ? term(lo) : [...tree(lo, (lo + hi) >> 1), ...tree((lo + hi) >> 1, hi), ...f64x2Add]);
-  emit(op.get, out, op.get, k, op.i32Add, ...v128Load(), tree(0, GROUP), f64x2Add, op.set, acc);
-  emit(op.get, out, op.get, k, op.i32Add, op.get, acc, ...v128Store());
-  emit(op.get, k, op.i32Const, 16, op.i32Add, op.set, k);
-  emit(op.get, k, op.get, bytes, op.i32LtU, op.brIf, 0, op.end);
-  emit(op.get, rowPtrs, op.i32Const, ...sleb(4 * GROUP), op.i32Add, op.set, rowPtrs);
-  emit(op.get, ys, op.i32Const, ...sleb(8 * GROUP), op.i32Add, op.set, ys);
-  emit(op.get, n, op.i32Const, ...sleb(GROUP), op.i32Sub, op.set, n);
+  /** Left to right, as JS evaluates `t0 + t1 + t2 + t3`. */
+  const chain = (lo: number, hi: number): number[] => [...term(lo), ...Array.from({ length: hi - lo - 1 }, (_, r) => [...term(lo + 1 + r), ...f64x2Add]).flat()];
+  /** One pass over `out` for `rows` rows: out[k] += (the linalg.ts sum of the rows' terms). */
+  const pass = (rows: number) => {
+    for (let r = 0; r < rows; r++) {
+      emit(op.get, rowPtrs, op.i32Load, 2, ...uleb(4 * r), op.set, p(r));
+      emit(op.get, ys, op.f64Load, 3, ...uleb(8 * r), f64x2Splat, op.set, y(r));
+    }
+    emit(op.i32Const, 0, op.set, k, op.loop, 0x40);
+    const sum = rows === 1 ? term(0) : [...chain(0, rows / 2), ...chain(rows / 2, rows), ...f64x2Add];
+    emit(op.get, out, op.get, k, op.i32Add, ...v128Load(), sum, f64x2Add, op.set, acc);
+    emit(op.get, out, op.get, k, op.i32Add, op.get, acc, ...v128Store());
+    emit(op.get, k, op.i32Const, 16, op.i32Add, op.set, k);
+    emit(op.get, k, op.get, bytes, op.i32LtU, op.brIf, 0, op.end);
+    emit(op.get, rowPtrs, op.i32Const, ...sleb(4 * rows), op.i32Add, op.set, rowPtrs);
+    emit(op.get, ys, op.i32Const, ...sleb(8 * rows), op.i32Add, op.set, ys);
+    emit(op.get, n, op.i32Const, ...sleb(rows), op.i32Sub, op.set, n);
+  };
+  // while (n >= GROUP) pass(GROUP); while (n > 0) pass(1)
+  emit(op.block, 0x40, op.loop, 0x40, op.get, n, op.i32Const, ...sleb(GROUP), op.i32LtU, op.brIf, 1);
+  pass(GROUP);
+  emit(op.br, 0, op.end, op.end);
+  emit(op.block, 0x40, op.loop, 0x40, op.get, n, op.i32Eqz, op.brIf, 1);
+  pass(1);
   emit(op.br, 0, op.end, op.end, op.end);
   const locals = vec([[...uleb(1 + GROUP), I32], [...uleb(GROUP + 1), V128]]);
   return [...locals, ...code];

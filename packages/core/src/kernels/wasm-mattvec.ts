@@ -4,7 +4,6 @@
  * every later product; only y and out cross the boundary per call.
  */
 import type { Matrix } from '../linalg.js';
-import { GROUP } from './emit.js';
 import { MATTVEC_WASM_BASE64 } from './mattvec-bytes.js';
 
 interface Kernel {
@@ -149,17 +148,14 @@ function sameSamples(A: Matrix, r: Resident): boolean {
   return true;
 }
 
-/** Scratch for one call: a zero row (padding target), out, the multipliers and the row addresses. */
-function ensureScratch(k: Kernel, stride: number, groups: number): number {
-  const need = stride * 16 + groups * GROUP * 12;
+/** Scratch for one call: out, then the multipliers and the row addresses. */
+function ensureScratch(k: Kernel, stride: number, rows: number): number {
+  const need = stride * 8 + rows * 12 + 16;
   if (scratch.size >= need) return scratch.ptr;
   if (scratch.size > 0) release(scratch);
   const size = Math.max(need, scratch.size * 2);
   const ptr = allocate(k, size);
-  if (ptr === 0) { scratch = { ptr: 0, size: 0 }; return 0; }
-  views(k);
-  f64.fill(0, ptr / 8, (ptr + size) / 8);
-  scratch = { ptr, size };
+  scratch = { ptr, size: ptr === 0 ? 0 : size };
   return ptr;
 }
 
@@ -170,19 +166,16 @@ export function wasmMatTvec(A: Matrix, y: ArrayLike<number>, out: Float64Array):
   if (!sameSamples(A, r)) { dropResident(A); return false; }
   const k = kernel!;
   const { rows, cols } = A, stride = r.stride;
-  const groups = Math.ceil(rows / GROUP);
-  const base = ensureScratch(k, stride, groups);
+  const base = ensureScratch(k, stride, rows);
   if (base === 0) return false;
   views(k);
-  const zeroRow = base, outPtr = base + stride * 8, ysPtr = outPtr + stride * 8, rowsPtr = ysPtr + groups * GROUP * 8;
+  const outPtr = base, ysPtr = outPtr + stride * 8, rowsPtr = (ysPtr + rows * 8 + 15) & ~15;
   const ysAt = ysPtr / 8, rowsAt = rowsPtr / 4, rowBytes = stride * 8;
   let n = 0;
   for (let i = 0; i < rows; i++) {
     const v = y[i];
     if (v !== 0) { f64[ysAt + n] = v; i32[rowsAt + n] = r.ptr + i * rowBytes; n++; }
   }
-  // Pad to whole groups with zero multipliers on the zero row, which adds exactly nothing.
-  for (; n % GROUP !== 0; n++) { f64[ysAt + n] = 0; i32[rowsAt + n] = zeroRow; }
   const outAt = outPtr / 8;
   f64.fill(0, outAt, outAt + stride);
   k.tv(rowsPtr, ysPtr, n, outPtr, rowBytes);

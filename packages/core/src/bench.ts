@@ -1,0 +1,123 @@
+/**
+ * Kernel benchmark: core's matTvec on the JS loop and on the WebAssembly SIMD kernel (resident
+ * matrices), and Generator.forward on the paper's 20-600-500-500 net, next to numpy (bench/reference.py)
+ * on the same shapes. Node only (the numpy reference runs in a child process).
+ */
+import { fileURLToPath } from 'node:url';
+import { Generator } from './generator.js';
+import { getKernel, makeResident, setKernel, type KernelName } from './kernels/index.js';
+import { Matrix, matTvec, norm2, sub } from './linalg.js';
+import { runPythonJson } from './node.js';
+import { gaussianVector, Rng } from './random.js';
+import { now } from './result.js';
+import type { BenchRow } from './table.js';
+
+export interface BenchOptions {
+  quick?: boolean;
+  python?: string;
+  log?: (line: string) => void;
+}
+
+const WIDTHS = [20, 600, 500, 500];
+/** Timed runs per measurement; the median is reported (here and in the reference). */
+const REPEATS = 5;
+
+/** matTvec shapes: A is rows×cols, y has `zeroFraction` exact zeros (as after a ReLU). */
+const PRODUCTS = [
+  { rows: 500, cols: 600, zeroFraction: 0.5 },
+  { rows: 600, cols: 20, zeroFraction: 0 },
+  { rows: 784, cols: 500, zeroFraction: 0 },
+] as const;
+
+interface Reference {
+  products: { ms: number }[];
+  forward: { ms: number; output: number[] };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median wall time (ms) of `calls` calls of f, after a warm-up of the same length. */
+function timeCalls(f: () => void, calls: number): number {
+  for (let c = 0; c < calls; c++) f();
+  const times: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t = now();
+    for (let c = 0; c < calls; c++) f();
+    times.push(now() - t);
+  }
+  return median(times);
+}
+
+function withKernel<T>(kernel: KernelName, f: () => T): T {
+  const before = getKernel();
+  setKernel(kernel);
+  try {
+    return f();
+  } finally {
+    setKernel(before);
+  }
+}
+
+const sparseY = (rows: number, zeroFraction: number, rng: Rng): Float64Array => {
+  const y = gaussianVector(rng, rows);
+  for (let i = 0; i < rows; i++) if (rng.uniform() < zeroFraction) y[i] = 0;
+  return y;
+};
+
+const row = (caseName: string, impl: string, calls: number, timeMs: number, error?: number, note?: string): BenchRow =>
+  ({ suite: 'core', case: caseName, impl, items: calls, timeMs, perItemMs: timeMs / calls, error, note });
+
+export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRow[]> {
+  const log = options.log ?? (() => {});
+  const calls = options.quick ? 200 : 1000;
+  const rng = new Rng(0);
+  const rows: BenchRow[] = [];
+  const kernels: KernelName[] = getKernel() === 'wasm' ? ['js', 'wasm'] : ['js'];
+
+  for (const p of PRODUCTS) {
+    const A = new Matrix(p.rows, p.cols, gaussianVector(rng, p.rows * p.cols));
+    const y = sparseY(p.rows, p.zeroFraction, rng);
+    const out = new Float64Array(p.cols);
+    const caseName = `matTvec ${p.rows}x${p.cols}${p.zeroFraction ? `, ${p.zeroFraction * 100}% zeros` : ''}`;
+    log(`core: ${caseName}`);
+    makeResident(A);
+    for (const k of kernels) rows.push(row(caseName, `inv ${k}`, calls, withKernel(k, () => timeCalls(() => matTvec(A, y, out), calls))));
+  }
+
+  const generator = Generator.random(WIDTHS, { seed: 0 });
+  const z = gaussianVector(new Rng(1), WIDTHS[0]);
+  const caseName = `Generator.forward ${WIDTHS.join('-')}`;
+  log(`core: ${caseName}`);
+  const outputs: Partial<Record<KernelName, Float64Array>> = {};
+  for (const k of kernels) {
+    const ms = withKernel(k, () => timeCalls(() => generator.forward(z), calls));
+    outputs[k] = withKernel(k, () => generator.forward(z));
+    rows.push(row(caseName, `inv ${k}`, calls, ms));
+  }
+  const js = outputs.js!;
+  const relTo = (other: ArrayLike<number>) => norm2(sub(other, js)) / norm2(js);
+  if (outputs.wasm) rows[rows.length - 1].error = relTo(outputs.wasm);
+
+  if (options.python) {
+    log('core: numpy reference');
+    const input = {
+      products: PRODUCTS,
+      weights: generator.layers.map((l) => ({ rows: l.weight.rows, cols: l.weight.cols, data: Array.from(l.weight.data) })),
+      z: Array.from(z),
+      calls,
+      repeats: REPEATS,
+    };
+    const ref = runPythonJson<Reference>(options.python, fileURLToPath(new URL('../bench/reference.py', import.meta.url)), input);
+    PRODUCTS.forEach((p, i) => {
+      const name = `matTvec ${p.rows}x${p.cols}${p.zeroFraction ? `, ${p.zeroFraction * 100}% zeros` : ''}`;
+      rows.push(row(name, 'numpy A.T @ y', calls, ref.products[i].ms, undefined, 'same shape and zero fraction, its own random values'));
+    });
+    rows.push(row(caseName, 'numpy', calls, ref.forward.ms, relTo(ref.forward.output), 'W @ h then max(., 0) per layer; error vs inv js'));
+  }
+  // Group each case's implementations together.
+  const order = [...new Set(rows.map((r) => r.case))];
+  return rows.sort((a, b) => order.indexOf(a.case) - order.indexOf(b.case));
+}
