@@ -4,10 +4,12 @@ import {
   batchItem,
   finishResult,
   MaskOperator,
+  normInf,
   now,
   type OptionSchema,
   type OptionValues,
   type Problem,
+  type RawResult,
   type Result,
   type SolveContext,
 } from '@inv/core';
@@ -17,6 +19,16 @@ import type { LpNorm } from './layer-lp.js';
 import { projectedGradient } from './pgd.js';
 
 export const CLEAN_THRESHOLD = 1e-9;
+
+/**
+ * A layer-wise answer counts as converged only if it reproduces the observation: max |A·G(ẑ) − y| at
+ * most this many times the threshold it was accepted at, and, when the problem states a noise level,
+ * this many times that level. Without the check lp-l1 reported `converged` at threshold 1e-9 with a
+ * misfit of 0.2 on a non-expansive net.
+ */
+export const FIT_SLACK = 10;
+/** Growth of the threshold (final / initial) past which a clean-looking solve says the noise it had to assume. */
+const NOTABLE_GROWTH = 1e3;
 
 export const lpOptions: OptionSchema = {
   threshold: { type: 'number', min: 0, description: 'initial activity threshold (default: the problem noise level, or 1e-9 for clean observations)' },
@@ -70,7 +82,37 @@ export function solveWith(inverter: LayerwiseInverter, name: string, problem: Pr
         context.onProgress && ((p) => context.onProgress!({ ...p, item, items })),
         context.signal,
       );
-  return finishResult(name, problem, raw, startedAt);
+  return finishResult(name, problem, isNative(problem) ? checkFit(problem, raw, settings.threshold) : raw, startedAt);
+}
+
+/**
+ * Checks a `converged` layer-wise inversion against the observation (see FIT_SLACK): one that does not
+ * fit becomes `infeasible` with the reason; one that fits only because the threshold grew far says so.
+ */
+function checkFit(problem: Problem, raw: RawResult, initialThreshold: number): RawResult {
+  if (raw.status !== 'converged') return raw;
+  const y = problem.observation;
+  const fitted = problem.measurement.apply(problem.generator.forward(raw.latent));
+  let misfit = 0;
+  for (let i = 0; i < y.length; i++) misfit = Math.max(misfit, Math.abs(fitted[i] - y[i]));
+  const floor = CLEAN_THRESHOLD * Math.max(1, normInf(y));
+  const finalThreshold = typeof raw.info?.threshold === 'number' ? raw.info.threshold : initialThreshold;
+  const widths = problem.generator.widths;
+  const narrowest = Math.min(...widths.slice(1).map((w, i) => w / widths[i])).toFixed(2);
+  const why = `layer-wise inversion is exact only for realizable observations of expansive layers (about 2.1× wider than their input; the narrowest here is ${narrowest}×)`;
+  const bounds: [number, string][] = [[FIT_SLACK * Math.max(finalThreshold, floor), `the threshold ${finalThreshold.toExponential(2)} it was accepted at`]];
+  if (problem.noiseLevel !== undefined) bounds.push([FIT_SLACK * Math.max(problem.noiseLevel, floor), `the stated noise level ${problem.noiseLevel.toExponential(2)}`]);
+  for (const [allowed, what] of bounds) {
+    if (misfit > allowed) {
+      const message = `no latent fits the observation: max |A·G(ẑ) − y| = ${misfit.toExponential(2)} > ${FIT_SLACK}× ${what}; ${why}; the best-effort latent is returned (${raw.message})`;
+      return { ...raw, status: 'infeasible', message };
+    }
+  }
+  if (problem.noiseLevel === undefined && finalThreshold > NOTABLE_GROWTH * initialThreshold) {
+    const message = `${raw.message}; the fit max |A·G(ẑ) − y| = ${misfit.toExponential(2)} needed the threshold to grow from ${initialThreshold.toExponential(2)}: if the observation is clean, ${why}`;
+    return { ...raw, message };
+  }
+  return raw;
 }
 
 /**

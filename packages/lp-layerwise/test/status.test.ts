@@ -51,6 +51,25 @@ describe('honest status', () => {
     expect(ok.info?.threshold).toBeGreaterThan(1e-3);
   });
 
+  it('a non-expansive net: a latent that does not fit is infeasible, never converged', async () => {
+    // 8-60-60: the second layer is as wide as its input, so layer-wise inversion cannot be exact.
+    const generator = Generator.random([8, 60, 60], { seed: 1 });
+    const observation = generator.forward(gaussianVector(new Rng(2), 8));
+    // lp-l1 stops at threshold 1e-9 with a misfit of about 0.2: inconsistent with its own threshold.
+    const l1 = await solve(createProblem({ generator, observation }), 'lp-l1');
+    expect(l1.status).toBe('infeasible');
+    expect(l1.success).toBe(false);
+    expect(l1.message).toMatch(/no latent fits the observation: .* the threshold 1\.00e-9 it was accepted at; .*the narrowest here is 1\.00×/);
+    // lp-linf grows the threshold until the LP is feasible: against a stated clean observation that is a misfit ...
+    const clean = await solve(createProblem({ generator, observation, noiseLevel: 0 }), 'lp-linf');
+    expect(clean.status).toBe('infeasible');
+    expect(clean.message).toMatch(/> 10× the stated noise level/);
+    // ... and without a stated noise level it converges but says which noise it had to assume.
+    const unknown = await solve(createProblem({ generator, observation }), 'lp-linf');
+    expect(unknown.status).toBe('converged');
+    expect(unknown.message).toMatch(/needed the threshold to grow from 1\.00e-9: if the observation is clean/);
+  });
+
   it('a mask that leaves a sigmoid output layer underdetermined: numerical_error, not a wrong latent', async () => {
     const { generator, signal } = instance([20, 60, 200], 6, { outputActivation: sigmoid });
     const A = new MaskOperator(200, Array.from({ length: 40 }, (_, i) => i * 5));
