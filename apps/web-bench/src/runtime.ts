@@ -7,7 +7,7 @@
 import '@inv/plugin';
 import '@inv/gd';
 import '@inv/lp-layerwise';
-import { initTf } from '@inv/core';
+import { initTf } from '@inv/core/tf';
 
 /** `wasmBase`: absolute URL of the folder holding the tfjs-backend-wasm binaries. Returns the tfjs backend. */
 export function configureRuntime(wasmBase: string): Promise<string> {

@@ -1,4 +1,7 @@
-/** @inv/core: the contract every inv solver and app builds on. */
+/**
+ * @inv/core: the contract every inv solver and app builds on. Batched tfjs-wasm work lives in
+ * `@inv/core/tf` so that importing the contract does not load tfjs (about 200 ms per worker thread).
+ */
 export * from './errors.js';
 export * from './random.js';
 export * from './linalg.js';
@@ -10,7 +13,6 @@ export * from './result.js';
 export * from './solver.js';
 export * from './metrics.js';
 export * from './image.js';
-export * from './tf.js';
 export * from './io/ndarray.js';
 export * from './io/npy.js';
 export * from './io/json-array.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromTensor, gaussianVector, Generator, leakyRelu, Matrix, relativeError, Rng, sigmoid, tanh, tf, TfGenerator, initTf } from '../src/index.js';
+import { gaussianVector, Generator, leakyRelu, Matrix, relativeError, Rng, sigmoid, tanh } from '../src/index.js';
+import { fromTensor, initTf, tf, TfGenerator } from '../src/tf.js';
 
 describe('tfjs-wasm batches', () => {
   it('runs on the wasm backend', async () => {

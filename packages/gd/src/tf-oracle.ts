@@ -2,7 +2,8 @@
  * The same objective and gradient as Float64Oracle, for many rows at once on tfjs-wasm (float32):
  * 10-35x faster than float64 loops for batches of 16 or more, at float32 precision.
  */
-import { Matrix, tf, TfGenerator, toTensor } from '@inv/core';
+import { Matrix } from '@inv/core';
+import { tf, TfGenerator, toTensor } from '@inv/core/tf';
 import type { ObjectiveData, Oracle, Scores, ScoresWithGradient } from './oracle.js';
 
 /** Runs `fn` in a tf.tidy scope (which only returns tensors) and hands back its plain result. */

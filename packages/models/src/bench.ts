@@ -3,7 +3,8 @@
  * epoch (tfjs-wasm vs the same VAE step written in numpy). Node only (reads the shipped assets).
  */
 import { fileURLToPath } from 'node:url';
-import { fromTensor, gaussianVector, initTf, Matrix, Rng, relativeError, TfGenerator, tf, type BenchRow, type Generator } from '@inv/core';
+import { gaussianVector, Matrix, Rng, relativeError, type BenchRow, type Generator } from '@inv/core';
+import { fromTensor, initTf, TfGenerator, tf } from '@inv/core/tf';
 import { runPythonJson } from '@inv/core/node';
 import { mnistGenerator, mnistSplit, trainMnistVae } from './node.js';
 import { MNIST_MODELS, type MnistModelName } from './names.js';

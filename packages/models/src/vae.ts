@@ -4,7 +4,8 @@
  * over pixels + KL(q(z|x) ‖ N(0, I)), averaged over the batch (Kingma & Welling). All randomness (weight
  * init, batch order, reparameterisation noise) comes from core's seeded Rng, so a seed fixes the result.
  */
-import { denseLayer, Generator, initTf, Matrix, relu, Rng, sigmoid, tf, gaussianVector } from '@inv/core';
+import { denseLayer, Generator, Matrix, relu, Rng, sigmoid, gaussianVector } from '@inv/core';
+import { initTf, tf } from '@inv/core/tf';
 import { permutation } from './split.js';
 
 export interface TrainProgress {

@@ -3,9 +3,8 @@
  * one B×m by m×k product. Latents are kept in float64 on the JS side; every column stops on its own and
  * finished columns are dropped from the tensors, so late columns do not pay for early ones.
  */
-import {
-  batchItem, IdentityOperator, initTf, MaskOperator, Matrix, now, TfGenerator, tf, toTensor, type BatchProblem, type LinearOperator, type Result, type SolveContext,
-} from '@inv/core';
+import { batchItem, IdentityOperator, MaskOperator, Matrix, now, type BatchProblem, type LinearOperator, type Result, type SolveContext } from '@inv/core';
+import { initTf, TfGenerator, tf, toTensor } from '@inv/core/tf';
 import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';

@@ -1,6 +1,5 @@
 /** The `plugin` solver object registered with @inv/core. */
 import { batchItem, checkSupport, type Progress, type Result, type Solver } from '@inv/core';
-import { solveBatchTf } from './batch.js';
 import { pluginOptions, pluginOptionSchema } from './options.js';
 import { solveSingle, SOLVER_NAME } from './single.js';
 
@@ -28,7 +27,8 @@ export const pluginSolver: Solver = {
     checkSupport(pluginSolver, problem);
     const opts = pluginOptions(options);
     const items = problem.observations.rows;
-    if (items >= TF_BATCH_MIN) return solveBatchTf(problem, opts, context);
+    // Loaded on demand: tfjs costs about 200 ms to import and single solves never need it.
+    if (items >= TF_BATCH_MIN) return (await import('./batch.js')).solveBatchTf(problem, opts, context);
     const results: Result[] = [];
     for (let i = 0; i < items; i++) {
       const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item: i, items }));
