@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Generator } from './generator.js';
 import { getKernel, makeResident, setKernel, type KernelName } from './kernels/index.js';
 import { Matrix, matTvec, norm2, sub } from './linalg.js';
+import { median } from './metrics.js';
 import { runPythonJson } from './node.js';
 import { gaussianVector, Rng } from './random.js';
 import { now } from './result.js';
@@ -34,10 +35,6 @@ interface Reference {
   forward: { ms: number; output: number[] };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** Median wall time (ms) of `calls` calls of f, after a warm-up of the same length. */
 function timeCalls(f: () => void, calls: number): number {

@@ -67,3 +67,9 @@ export function assertInteger(value: unknown, field: string, min = 0): asserts v
     throw new ValueError(`${field}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
   }
 }
+
+/** The first non-empty line of an error's message, so that nothing multi-line (or a stack) reaches a user. */
+export function oneLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return (message.split('\n').find((l) => l.trim().length > 0) ?? 'unknown error').trim();
+}

@@ -22,3 +22,11 @@ export function psnr(estimate: ArrayLike<number>, truth: ArrayLike<number>, peak
   const e = mse(estimate, truth);
   return e === 0 ? Infinity : 10 * Math.log10((peak * peak) / e);
 }
+
+/** The median (the mean of the two middle values for an even count); NaN for no values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const v = [...values].sort((a, b) => a - b);
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}

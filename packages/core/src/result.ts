@@ -90,7 +90,10 @@ export function finishResult(solver: string, problem: Problem, raw: RawResult, s
     timeMs: now() - startedAt,
   };
   if (raw.history) result.history = raw.history;
-  if (raw.info) result.info = raw.info;
+  if (raw.info) {
+    // A Result never carries NaN or Infinity: a non-finite info number is kept as its text.
+    result.info = Object.fromEntries(Object.entries(raw.info).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v]));
+  }
   return result;
 }
 

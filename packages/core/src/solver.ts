@@ -167,11 +167,20 @@ export async function solve(
   checkSupport(solver, problem);
   if (!isBatchProblem(problem)) return solver.solve(problem, resolved, context);
   if (solver.solveBatch) return solver.solveBatch(problem, resolved, context);
+  return solveOneByOne(solver, problem, resolved, context);
+}
+
+/**
+ * A batch solved one problem at a time with `solver.solve` (options already resolved), progress
+ * reported with each problem's batch index. What `solve` does for solvers without `solveBatch`, and
+ * what a `solveBatch` can fall back to for small batches.
+ */
+export async function solveOneByOne(solver: Solver, problem: BatchProblem, options: OptionValues, context: SolveContext = {}): Promise<Result[]> {
   const results: Result[] = [];
   const items = problem.observations.rows;
   for (let i = 0; i < items; i++) {
     const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item: i, items }));
-    results.push(await solver.solve(batchItem(problem, i), resolved, { signal: context.signal, onProgress }));
+    results.push(await solver.solve(batchItem(problem, i), options, { signal: context.signal, onProgress }));
   }
   return results;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkSupport, createBatchProblem, createProblem, finishResult, Generator, getSolver, listSolvers, Matrix, MatrixOperator, mse, now, psnr,
-  registerSolver, relativeError, resolveOptions, solve, type Solver, type OptionSchema, sigmoid,
+  registerSolver, relativeError, resolveOptions, solve, type Solver, type OptionSchema, sigmoid, median, oneLine,
 } from '../src/index.js';
 
 const schema: OptionSchema = {
@@ -27,6 +27,14 @@ const exact: Solver = {
     return finishResult(this.name, problem, { status: 'converged', message: `step ${options.step}`, latent: z, iterations: 1 }, t0);
   },
 };
+
+describe('oneLine', () => {
+  it('keeps the first non-empty line of any error', () => {
+    expect(oneLine(new Error('\n  first line \nsecond'))).toBe('first line');
+    expect(oneLine('plain')).toBe('plain');
+    expect(oneLine(new Error(''))).toBe('unknown error');
+  });
+});
 
 describe('registry', () => {
   it('registers solvers once and finds them by name', () => {
@@ -95,6 +103,12 @@ describe('solve', () => {
     expect(() => checkSupport(exact, createProblem({ generator: g, observation: [0, 0], measurement: A }))).toThrow(/does not support matrix measurements/);
   });
 
+  it('keeps non-finite info numbers as text, so a Result never holds NaN or Infinity', () => {
+    const p = createProblem({ generator: g, observation: g.forward(z) });
+    const r = finishResult('x', p, { status: 'converged', message: 'ok', latent: z, iterations: 1, info: { step: Infinity, objective: NaN, kept: 2, name: 'a' } }, now());
+    expect(r.info).toEqual({ step: 'Infinity', objective: 'NaN', kept: 2, name: 'a' });
+  });
+
   it('never returns a non-finite latent: it becomes zeros with status diverged', () => {
     const p = createProblem({ generator: g, observation: g.forward(z) });
     const r = finishResult('x', p, { status: 'max_iterations', message: 'ran out', latent: [1, NaN, 2], iterations: 5 }, now());
@@ -107,6 +121,12 @@ describe('solve', () => {
 });
 
 describe('metrics', () => {
+  it('take the median of odd and even counts', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
   it('compute relative error, MSE and PSNR', () => {
     expect(relativeError([3, 4], [0, 0])).toBe(5);
     expect(relativeError([1, 1], [1, 0])).toBe(1);
