@@ -38,8 +38,14 @@ export function selectDigits(raw: RawDigits, indices: readonly number[]): RawDig
 }
 
 /** The 9,000 training digits and the 1,000 held-out ones of the fixed split. */
+let split: { training: RawDigits; heldOut: RawDigits } | undefined;
+
+/** Computed once and shared afterwards (callers select copies; the arrays are never written). */
 export function mnistSplit(): { training: RawDigits; heldOut: RawDigits } {
-  const all = mnistPackageDigits();
-  const { training, heldOut } = splitDigits(all.labels);
-  return { training: selectDigits(all, training), heldOut: selectDigits(all, heldOut) };
+  if (!split) {
+    const all = mnistPackageDigits();
+    const { training, heldOut } = splitDigits(all.labels);
+    split = { training: selectDigits(all, training), heldOut: selectDigits(all, heldOut) };
+  }
+  return split;
 }

@@ -14,13 +14,27 @@ export { mnistPackageDigits, mnistSplit } from './mnist-source.js';
 /** The package's assets folder (src/ and dist/ both sit next to it). */
 export const assetsDir: string = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
 
+const generators = new Map<MnistModelName, Generator>();
+let heldOut: Digits | undefined;
+
+/** Read once per name and shared afterwards (a Generator's weights are never written in place). */
 export function mnistGenerator(name: MnistModelName): Generator {
-  return readGenerator(join(assetsDir, modelFile(checkModelName(name, 'model name'))));
+  const checked = checkModelName(name, 'model name');
+  let G = generators.get(checked);
+  if (!G) {
+    G = readGenerator(join(assetsDir, modelFile(checked)));
+    generators.set(checked, G);
+  }
+  return G;
 }
 
+/** Read once and shared afterwards. */
 export function heldOutDigits(): Digits {
-  const path = join(assetsDir, HELD_OUT_FILE);
-  return toDigits(decodeDigits(readBytes(path), path));
+  if (!heldOut) {
+    const path = join(assetsDir, HELD_OUT_FILE);
+    heldOut = toDigits(decodeDigits(readBytes(path), path));
+  }
+  return heldOut;
 }
 
 /** Writes the held-out digits of the fixed split to `<dir>/heldout-digits.bin`; returns the path. */
