@@ -4,7 +4,7 @@
  * over pixels + KL(q(z|x) ‖ N(0, I)), averaged over the batch (Kingma & Welling). All randomness (weight
  * init, batch order, reparameterisation noise) comes from core's seeded Rng, so a seed fixes the result.
  */
-import { denseLayer, Generator, Matrix, relu, Rng, sigmoid, gaussianVector } from '@inv/core';
+import { boxVector, denseLayer, Generator, Matrix, relu, Rng, sigmoid, gaussianVector, transpose } from '@inv/core';
 import { initTf, tf } from '@inv/core/tf';
 import { permutation } from './split.js';
 
@@ -43,8 +43,7 @@ let runs = 0; // variable names are global in tfjs; a run counter keeps concurre
 /** Glorot-uniform kernel from the seeded Rng (tfjs's own initialisers are seeded differently per backend). */
 function dense(rng: Rng, inp: number, out: number, bias: boolean, relu: boolean, name: string): Dense {
   const a = Math.sqrt(6 / (inp + out));
-  const w = new Float32Array(inp * out);
-  for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * a;
+  const w = Float32Array.from(boxVector(rng, inp * out, a));
   return {
     kernel: tf.variable(tf.tensor2d(w, [inp, out]), true, `${name}/kernel`),
     bias: bias ? tf.variable(tf.zeros([out]), true, `${name}/bias`) : undefined,
@@ -175,9 +174,7 @@ async function decoderGenerator(decoder: Dense[]): Promise<Generator> {
   const layers = await Promise.all(
     decoder.map(async (d, i) => {
       const [inp, out] = d.kernel.shape as [number, number];
-      const w = await d.kernel.data();
-      const weight = new Matrix(out, inp);
-      for (let r = 0; r < inp; r++) for (let c = 0; c < out; c++) weight.data[c * inp + r] = w[r * out + c];
+      const weight = transpose(new Matrix(inp, out, Float64Array.from(await d.kernel.data())));
       const bias = d.bias ? Float64Array.from(await d.bias.data()) : undefined;
       return denseLayer(weight, bias, i === decoder.length - 1 ? sigmoid : relu, `decoder layer ${i}`);
     }),
