@@ -8,7 +8,7 @@
  * options below: 20-60-784 median 0.0095, worst 0.046, worst ratio 0.51; 20-500-500-784 median 0.0084,
  * worst 0.038, worst ratio 0.42.
  */
-import { createBatchProblem, Matrix, mse, noiseVector, psnr, Rng, solve, type Generator } from '@inv/core';
+import { createBatchProblem, Matrix, median, mse, noiseVector, psnr, Rng, solve, type Generator } from '@inv/core';
 import '@inv/gd';
 import { describe, expect, it } from 'vitest';
 import { heldOutDigits, MNIST_MODELS, mnistGenerator, type Digits } from '../src/node.js';
@@ -28,7 +28,6 @@ async function reconstruct(G: Generator, images: readonly Float64Array[]): Promi
 }
 
 const first = (d: Digits, n: number) => d.images.slice(0, n);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describe.each(MNIST_MODELS)('shipped decoder %s', (name) => {
   it('reconstructs each of 50 held-out digits by inversion', async () => {
