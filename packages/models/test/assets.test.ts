@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { FormatError, ValueError } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import { ASSET_FILES, assetsDir, loadMnistGenerator, MNIST_MODELS, mnistGenerator } from '../src/node.js';
@@ -7,8 +7,11 @@ import { maxWeightDifference, readFromAssets } from './helpers.js';
 
 describe('shipped assets', () => {
   it('lists every asset file, and each exists', () => {
-    expect(ASSET_FILES).toEqual(['20-60-784/model.json', '20-60-784/weights.bin', '20-500-500-784/model.json', '20-500-500-784/weights.bin', 'heldout-digits.bin']);
     for (const f of ASSET_FILES) expect(existsSync(join(assetsDir, f)), f).toBe(true);
+    const onDisk = (readdirSync(assetsDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+      .filter((e) => e.isFile())
+      .map((e) => relative(assetsDir, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'));
+    expect([...ASSET_FILES].sort()).toEqual(onDisk.sort());
   });
 
   it.each(MNIST_MODELS)('%s loads through a ReadAsset exactly as mnistGenerator loads it', async (name) => {
