@@ -1,5 +1,5 @@
 /** The `plugin` solver object registered with @inv/core. */
-import { batchItem, checkSupport, type Progress, type Result, type Solver } from '@inv/core';
+import { solveOneByOne, type Solver } from '@inv/core';
 import { pluginOptions, pluginOptionSchema } from './options.js';
 import { solveSingle, SOLVER_NAME } from './single.js';
 
@@ -18,22 +18,20 @@ export const pluginSolver: Solver = {
   },
   options: pluginOptionSchema,
 
+  // Support is checked by core's solve() before either method runs.
   async solve(problem, options, context) {
-    checkSupport(pluginSolver, problem);
     return solveSingle(problem, pluginOptions(options), context);
   },
 
   async solveBatch(problem, options, context) {
-    checkSupport(pluginSolver, problem);
     const opts = pluginOptions(options);
     const items = problem.observations.rows;
     // Loaded on demand: tfjs costs about 200 ms to import and single solves never need it.
     if (items >= TF_BATCH_MIN) return (await import('./batch.js')).solveBatchTf(problem, opts, context);
-    const results: Result[] = [];
-    for (let i = 0; i < items; i++) {
-      const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item: i, items }));
-      results.push(await solveSingle(batchItem(problem, i), opts, { signal: context.signal, onProgress }, i, items));
-    }
-    return results;
+    // Core's item-by-item loop; item i still starts from seed + i, as in the tfjs batch (solveOneByOne
+    // calls solve in order, so a counter gives each call its batch index).
+    let item = 0;
+    const itemSolver: Solver = { ...pluginSolver, solve: async (p, _o, c) => solveSingle(p, opts, c, item++, items) };
+    return solveOneByOne(itemSolver, problem, options, context);
   },
 };
