@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import {
-  createBatchProblem, createProblem, Generator, Matrix, now, relativeError, resolveOptions, Rng, solve, sphereVector, type BenchRow,
+  createBatchProblem, createProblem, Generator, Matrix, median, now, relativeError, resolveOptions, Rng, solve, sphereVector, type BenchRow,
 } from '@inv/core';
 import { runPythonJson } from '@inv/core/node';
 import './index.js';
@@ -28,14 +28,9 @@ interface Reference {
   batch: { ms: number; latents: number[][]; iterations: number[] };
 }
 
-function medianOf(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function row(caseName: string, impl: string, items: number, timeMs: number, errors: number[], iterations: number[], note = ''): BenchRow {
-  const its = `median ${medianOf(iterations)} iterations`;
-  return { suite: 'plugin', case: caseName, impl, items, timeMs, perItemMs: timeMs / items, error: medianOf(errors), note: note ? `${its}; ${note}` : its };
+  const its = `median ${median(iterations)} iterations`;
+  return { suite: 'plugin', case: caseName, impl, items, timeMs, perItemMs: timeMs / items, error: median(errors), note: note ? `${its}; ${note}` : its };
 }
 
 export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRow[]> {
@@ -60,11 +55,10 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRo
     for (const p of problems) single.push(await solve(p, 'plugin'));
     times.push(now() - t);
   }
-  const singleMs = medianOf(times);
+  const singleMs = median(times);
   rows.push(row(`${CASE} single`, 'inv (float64)', singles, singleMs, single.map((r, i) => relativeError(r.latent, truths[i])), single.map((r) => r.iterations), 'tol 1e-13'));
 
-  const Y = new Matrix(B, generator.outputDim);
-  observations.slice(singles).forEach((y, b) => Y.data.set(y, b * generator.outputDim));
+  const Y = Matrix.fromRows(observations.slice(singles));
   const batch = createBatchProblem({ generator, observation: Y });
   await solve(createBatchProblem({ generator, observation: new Matrix(16, generator.outputDim, Y.data.slice(0, 16 * generator.outputDim)) }), 'plugin'); // tfjs warm-up
   log(`plugin: batch of ${B}`);

@@ -26,7 +26,4 @@ export function instance(
   return { generator, truth, clean, problem: createProblem({ generator, measurement, observation: y }) };
 }
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+export { median } from '@inv/core';
