@@ -4,7 +4,7 @@
  * Huang, Hand, Heckel and Voroninski, early stopping, divergence, progress and cancellation.
  */
 import { distance, Matrix, norm2, now, type HistoryEntry, type SolveContext, type Status } from '@inv/core';
-import { gaussNewtonStep, type ObjectiveData, type Oracle } from './oracle.js';
+import { gaussNewtonStep, squaredNorm, type ObjectiveData, type Oracle } from './oracle.js';
 import type { GdSettings } from './options.js';
 
 /** One descent: a start point scored against observation `target`. */
@@ -49,19 +49,8 @@ interface State extends Outcome {
   moment2?: Float64Array;
 }
 
-function squaredNorm(v: Float64Array): number {
-  const n = norm2(v);
-  return n * n;
-}
-
 function negated(M: Matrix): Matrix {
   return new Matrix(M.rows, M.cols, M.data.map((v) => -v));
-}
-
-function rowsOf(vectors: readonly Float64Array[], cols: number): Matrix {
-  const M = new Matrix(vectors.length, cols);
-  vectors.forEach((v, i) => M.data.set(v, i * cols));
-  return M;
 }
 
 function finish(s: State, status: Status, message: string): void {
@@ -87,7 +76,7 @@ export interface RunInput {
 function initialStates(tasks: readonly Task[], { data, oracle, settings }: RunInput): State[] {
   const k = data.generator.inputDim;
   const targets = Int32Array.from(tasks, (t) => t.target);
-  const Z = rowsOf(tasks.map((t) => t.start), k);
+  const Z = Matrix.fromRows(tasks.map((t) => t.start));
   const flippedAtStart = new Uint8Array(tasks.length);
   if (settings.negationCheck) {
     const plus = oracle.values(Z, targets).value;
@@ -192,7 +181,7 @@ export async function optimize(tasks: readonly Task[], input: RunInput): Promise
     });
 
     if (flipped.length > 0) {
-      const again = oracle.valuesAndGradients(rowsOf(flipped.map((s) => s.latent), k), Int32Array.from(flipped, (s) => s.target));
+      const again = oracle.valuesAndGradients(Matrix.fromRows(flipped.map((s) => s.latent)), Int32Array.from(flipped, (s) => s.target));
       flipped.forEach((s, i) => (s.gradient = again.gradient.row(i).slice()));
     }
 

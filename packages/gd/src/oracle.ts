@@ -3,7 +3,7 @@
  * latents at once. Row t of Z is scored against observation `targets[t]`, so restarts of one problem
  * and items of a batch are all just rows.
  */
-import { Matrix, norm2, type Generator, type LinearOperator } from '@inv/core';
+import { dot, Matrix, type Generator, type LinearOperator } from '@inv/core';
 
 export interface Scores {
   /** f per row. */
@@ -30,9 +30,9 @@ export interface ObjectiveData {
   lambda: number;
 }
 
-function squaredNorm(v: ArrayLike<number>): number {
-  const n = norm2(v);
-  return n * n;
+/** ‖v‖², shared with the descent loop. */
+export function squaredNorm(v: ArrayLike<number>): number {
+  return dot(v, v);
 }
 
 /** Float64 backpropagation with the core generator: exact enough for recovery to 1e-9. */
