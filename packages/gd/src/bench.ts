@@ -4,8 +4,9 @@
  * denoising; singles first, then the batch), so `inv bench` shows both side by side. Plain fixed-step
  * GD is also timed against a numpy loop on the very same weights and start points.
  */
+import { fileURLToPath } from 'node:url';
 import {
-  createBatchProblem, createProblem, formatNumber, Generator, Matrix, now, relativeError, resolveOptions, Rng, solve, sphereVector,
+  createBatchProblem, createProblem, formatNumber, Generator, Matrix, median, now, relativeError, resolveOptions, Rng, solve, sphereVector,
   type BenchRow, type Problem, type Result,
 } from '@inv/core';
 import { runPythonJson } from '@inv/core/node';
@@ -33,12 +34,6 @@ export function benchInstances(first: number, count: number, generator = Generat
   });
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 async function timeSolves(instances: Instance[], impl: string, options: Record<string, unknown>, log?: (line: string) => void): Promise<BenchRow> {
   const results: Result[] = [];
   const t0 = now();
@@ -53,8 +48,7 @@ async function timeSolves(instances: Instance[], impl: string, options: Record<s
 /** B instances of the same net solved together on tfjs-wasm. */
 async function timeBatch(instances: Instance[], log?: (line: string) => void): Promise<BenchRow> {
   const { generator } = instances[0].problem;
-  const Y = new Matrix(instances.length, generator.outputDim);
-  instances.forEach(({ problem }, b) => Y.row(b).set(problem.observation));
+  const Y = Matrix.fromRows(instances.map(({ problem }) => problem.observation));
   const t0 = now();
   const results = (await solve(createBatchProblem({ generator, observation: Y }), 'gd', {})) as Result[];
   const timeMs = now() - t0;
@@ -88,7 +82,7 @@ function numpyPlain(instances: Instance[], python: string, log?: (line: string) 
       start: Array.from(firstStart(seed)),
     })),
   };
-  const out = runPythonJson<ReferenceOutput>(python, new URL('../bench/reference.py', import.meta.url).pathname, input);
+  const out = runPythonJson<ReferenceOutput>(python, fileURLToPath(new URL('../bench/reference.py', import.meta.url)), input);
   const timeMs = out.times_ms.reduce((a, b) => a + b, 0);
   log?.(`numpy plain GD: ${formatNumber(timeMs)} ms`);
   return {
