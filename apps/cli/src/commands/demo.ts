@@ -9,6 +9,7 @@ import {
   listSolvers,
   Matrix,
   MaskOperator,
+  median,
   noiseVector,
   now,
   psnr,
@@ -19,7 +20,7 @@ import {
   type LinearOperator,
 } from '@inv/core';
 import { gaussianOperator } from '@inv/compressed';
-import { checkModelName, DIGIT_PIXELS, MNIST_MODELS } from '@inv/models';
+import { checkModelName, DIGIT_PIXELS, indicesOfLabel, MNIST_MODELS } from '@inv/models';
 import { readGenerator } from '@inv/core/node';
 import { heldOutDigits, mnistGenerator } from '@inv/models/node';
 import { join } from 'node:path';
@@ -60,8 +61,6 @@ export interface DemoRow {
   status: string;
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Denoise, inpaint and compressively sense held-out MNIST digits with every registered solver; print a table and write PNG grids.',
@@ -83,9 +82,9 @@ export const demoCommand: Command = {
     const count = args.flags.digits as number;
     const rng = new Rng(seed + 1);
     // One digit of each label in turn, so the grid shows different digits.
+    const pools = Array.from({ length: 10 }, (_, label) => indicesOfLabel(digits, label));
     const chosen = Array.from({ length: count }, (_, i) => {
-      const label = i % 10;
-      const pool = [...digits.labels.keys()].filter((j) => digits.labels[j] === label);
+      const pool = pools[i % 10];
       return digits.images[pool[Math.floor(rng.uniform() * pool.length)]];
     });
     const n = generator.outputDim;

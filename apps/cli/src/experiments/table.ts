@@ -24,12 +24,8 @@ export function records(table: ExperimentTable): Record<string, Value>[] {
   return table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c, r[i]])));
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
+/** Core's median (mean of the two middle values for even counts; NaN for none). */
+export { median } from '@inv/core';
 
 export function mean(values: readonly number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
