@@ -1,6 +1,6 @@
 /** Dispatch: `inv <command> [flags]`, one-line errors, exit codes (0 ok, 1 failure, 2 usage). */
 import { InvError } from '@inv/core';
-import { formatHelp, parseArgs, type FlagSpecs } from './args.js';
+import { COMMON_FLAGS, formatHelp, parseArgs, type FlagSpecs } from './args.js';
 import type { Command } from './command.js';
 import { oneLine, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
@@ -43,7 +43,7 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
       if (!wantsHelp) throw e;
     }
     if (wantsHelp) {
-      io.out(formatHelp(command.usage, command.summary, [{ title: 'Options', flags: command.flags }, ...dynamic, { title: 'Common', flags: { help: { type: 'boolean', description: 'show this help' }, json: { type: 'boolean', description: 'machine-readable output only' } } }]));
+      io.out(formatHelp(command.usage, command.summary, [{ title: 'Options', flags: command.flags }, ...dynamic, { title: 'Common', flags: COMMON_FLAGS }]));
       return 0;
     }
     const flags = Object.assign({}, command.flags, ...dynamic.map((d) => d.flags)) as FlagSpecs;
