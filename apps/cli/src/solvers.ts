@@ -21,7 +21,8 @@ export interface LoadReport {
 
 let loading: Promise<LoadReport> | undefined;
 
-function isMissing(e: unknown): boolean {
+/** Whether an import failed because the module (or one it imports) is not installed. */
+export function isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }

@@ -4,7 +4,7 @@ import { findPython } from '@inv/core/node';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { say } from '../io.js';
-import { SOLVER_PACKAGES } from '../solvers.js';
+import { isMissing, SOLVER_PACKAGES } from '../solvers.js';
 
 /** Packages whose `./bench` subpath is run, in this order. */
 export const BENCH_PACKAGES = ['@inv/core', ...SOLVER_PACKAGES, '@inv/models'];
@@ -37,6 +37,8 @@ export const benchCommand: Command = {
       try {
         mod = (await import(`${pkg}/bench`)) as BenchModule;
       } catch (e) {
+        // Not installed, or installed without a ./bench subpath: skipped. Anything else is a real failure.
+        if (!isMissing(e) && (e as NodeJS.ErrnoException)?.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw e;
         skipped.push({ package: pkg, reason: (e as Error).message.split('\n')[0] });
         continue;
       }
