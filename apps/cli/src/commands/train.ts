@@ -37,7 +37,7 @@ export const trainCommand: Command = {
     });
     bar?.finish();
     const path = writeMnistModel(generator, model, (f.out as string | undefined) ?? assetsDir);
-    const summary = { model, path, epochs: f.epochs, finalLoss: losses[losses.length - 1], timeMs };
+    const summary = { model, path, epochs: losses.length, finalLoss: losses[losses.length - 1], timeMs };
     if (io.json) io.out(JSON.stringify(summary));
     else say(io, `trained ${generator.describe()} in ${(timeMs / 1000).toFixed(1)} s, final loss ${summary.finalLoss?.toFixed(2)} nats/digit; wrote ${path}`);
   },
