@@ -8,8 +8,5 @@ export class UsageError extends InvError {
   }
 }
 
-/** The first line of an error's message, so that nothing multi-line (or a stack) reaches stderr. */
-export function oneLine(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return (message.split('\n').find((l) => l.trim().length > 0) ?? 'unknown error').trim();
-}
+/** The first line of an error's message, so that nothing multi-line (or a stack) reaches stderr (core's). */
+export { oneLine } from '@inv/core';

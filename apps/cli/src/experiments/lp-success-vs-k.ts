@@ -54,7 +54,8 @@ export const lpSuccessVsK: Experiment<Task, Scored[]> = {
       const mine = recs.filter((r) => r.solver === s);
       const full = mine.filter((r) => Number(r.success_rate) === 1).map((r) => Number(r.k));
       const zero = mine.filter((r) => Number(r.success_rate) === 0).map((r) => Number(r.k));
-      return `- ${s}: success rate 1 at k ∈ {${full.join(', ')}}; 0 at k ∈ {${zero.join(', ')}}; mean time ${mean(mine.map((r) => Number(r.mean_time_ms))).toFixed(0)} ms`;
+      const meanTime = mean(mine.map((r) => Number(r.mean_time_ms)));
+      return `- ${s}: success rate 1 at k ∈ {${full.join(', ')}}; 0 at k ∈ {${zero.join(', ')}}; ${Number.isFinite(meanTime) ? `mean time ${meanTime.toFixed(0)} ms` : 'no timed runs'}`;
     });
   },
 };

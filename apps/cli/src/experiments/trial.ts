@@ -1,5 +1,5 @@
 /** One solve scored against the truth, the unit every experiment aggregates. */
-import { createProblem, gaussianVector, Generator, now, relativeError, Rng, solve, sphereVector, type LinearOperator } from '@inv/core';
+import { createProblem, gaussianVector, Generator, relativeError, Rng, solve, sphereVector, type LinearOperator } from '@inv/core';
 
 export interface Scored {
   solver: string;
@@ -33,13 +33,12 @@ export async function solveScored(
   extra: { measurement?: LinearOperator; noiseLevel?: number } = {},
 ): Promise<Scored> {
   const problem = createProblem({ generator: instance.generator, observation, ...extra });
-  const started = now();
   const r = await solve(problem, solver, options);
   return {
     solver,
     latentError: relativeError(r.latent, instance.latent),
     reconstructionError: relativeError(r.reconstruction, instance.signal),
-    timeMs: now() - started,
+    timeMs: r.timeMs,
     status: r.status,
   };
 }
