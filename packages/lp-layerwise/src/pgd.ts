@@ -3,9 +3,9 @@
  * where P(v) = G(invert(v)) is the layer-wise LP inversion followed by the generator, an approximate
  * projection onto the range of G. One inverter (one HiGHS model per layer) serves every iteration.
  */
-import { gaussianVector, type Generator, type LinearOperator, norm2, opNorm, type Progress, Rng, type Status } from '@inv/core';
+import { distance, gaussianVector, type Generator, type LinearOperator, norm2, opNorm, type Progress, Rng, type Status, ValueError } from '@inv/core';
 import type { Inversion, InvertSettings, LayerwiseInverter } from './invert.js';
-import { gaussNewtonPolish } from './polish.js';
+import { gaussNewtonPolish, type Polished, residualOf } from './polish.js';
 
 export interface PgdSettings {
   /** μ; default: adaptive, 1 / restrictedGain(G, A), halved while the residual grows, never below 1/‖A‖₂². */
@@ -52,10 +52,32 @@ interface Iterate {
   residual: number;
 }
 
-function residualOf(A: LinearOperator, y: Float64Array, x: Float64Array): Float64Array {
-  const r = A.apply(x);
-  for (let i = 0; i < r.length; i++) r[i] = y[i] - r[i];
-  return r;
+/** The default step's ingredients for one (generator, measurement): computed once, shared by every batch item. */
+interface StepScale {
+  /** restrictedGain(G, A), undefined when every sample is G(z) = 0. */
+  gain: number | undefined;
+  /** 1/‖A‖₂², computed on first use. */
+  floor?: number;
+}
+
+const stepScales = new WeakMap<Generator, WeakMap<LinearOperator, StepScale>>();
+
+function stepScaleFor(generator: Generator, A: LinearOperator): StepScale {
+  let byMeasurement = stepScales.get(generator);
+  if (!byMeasurement) stepScales.set(generator, (byMeasurement = new WeakMap()));
+  let scale = byMeasurement.get(A);
+  if (!scale) byMeasurement.set(A, (scale = { gain: restrictedGain(generator, A) }));
+  return scale;
+}
+
+/** 1/‖A‖₂² (cached per generator and measurement); a ValueError for a measurement with ‖A‖₂ = 0. */
+function floorStep(A: LinearOperator, scale: StepScale): number {
+  if (scale.floor === undefined) {
+    const norm = opNorm(A, { tol: 1e-8, maxIterations: 200 });
+    if (!(norm > 0)) throw new ValueError(`measurement: the ${A.rows}×${A.cols} ${A.kind} operator has norm ‖A‖₂ = ${norm}, so projected gradient has no step (an all-zero matrix?)`);
+    scale.floor = 1 / norm ** 2;
+  }
+  return scale.floor;
 }
 
 export function projectedGradient(
@@ -69,10 +91,11 @@ export function projectedGradient(
   signal?: AbortSignal,
 ): Inversion {
   const adaptive = pgd.step === undefined;
-  let safeStep: number | undefined;
-  // 1/‖A‖² makes the gradient step non-expansive whatever G is: the floor of the adaptive step.
-  const floor = () => (safeStep ??= 1 / opNorm(A, { tol: 1e-8, maxIterations: 200 }) ** 2);
-  let mu = pgd.step ?? Math.max(1 / (restrictedGain(generator, A) ?? Infinity), floor());
+  // 1/‖A‖² makes the gradient step non-expansive whatever G is: the floor of the adaptive step. Both it
+  // and the gain are cached per (generator, measurement), so a batch computes them once.
+  const scale = adaptive ? stepScaleFor(generator, A) : undefined;
+  const floor = () => floorStep(A, scale!);
+  let mu = pgd.step ?? Math.max(1 / (scale!.gain ?? Infinity), floor());
   const firstStep = mu;
   let halvings = 0;
   let current: Iterate = { x: new Float64Array(A.cols), residual: Infinity };
@@ -80,13 +103,14 @@ export function projectedGradient(
   let start = settings.threshold;
   let lpSolves = 0;
   const exactFit = EXACT_FIT * norm2(y);
-  const done = (status: Status, message: string, iterations: number): Inversion => {
+  // `tried`: a polish already run from `tried.from` (the early-exit check), reused if that latent is final.
+  const done = (status: Status, message: string, iterations: number, tried?: { from: Float64Array; result: Polished }): Inversion => {
     const final = best && best.residual <= current.residual ? best : current;
     const inv = final.inversion;
     let latent = inv?.latent ?? new Float64Array(generator.inputDim);
     let polished = 0;
     if (pgd.polishSteps > 0 && inv && (status === 'converged' || status === 'max_iterations')) {
-      const p = gaussNewtonPolish(generator, A, y, latent, pgd.polishSteps);
+      const p = tried?.from === latent ? tried.result : gaussNewtonPolish(generator, A, y, latent, pgd.polishSteps);
       latent = p.latent;
       polished = p.steps;
       if (p.residual <= exactFit) {
@@ -129,17 +153,18 @@ export function projectedGradient(
       return done(inv.status, `projected gradient, iteration ${it}: ${inv.message}`, it);
     }
     const next = generator.forward(inv.latent);
-    let change = 0;
-    for (let j = 0; j < next.length; j++) change += (next[j] - current.x[j]) ** 2;
-    change = Math.sqrt(change);
+    const change = distance(next, current.x);
     const size = norm2(current.x);
     onIteration?.({ iteration: it, residual: current.residual });
     current = { x: next, inversion: inv, residual: Infinity };
     start = inv.info.threshold;
     // Every POLISH_EVERY iterations, try the polish: once it fits y exactly there is nothing left to gain.
-    if (pgd.polishSteps > 0 && it % POLISH_EVERY === 0 && gaussNewtonPolish(generator, A, y, inv.latent, pgd.polishSteps).residual <= exactFit) {
-      current.residual = norm2(residualOf(A, y, next));
-      return done('converged', `projected gradient converged in ${it} iterations`, it);
+    if (pgd.polishSteps > 0 && it % POLISH_EVERY === 0) {
+      const tried = gaussNewtonPolish(generator, A, y, inv.latent, pgd.polishSteps);
+      if (tried.residual <= exactFit) {
+        current.residual = norm2(residualOf(A, y, next));
+        return done('converged', `projected gradient converged in ${it} iterations`, it, { from: inv.latent, result: tried });
+      }
     }
     // size > 0: a projection that returns G(ẑ) = 0 from x = 0 is stuck, not converged.
     if (size > 0 && change <= pgd.tol * size) {

@@ -13,10 +13,16 @@ export interface Polished {
   steps: number;
 }
 
-function residualVector(generator: Generator, A: LinearOperator, y: Float64Array, z: Float64Array): Float64Array {
-  const r = A.apply(generator.forward(z));
+/** y − A·x (a new array). */
+export function residualOf(A: LinearOperator, y: Float64Array, x: Float64Array): Float64Array {
+  const r = A.apply(x);
   for (let i = 0; i < r.length; i++) r[i] = y[i] - r[i];
   return r;
+}
+
+/** y − A·G(z). */
+function residualVector(generator: Generator, A: LinearOperator, y: Float64Array, z: Float64Array): Float64Array {
+  return residualOf(A, y, generator.forward(z));
 }
 
 /** Up to `maxSteps` Gauss–Newton steps (each halved up to twice if it does not lower ‖y − A·G(z)‖). */

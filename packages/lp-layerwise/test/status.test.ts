@@ -1,4 +1,4 @@
-import { boxVector, createProblem, gaussianVector, Generator, getSolver, MaskOperator, OptionError, Rng, sigmoid, solve, UnsupportedError } from '@inv/core';
+import { boxVector, createProblem, gaussianVector, Generator, getSolver, MaskOperator, Matrix, MatrixOperator, OptionError, Rng, sigmoid, solve, UnsupportedError, ValueError } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { instance } from './helpers.js';
@@ -18,6 +18,14 @@ describe('registration and bad input', () => {
     await expect(solve(problem, 'lp-linf', { growth: 0.5 })).rejects.toThrow(OptionError);
     await expect(solve(problem, 'lp-linf', { growth: 0.5 })).rejects.toThrow(/growth/);
     await expect(solve(problem, 'lp-l1', { treshold: 1 })).rejects.toThrow(/unknown option 'treshold'/);
+  });
+
+  it('rejects an all-zero measurement matrix (‖A‖ = 0, no projected-gradient step) with ValueError naming the measurement', async () => {
+    const g = Generator.random([5, 20, 40], { seed: 1 });
+    const A = new MatrixOperator(new Matrix(10, 40));
+    const problem = createProblem({ generator: g, measurement: A, observation: new Float64Array(10) });
+    await expect(solve(problem, 'lp-linf')).rejects.toThrow(ValueError);
+    await expect(solve(problem, 'lp-linf')).rejects.toThrow(/^measurement: .*‖A‖₂ = 0/);
   });
 
   it('rejects a sigmoid hidden layer with UnsupportedError naming the layer', async () => {
