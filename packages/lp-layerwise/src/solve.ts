@@ -9,14 +9,14 @@ import {
   type OptionSchema,
   type OptionValues,
   type Problem,
-  type RawResult,
   type Result,
   type SolveContext,
+  sub,
 } from '@inv/core';
 import { getHighs, type Highs } from './highs.js';
 import { type InvertSettings, LayerwiseInverter } from './invert.js';
 import type { LpNorm } from './layer-lp.js';
-import { projectedGradient } from './pgd.js';
+import { type PgdSettings, projectedGradient } from './pgd.js';
 
 export const CLEAN_THRESHOLD = 1e-9;
 
@@ -45,6 +45,7 @@ export const lpOptions: OptionSchema = {
   workers: { type: 'integer', default: 0, min: 0, description: 'worker threads for batches in Node (0: one per CPU for batches of 8 or more; 1: in this thread)' },
 };
 
+/** `options` are resolved (`resolveOptions` against lpOptions): every option with a default is set. */
 export function settingsFor(problem: Problem | BatchProblem, options: OptionValues, norm: LpNorm, startedAt: number): InvertSettings {
   const given = options.threshold as number | undefined;
   const threshold = given !== undefined && given > 0 ? given : problem.noiseLevel ? problem.noiseLevel : CLEAN_THRESHOLD;
@@ -52,12 +53,22 @@ export function settingsFor(problem: Problem | BatchProblem, options: OptionValu
   return {
     norm,
     threshold,
-    growth: (options.growth as number) ?? 1.2,
-    maxThresholdSteps: (options.maxThresholdSteps as number) ?? 200,
-    fastPath: (options.fastPath as boolean) ?? true,
-    fastPathSteps: (options.fastPathSteps as number) ?? 12,
-    clip: (options.clip as number) ?? 1e-6,
+    growth: options.growth as number,
+    maxThresholdSteps: options.maxThresholdSteps as number,
+    fastPath: options.fastPath as boolean,
+    fastPathSteps: options.fastPathSteps as number,
+    clip: options.clip as number,
     deadline: timeLimit === undefined ? Infinity : startedAt + timeLimit * 1000,
+  };
+}
+
+/** Projected-gradient settings from resolved options (see settingsFor). */
+export function pgdSettingsFor(options: OptionValues): PgdSettings {
+  return {
+    step: options.step as number | undefined,
+    maxIterations: options.maxIterations as number,
+    tol: options.tol as number,
+    polishSteps: options.polishSteps as number,
   };
 }
 
@@ -78,25 +89,25 @@ export function solveWith(inverter: LayerwiseInverter, name: string, problem: Pr
         problem.measurement,
         problem.observation,
         settings,
-        { step: options.step as number | undefined, maxIterations: (options.maxIterations as number) ?? 100, tol: (options.tol as number) ?? 1e-10, polishSteps: (options.polishSteps as number) ?? 10 },
+        pgdSettingsFor(options),
         context.onProgress && ((p) => context.onProgress!({ ...p, item, items })),
         context.signal,
       );
-  return finishResult(name, problem, isNative(problem) ? checkFit(problem, raw, settings.threshold) : raw, startedAt);
+  const result = finishResult(name, problem, raw, startedAt);
+  return isNative(problem) ? checkFit(problem, result, settings.threshold) : result;
 }
 
 /**
  * Checks a `converged` layer-wise inversion against the observation (see FIT_SLACK): one that does not
  * fit becomes `infeasible` with the reason; one that fits only because the threshold grew far says so.
  */
-function checkFit(problem: Problem, raw: RawResult, initialThreshold: number): RawResult {
-  if (raw.status !== 'converged') return raw;
+function checkFit(problem: Problem, result: Result, initialThreshold: number): Result {
+  if (result.status !== 'converged') return result;
   const y = problem.observation;
-  const fitted = problem.measurement.apply(problem.generator.forward(raw.latent));
-  let misfit = 0;
-  for (let i = 0; i < y.length; i++) misfit = Math.max(misfit, Math.abs(fitted[i] - y[i]));
+  const fitted = problem.measurement.apply(result.reconstruction);
+  const misfit = normInf(sub(fitted, y, fitted));
   const floor = CLEAN_THRESHOLD * Math.max(1, normInf(y));
-  const finalThreshold = typeof raw.info?.threshold === 'number' ? raw.info.threshold : initialThreshold;
+  const finalThreshold = typeof result.info?.threshold === 'number' ? result.info.threshold : initialThreshold;
   const widths = problem.generator.widths;
   const narrowest = Math.min(...widths.slice(1).map((w, i) => w / widths[i])).toFixed(2);
   const why = `layer-wise inversion is exact only for realizable observations of expansive layers (about 2.1× wider than their input; the narrowest here is ${narrowest}×)`;
@@ -104,15 +115,15 @@ function checkFit(problem: Problem, raw: RawResult, initialThreshold: number): R
   if (problem.noiseLevel !== undefined) bounds.push([FIT_SLACK * Math.max(problem.noiseLevel, floor), `the stated noise level ${problem.noiseLevel.toExponential(2)}`]);
   for (const [allowed, what] of bounds) {
     if (misfit > allowed) {
-      const message = `no latent fits the observation: max |A·G(ẑ) − y| = ${misfit.toExponential(2)} > ${FIT_SLACK}× ${what}; ${why}; the best-effort latent is returned (${raw.message})`;
-      return { ...raw, status: 'infeasible', message };
+      const message = `no latent fits the observation: max |A·G(ẑ) − y| = ${misfit.toExponential(2)} > ${FIT_SLACK}× ${what}; ${why}; the best-effort latent is returned (${result.message})`;
+      return { ...result, status: 'infeasible', success: false, message };
     }
   }
   if (problem.noiseLevel === undefined && finalThreshold > NOTABLE_GROWTH * initialThreshold) {
-    const message = `${raw.message}; the fit max |A·G(ẑ) − y| = ${misfit.toExponential(2)} needed the threshold to grow from ${initialThreshold.toExponential(2)}: if the observation is clean, ${why}`;
-    return { ...raw, message };
+    const message = `${result.message}; the fit max |A·G(ẑ) − y| = ${misfit.toExponential(2)} needed the threshold to grow from ${initialThreshold.toExponential(2)}: if the observation is clean, ${why}`;
+    return { ...result, message };
   }
-  return raw;
+  return result;
 }
 
 /**
