@@ -7,7 +7,7 @@
  * regenerated alone and in any order: the materialised and on-the-fly operators have the same entries,
  * and a partial Gaussian operator (chosen rows of the seeded ensemble) matches the rows of a full one.
  */
-import { assertInteger, BaseOperator, Matrix, MatrixOperator, Rng, ShapeError, ValueError } from '@inv/core';
+import { assertInteger, BaseOperator, dot, Matrix, MatrixOperator, Rng, ShapeError, ValueError } from '@inv/core';
 
 /** On-the-fly operators refuse `toMatrix()` beyond this many entries (8e6 doubles = 64 MB). */
 export const MAX_DENSE_ENTRIES = 8_000_000;
@@ -29,7 +29,12 @@ function seedKey(seed: number): number {
  * never share a stream: key = mix32(base + row) is a bijection of row for row < 2^32.
  */
 export function fillGaussianRow(seed: number, row: number, scale: number, out: Float64Array): Float64Array {
-  const rng = new Rng(mix32((seedKey(seed) + row) >>> 0));
+  return fillKeyedRow(seedKey(seed), row, scale, out);
+}
+
+/** fillGaussianRow with the seed's base key already computed (operators compute it once). */
+function fillKeyedRow(key: number, row: number, scale: number, out: Float64Array): Float64Array {
+  const rng = new Rng(mix32((key + row) >>> 0));
   for (let j = 0; j < out.length; j++) out[j] = scale * rng.normal();
   return out;
 }
@@ -78,7 +83,8 @@ export class GaussianMatrixOperator extends MatrixOperator {
     const rowIndices = rowList(m, rows);
     const matrix = new Matrix(rowIndices.length, n);
     const scale = 1 / Math.sqrt(rowIndices.length);
-    rowIndices.forEach((r, i) => fillGaussianRow(seed, r, scale, matrix.row(i)));
+    const key = seedKey(seed);
+    rowIndices.forEach((r, i) => fillKeyedRow(key, r, scale, matrix.row(i)));
     super(matrix, 'gaussian matrix');
     this.rowIndices = rowIndices;
   }
@@ -97,6 +103,8 @@ export class OnTheFlyGaussianOperator extends BaseOperator {
   readonly rowIndices: Int32Array;
   private readonly scale: number;
   private readonly buffer: Float64Array;
+  /** seedKey(seed), computed once rather than for every row of every product. */
+  private readonly key: number;
 
   constructor(m: number, n: number, readonly seed: number, rows?: ArrayLike<number>) {
     checkSeed(seed);
@@ -106,21 +114,20 @@ export class OnTheFlyGaussianOperator extends BaseOperator {
     this.rowIndices = rowIndices;
     this.scale = 1 / Math.sqrt(rowIndices.length);
     this.buffer = new Float64Array(n);
+    this.key = seedKey(seed);
   }
 
   /** Row i of A (a fresh copy unless `out` is given). */
   row(i: number, out: Float64Array = new Float64Array(this.cols)): Float64Array {
     if (!Number.isInteger(i) || i < 0 || i >= this.rows) throw new ValueError(`gaussian row: expected an integer in [0, ${this.rows}), got ${i}`);
-    return fillGaussianRow(this.seed, this.rowIndices[i], this.scale, out);
+    return fillKeyedRow(this.key, this.rowIndices[i], this.scale, out);
   }
 
   protected applyUnchecked(x: ArrayLike<number>, out: Float64Array): Float64Array {
     const a = this.buffer;
     for (let i = 0; i < this.rows; i++) {
-      fillGaussianRow(this.seed, this.rowIndices[i], this.scale, a);
-      let s = 0;
-      for (let j = 0; j < a.length; j++) s += a[j] * x[j];
-      out[i] = s;
+      fillKeyedRow(this.key, this.rowIndices[i], this.scale, a);
+      out[i] = dot(a, x);
     }
     return out;
   }
@@ -131,7 +138,7 @@ export class OnTheFlyGaussianOperator extends BaseOperator {
     for (let i = 0; i < this.rows; i++) {
       const yi = y[i];
       if (yi === 0) continue;
-      fillGaussianRow(this.seed, this.rowIndices[i], this.scale, a);
+      fillKeyedRow(this.key, this.rowIndices[i], this.scale, a);
       for (let j = 0; j < a.length; j++) out[j] += a[j] * yi;
     }
     return out;
@@ -143,7 +150,7 @@ export class OnTheFlyGaussianOperator extends BaseOperator {
     const out = new Matrix(this.rows, M.cols);
     const a = this.buffer;
     for (let i = 0; i < this.rows; i++) {
-      fillGaussianRow(this.seed, this.rowIndices[i], this.scale, a);
+      fillKeyedRow(this.key, this.rowIndices[i], this.scale, a);
       const o = i * M.cols;
       for (let j = 0; j < a.length; j++) {
         const aij = a[j];
