@@ -40,7 +40,7 @@ export function dctMatrix(N: number): Float64Array {
 }
 
 /** out (rows×N) = X (rows×N) · Mᵀ when `transposeM`, else X·M, for square N×N M. */
-function rightMultiply(X: Float64Array, rows: number, N: number, M: Float64Array, transposeM: boolean, out: Float64Array): void {
+function rightMultiply(X: ArrayLike<number>, rows: number, N: number, M: Float64Array, transposeM: boolean, out: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     const xo = r * N;
     for (let k = 0; k < N; k++) {
@@ -77,9 +77,10 @@ export function dctBasis(shape: readonly number[]): Basis {
   const Dh = dctMatrix(h), Dw = dctMatrix(w);
   const n = h * w;
   const tmp = new Float64Array(n);
+  // Checks the length only: rightMultiply reads v before anything is written to `out`, so no copy is needed.
   const check = (v: ArrayLike<number>) => {
     if (v.length !== n) throw new ShapeError(`dct basis: expected length ${n} (${shape.join('x')}), got ${v.length}`);
-    return Float64Array.from(v);
+    return v;
   };
   return {
     name: 'dct',

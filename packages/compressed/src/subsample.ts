@@ -48,11 +48,10 @@ export class SubsampleOperator extends BaseOperator {
   }
 
   override applyMatrix(M: Matrix): Matrix {
+    // The mask's applyMatrix returns a fresh matrix, so it can be scaled in place.
     const out = this.mask.applyMatrix(M);
-    if (this.scale === 1) return out;
-    const scaled = new Matrix(out.rows, out.cols, Float64Array.from(out.data));
-    this.scaleInPlace(scaled.data);
-    return scaled;
+    this.scaleInPlace(out.data);
+    return out;
   }
 
   private scaleInPlace(v: Float64Array): Float64Array {
