@@ -10,12 +10,14 @@ import {
   createProblem,
   getSolver,
   listSolvers,
+  median,
   mse,
   relativeError,
   solve,
   Rng,
   UnsupportedError,
   ValueError,
+  InvError,
   assertInteger,
   assertLength,
   type Generator,
@@ -78,12 +80,6 @@ export interface SweepRow {
   lambda?: number;
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
-
 function sweepSolvers(input: MeasurementSweepInput): { solver: Solver; label: string; options: Record<string, unknown> }[] {
   // A one-measurement Gaussian problem: enough for checkSupport, which looks at the generator and the operator kind.
   const probe = createProblem({ generator: input.generator, measurement: gaussianOperator(1, input.generator.outputDim, 0, { onTheFly: true }), observation: [0] });
@@ -142,7 +138,7 @@ export async function measurementSweep(input: MeasurementSweepInput): Promise<Sw
       input.onProgress?.({ m, method, item, items: images.length, mse: e.mse[e.mse.length - 1] });
     };
     for (let i = 0; i < images.length; i++) {
-      if (input.signal?.aborted) throw new ValueError('measurement sweep: aborted');
+      if (input.signal?.aborted) throw Object.assign(new InvError('ERR_ABORTED', 'measurement sweep: aborted'), { name: 'AbortError' });
       const measurement = gaussianOperator(m, n, imageSeeds[i]);
       const noiseRng = new Rng(imageSeeds[i] + 1);
       const measured = measureSignal(measurement, images[i], noise > 0 ? noise / Math.sqrt(m) : undefined, noiseRng);
