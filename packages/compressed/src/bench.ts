@@ -3,7 +3,7 @@
  * FISTA Lasso baselines (pixel, 2-D DCT) next to the same FISTA in numpy/scipy (bench/reference.py) on
  * the same matrix, λ and iteration count. Browser-safe: Python is reached by a guarded dynamic import.
  */
-import { gaussianVector, now, relativeError, Rng, type BenchRow, type LinearOperator } from '@inv/core';
+import { gaussianVector, median, now, relativeError, Rng, type BenchRow, type LinearOperator } from '@inv/core';
 import { dctBasis } from './basis.js';
 import { gaussianOperator } from './gaussian.js';
 import { lasso } from './lasso.js';
@@ -17,11 +17,6 @@ export interface BenchOptions {
 }
 
 const SUITE = 'compressed';
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function timeMedian(repeats: number, run: () => void): number {
   const times: number[] = [];
@@ -74,7 +69,8 @@ interface Reference {
 
 async function pythonRow(python: string, c: LassoCase, repeats: number): Promise<BenchRow> {
   const { runPythonJson } = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as typeof import('@inv/core/node');
-  const script = new URL('../bench/reference.py', import.meta.url).pathname;
+  const { fileURLToPath } = (await import(/* @vite-ignore */ 'node:url' as string)) as typeof import('node:url');
+  const script = fileURLToPath(new URL('../bench/reference.py', import.meta.url));
   const input = { A: c.measurement.toMatrix().toRows(), y: Array.from(c.observation), lambda: c.lambda, iterations: c.iterations, basis: c.basis, shape: [28, 28], repeats };
   const out = runPythonJson<Reference>(python, script, input);
   const timeMs = median(out.times_ms);
