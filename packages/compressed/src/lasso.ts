@@ -70,8 +70,8 @@ export function lasso(input: LassoInput, options: LassoOptions = {}): LassoResul
   assertInteger(maxIterations, 'lasso maxIterations', 1);
   const tolerance = options.tolerance ?? 1e-7;
   if (!(tolerance >= 0)) throw new ValueError(`lasso tolerance: expected a number >= 0, got ${tolerance}`);
-  const lambdaMax = normInf(basis.analyze(A.adjoint(y)));
-  const lambda = options.lambda ?? (input.noiseLevel ? input.noiseLevel * Math.sqrt(2 * Math.log(n)) : 1e-3 * lambdaMax);
+  // λ_max = ‖Ψᵀ·Aᵀy‖_∞ costs an adjoint and an analysis: computed only when it sets the default λ.
+  const lambda = options.lambda ?? (input.noiseLevel ? input.noiseLevel * Math.sqrt(2 * Math.log(n)) : 1e-3 * normInf(basis.analyze(A.adjoint(y))));
   if (!(Number.isFinite(lambda) && lambda >= 0)) throw new ValueError(`lasso lambda: expected a finite number >= 0, got ${lambda}`);
 
   // FISTA needs the Lipschitz constant ‖A‖² only to within a percent: a loose power iteration will do.
