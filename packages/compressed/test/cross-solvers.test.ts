@@ -3,7 +3,7 @@
  * CSGM-style gradient descent (`gd`) and the layer-wise LP by projected gradient (`lp-linf`).
  */
 import { describe, expect, it } from 'vitest';
-import { Generator, relativeError, solve } from '@inv/core';
+import { Generator, norm2, relativeError, solve } from '@inv/core';
 import '@inv/plugin';
 import '@inv/gd';
 import '@inv/lp-layerwise';
@@ -30,7 +30,7 @@ describe('PLUGIn-CS on a 10-200-500 net with m = 120 Gaussian measurements', () 
     const { problem, truth } = createCompressedSensingProblem({ generator: net, m: 120, seed: 4, noise: { kind: 'sphere', level: 0.05 } });
     const result = await solve(problem, 'plugin');
     const scale = Math.sqrt((4 ** net.depth * net.inputDim) / 120) * 0.05; // ≈ 0.058
-    const error = Math.hypot(...result.latent.map((v, i) => v - truth.latent[i]));
+    const error = norm2(result.latent.map((v, i) => v - truth.latent[i]));
     expect(error).toBeLessThan(3 * scale);
   });
 });
