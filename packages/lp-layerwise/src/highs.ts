@@ -2,6 +2,7 @@
  * One shared HiGHS WASM runtime per thread. Loading costs 20–60 ms and ~20 MiB of wasm memory, so it
  * happens once and every layer model lives in the same instance (stack.md, "Re-instantiation").
  */
+import { InvError, oneLine } from '@inv/core';
 import loadHighs, { type Highs, type InitOptions } from 'highs';
 
 export type { Highs };
@@ -25,7 +26,7 @@ export function configureHighs(options: HighsConfig): void {
   runtime = undefined;
 }
 
-/** The shared runtime, loaded on first use. */
+/** The shared runtime, loaded on first use; a failure to load it rejects with a one-line InvError naming highs.wasm. */
 export function getHighs(): Promise<Highs> {
   if (!runtime) {
     const init: InitOptions = {};
@@ -38,8 +39,16 @@ export function getHighs(): Promise<Highs> {
         return {};
       };
     }
-    runtime = loadHighs(init);
-    runtime.catch(() => (runtime = undefined));
+    const loading: Promise<Highs> = Promise.resolve()
+      .then(() => loadHighs(init))
+      .catch((e: unknown) => {
+        throw new InvError('ERR_HIGHS_LOAD', `highs.wasm: could not load the HiGHS runtime: ${oneLine(e)}`);
+      });
+    runtime = loading;
+    // A failed load is not cached: the next call (perhaps after configureHighs) tries again.
+    loading.catch(() => {
+      if (runtime === loading) runtime = undefined;
+    });
   }
   return runtime;
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createProblem, Generator, gaussianVector, relativeError, Rng, solve } from '@inv/core';
+import { createProblem, Generator, gaussianVector, InvError, relativeError, Rng, solve } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import { configureHighs } from '../src/index.js';
 
@@ -12,7 +12,13 @@ describe('loading HiGHS', () => {
     const G = Generator.random([5, 20, 40], { seed: 1 });
     const z = gaussianVector(new Rng(1), 5);
     const problem = createProblem({ generator: G, observation: G.forward(z) });
-    await expect(solve(problem, 'lp-linf', { fastPath: false })).rejects.toThrow();
+    const failure = await solve(problem, 'lp-linf', { fastPath: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(InvError);
+    expect((failure as InvError).message).toMatch(/^highs\.wasm: could not load the HiGHS runtime: \S/);
+    expect((failure as InvError).message).not.toContain('\n');
     configureHighs({ locateFile: () => wasmPath });
     const r = await solve(problem, 'lp-linf', { fastPath: false });
     expect(r.status).toBe('converged');
