@@ -2,7 +2,8 @@
  * Batches: in Node, contiguous chunks of the batch go to worker_threads (HiGHS is single-threaded),
  * each worker keeping one model per layer across its chunk; elsewhere, or for small batches, the batch
  * runs in this thread. `@inv/core/node` is imported dynamically through a variable so that bundlers
- * leave it out of browser builds.
+ * leave it out of browser builds. Every result says where it ran: `info.backend` is 'workers' or 'thread'
+ * (a missing dist/worker.js falls back to this thread, so the tag keeps that visible).
  */
 import {
   type BatchProblem,
@@ -90,11 +91,18 @@ async function workerCount(requested: number, items: number): Promise<number> {
   return Math.min(cpus().length, items);
 }
 
+export type Backend = 'workers' | 'thread';
+
+function tagged(results: Result[], backend: Backend): Result[] {
+  for (const r of results) r.info = { ...r.info, backend };
+  return results;
+}
+
 export async function solveBatchLp(name: string, norm: LpNorm, batch: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]> {
   const items = batch.observations.rows;
   const workers = await workerCount((options.workers as number) ?? 0, items);
   const url = workers > 1 ? await workerUrl() : undefined;
-  if (!url) return solveItems(name, norm, batch, options, context);
+  if (!url) return tagged(await solveItems(name, norm, batch, options, context), 'thread');
   const coreNode = '@inv/core/node';
   const { mapInWorkers } = (await import(/* @vite-ignore */ coreNode)) as NodeCore;
   const Y = batch.observations;
@@ -118,11 +126,14 @@ export async function solveBatchLp(name: string, norm: LpNorm, batch: BatchProbl
         context.onProgress?.({ item: done - 1, items, iteration: 0 });
       },
     });
-    return parts.flat();
+    return tagged(parts.flat(), 'workers');
   } catch (e) {
     if (!context.signal?.aborted) throw e;
     // Cancelled: chunks that came back keep their results, the others are reported as aborted.
     const aborted = abortedResults(name, batch);
-    return tasks.flatMap((task, w) => finished[w] ?? aborted.slice(starts[w], starts[w] + task.observations.rows));
+    return tagged(
+      tasks.flatMap((task, w) => finished[w] ?? aborted.slice(starts[w], starts[w] + task.observations.rows)),
+      'workers',
+    );
   }
 }

@@ -14,6 +14,7 @@ describe('batches', () => {
     results.forEach((r, i) => {
       expect(r.status).toBe('converged');
       expect(relativeError(r.latent, latents[i])).toBeLessThanOrEqual(1e-8);
+      expect(r.info?.backend).toBe('thread');
     });
   });
 
@@ -22,6 +23,8 @@ describe('batches', () => {
     expect(results).toHaveLength(8);
     results.forEach((r, i) => {
       expect(r.solver).toBe('lp-l1');
+      // Not silently in this thread (that happens when dist/worker.js is missing: build first).
+      expect(r.info?.backend).toBe('workers');
       expect(relativeError(r.latent, latents[i])).toBeLessThanOrEqual(1e-8);
     });
   });
