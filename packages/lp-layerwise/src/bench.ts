@@ -11,6 +11,7 @@ import {
   gaussianVector,
   Generator,
   Matrix,
+  median,
   now,
   relativeError,
   Rng,
@@ -55,11 +56,6 @@ function makeCase(generator: Generator, items: number, noise: number, seed: numb
   return { label: noise ? `noise ${noise}` : 'clean', batch, latents, noise };
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 function row(caseName: string, impl: string, items: number, timeMs: number, errors: number[], note?: string): BenchRow {
   return { suite: SUITE, case: caseName, impl, items, timeMs, perItemMs: timeMs / items, error: median(errors), note };
 }
@@ -89,6 +85,7 @@ async function timeInv(c: Case, options: Record<string, unknown>, singles: numbe
 
 async function timeScipy(python: string, c: Case): Promise<{ single: BenchRow; batch: BenchRow }> {
   const { runPythonJson } = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as typeof import('@inv/core/node');
+  const { fileURLToPath } = (await import(/* @vite-ignore */ 'node:url' as string)) as typeof import('node:url');
   const g = c.batch.generator;
   const input = {
     layers: g.layers.map((l, i) => ({
@@ -103,7 +100,7 @@ async function timeScipy(python: string, c: Case): Promise<{ single: BenchRow; b
     growth: 1.2,
     max_steps: 200,
   };
-  const script = new URL('../bench/reference.py', import.meta.url).pathname;
+  const script = fileURLToPath(new URL('../bench/reference.py', import.meta.url));
   const out = runPythonJson<{ times_ms: number[]; latents: number[][] }>(python, script, input);
   const errors = out.latents.map((z, i) => relativeError(z, c.latents[i]));
   const total = out.times_ms.reduce((a, b) => a + b, 0);

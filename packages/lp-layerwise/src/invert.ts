@@ -3,7 +3,7 @@
  * first, each recovered input becoming the observation of the layer below. ReLU-type layers go through
  * an LP (l-inf or l1); sigmoid, tanh and linear layers are undone elementwise and by least squares.
  */
-import { type Activation, type Generator, invertActivation, Matrix, now, selectRows, type Status } from '@inv/core';
+import { type Activation, type Generator, invertActivation, Matrix, normInf, now, selectRows, type Status } from '@inv/core';
 import { fastPath, type LayerRows, preActivation, solveLinearLayer } from './least-squares.js';
 import type { Highs } from './highs.js';
 import { LayerLp, type LpNorm, type LpOutcome } from './layer-lp.js';
@@ -141,7 +141,7 @@ export class LayerwiseInverter {
 
   /** ReLU/leaky ReLU layer: the threshold schedule of the l-inf or l1 LP. */
   private invertReluLayer(i: number, x: Float64Array, threshold: number, settings: InvertSettings): LayerStep {
-    const exact = EXACT * (1 + x.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+    const exact = EXACT * (1 + normInf(x));
     return settings.norm === 'linf' ? this.linfSchedule(i, x, threshold, settings) : this.l1Schedule(i, x, threshold, settings, exact);
   }
 
