@@ -18,7 +18,7 @@ import {
   type Problem,
   type Result,
 } from '@inv/core';
-import { gaussianOperator } from '@inv/compressed';
+import { gaussianOperator, randomIndices } from '@inv/compressed';
 import type { ExperimentSpec, ResultRow, SweepParameter, TaskSpec } from './protocol.js';
 
 export interface Experiment {
@@ -78,14 +78,8 @@ export function randomMaskIndices(n: number, fraction: number, seed: number): nu
   if (!(fraction > 0 && fraction <= 1)) throw new ValueError(`observed fraction: expected a number in (0, 1], got ${fraction}`);
   const count = Math.round(fraction * n);
   if (count === 0) throw new ValueError(`observed fraction: ${fraction} of ${n} outputs observes no pixel; raise it to at least ${(1 / n).toPrecision(2)}`);
-  const order = Array.from({ length: n }, (_, i) => i);
-  const rng = new Rng(seed);
-  // Partial Fisher–Yates: the first `count` entries are a uniform random subset.
-  for (let i = 0; i < count; i++) {
-    const j = i + rng.int(n - i);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order.slice(0, count).sort((a, b) => a - b);
+  // compressed's partial Fisher–Yates draw: the first `count` of a seeded shuffle, sorted.
+  return Array.from(randomIndices(count, n, seed));
 }
 
 function measurementFor(task: TaskSpec, n: number): LinearOperator {
