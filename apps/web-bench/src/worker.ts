@@ -4,7 +4,7 @@
  * progress and results. The page cancels a run by terminating this worker and starting a new one, which
  * also stops a synchronous HiGHS solve that no AbortSignal could interrupt.
  */
-import { Generator, listSolvers, solve, type Progress } from '@inv/core';
+import { Generator, listSolvers, oneLine, solve, type Progress } from '@inv/core';
 import { loadMnistGenerator, type MnistModelName } from '@inv/models';
 import { assetReader, type ReadAsset } from './assets.js';
 import { buildExperiment, gaussianGenerator, scoreResult, withParameter, type Experiment } from './experiment.js';
@@ -51,7 +51,7 @@ async function run(id: number, request: RunRequest) {
       const result = await runSolver(id, experiment, choice, i, request.solvers.length);
       post({ type: 'result', id, row: scoreResult(experiment, result) });
     } catch (e) {
-      post({ type: 'solver-error', id, solver: choice.name, message: (e as Error).message });
+      post({ type: 'solver-error', id, solver: choice.name, message: oneLine(e) });
     }
   }
 }
@@ -68,7 +68,7 @@ async function sweep(id: number, request: RunRequest, parameter: SweepParameter,
         const row = scoreResult(experiment, result);
         post({ type: 'sweep-point', id, point: { solver: choice.name, value: values[j], relativeError: row.relativeError, status: row.status } });
       } catch (e) {
-        post({ type: 'solver-error', id, solver: choice.name, message: (e as Error).message });
+        post({ type: 'solver-error', id, solver: choice.name, message: oneLine(e) });
       }
     }
   }
@@ -94,6 +94,6 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     }
     post({ type: 'done', id: message.id });
   } catch (e) {
-    post({ type: 'error', id: 'id' in message ? message.id : undefined, message: (e as Error).message });
+    post({ type: 'error', id: 'id' in message ? message.id : undefined, message: oneLine(e) });
   }
 };
