@@ -64,9 +64,12 @@ export async function pressAndWait(page: Page, button: '#run' | '#sweep', timeou
   await page.waitForSelector('#status:text-is("done")', { timeout });
 }
 
-/** The results table as exact numbers: solver → [relative error, latent error, PSNR, iterations, time ms]. */
+/**
+ * The results table as exact numbers: solver → [relative error, latent error, PSNR, iterations, time ms].
+ * A solver that failed (its row is a tr.solver-error) has no entry.
+ */
 export function resultNumbers(page: Page): Promise<Record<string, number[]>> {
-  return page.$$eval('#results tbody tr', (rows) =>
+  return page.$$eval('#results tbody tr:not(.solver-error)', (rows) =>
     Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset.solver!, [...r.querySelectorAll('td')].slice(2).map((td) => Number((td as HTMLElement).dataset.value ?? NaN))])),
   );
 }

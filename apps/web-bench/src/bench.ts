@@ -4,7 +4,7 @@
  * opening the page to a ready worker. Node only (it drives Chromium); not part of the static site.
  */
 import { existsSync } from 'node:fs';
-import { relativeError, type BenchRow } from '@inv/core';
+import { median, relativeError, type BenchRow } from '@inv/core';
 import type { Page } from 'playwright-core';
 import { chromiumPath, openSite, pageSolvers, pressAndWait, resultNumbers, waitUntilReady } from '../harness/browser.js';
 import { defaultSpec, experimentInNode, solveLikeThePage } from '../harness/node-reference.js';
@@ -32,8 +32,6 @@ const CASES: BenchCase[] = [
   { name: '20-60-784 inpaint 50% G(z*)', controls: { signal: 'latent', task: 'inpaint-random', fraction: '0.5', noise: '0' }, spec: inRange({ kind: 'inpaint-random', fraction: 0.5, seed: 0 }) },
   { name: '20-60-784 CS m=200 G(z*)', controls: { signal: 'latent', task: 'cs', m: '200', noise: '0' }, spec: inRange({ kind: 'cs', m: 200, seed: 0 }) },
 ];
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 async function setControls(page: Page, controls: Record<string, string>): Promise<void> {
   await page.reload();
@@ -71,15 +69,18 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRo
       const experiment = experimentInNode(c.spec());
       const browser: Record<string, number[][]> = {};
       const node: Record<string, { timeMs: number; error: number }[]> = {};
-      // A first, untimed run of each warms up the JIT in both places (skipped in quick mode).
+      // One reload per case; then a first, untimed run of each warms up the JIT in both places (skipped
+      // in quick mode), and the timed runs reuse the warm page.
+      await setControls(page, c.controls);
       for (let r = options.quick ? 0 : -1; r < repeats; r++) {
-        await setControls(page, c.controls);
         await pressAndWait(page, '#run');
         const numbers = await resultNumbers(page);
         for (const name of solvers) {
           const result = await solveLikeThePage(experiment, name);
           if (r < 0) continue;
-          (browser[name] ??= []).push(numbers[name]);
+          const row = numbers[name];
+          if (!row) throw new Error(`web-bench: ${c.name}: solver '${name}' has no result row (it failed in the page)`);
+          (browser[name] ??= []).push(row);
           (node[name] ??= []).push({ timeMs: result.timeMs, error: relativeError(result.reconstruction, experiment.truth) });
         }
       }
