@@ -73,8 +73,18 @@ describe.skipIf(!haveChromium)('web bench in headless Chromium', () => {
   it('cancels a run and starts a fresh worker', async () => {
     await page.reload();
     await ready();
+    // Slow by construction, however fast the machine: gd alone, Adam (csgm) with tol 0 and 10^8 steps per
+    // restart never finishes on its own, so the run is still going when Cancel is clicked.
+    const solvers = await pageSolvers();
+    expect(solvers).toContain('gd');
+    for (const name of solvers) if (name !== 'gd') await page.uncheck(`fieldset[data-solver="${name}"] input[data-use]`);
+    await page.click('fieldset[data-solver="gd"] summary'); // open its options
+    await page.selectOption('fieldset[data-solver="gd"] [data-option="preset"]', 'csgm');
+    await page.fill('fieldset[data-solver="gd"] [data-option="tol"]', '0');
+    await page.fill('fieldset[data-solver="gd"] [data-option="maxIterations"]', '100000000');
     await page.click('#run');
     await page.waitForSelector('#cancel:not([disabled])');
+    expect(await page.textContent('#message')).toBe('');
     await page.click('#cancel');
     expect(await page.textContent('#status')).toBe('cancelled');
     await ready();
