@@ -43,6 +43,10 @@ export interface Progress {
 export interface SolveContext {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /** This problem's index in its batch when a batch is solved one by one (for per-item seeds); 0 otherwise. */
+  item?: number;
+  /** The size of that batch; 1 otherwise. */
+  items?: number;
 }
 
 export interface Solver {
@@ -180,7 +184,7 @@ export async function solveOneByOne(solver: Solver, problem: BatchProblem, optio
   const items = problem.observations.rows;
   for (let i = 0; i < items; i++) {
     const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item: i, items }));
-    results.push(await solver.solve(batchItem(problem, i), options, { signal: context.signal, onProgress }));
+    results.push(await solver.solve(batchItem(problem, i), options, { signal: context.signal, onProgress, item: i, items }));
   }
   return results;
 }

@@ -12,6 +12,8 @@ const schema: OptionSchema = {
   initialLatent: { type: 'vector', description: 'start point' },
 };
 
+const seenItems: string[] = [];
+
 /** A solver that returns the least-squares latent of a linear generator: enough to exercise the contract. */
 const exact: Solver = {
   name: 'test-exact',
@@ -21,6 +23,7 @@ const exact: Solver = {
   options: schema,
   async solve(problem, options, context) {
     const t0 = now();
+    seenItems.push(`${context.item ?? 0}/${context.items ?? 1}`);
     context.onProgress?.({ item: 0, items: 1, iteration: 1 });
     const { lstsq } = await import('../src/linalg.js');
     const z = lstsq(problem.generator.weightProduct(), problem.observation);
@@ -90,6 +93,7 @@ describe('solve', () => {
     expect(rs).toHaveLength(2);
     expect(relativeError(rs[1].latent, [1, 1, 1])).toBeLessThan(1e-12);
     expect(seen).toEqual([0, 1]); // the solver reports item 0 each time; the wrapper maps it to the batch index
+    expect(seenItems.slice(-2)).toEqual(['0/2', '1/2']); // and tells the solver which item it is solving
   });
 
   it('refuses problems outside what the solver supports, naming the layer or measurement', () => {

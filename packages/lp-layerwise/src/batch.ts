@@ -2,7 +2,7 @@
  * Batches: in Node, contiguous chunks of the batch go to worker_threads (HiGHS is single-threaded),
  * each worker keeping one model per layer across its chunk; elsewhere, or for small batches, the batch
  * runs in this thread. `@inv/core/node` is imported dynamically through a variable so that bundlers
- * leave it out of browser builds. Every result says where it ran: `info.backend` is 'workers' or 'thread'
+ * leave it out of browser builds. Every result says where it ran: `info.ranIn` is 'workers' or 'thread' (gd's `info.backend` names a compute backend)
  * (a missing dist/worker.js falls back to this thread, so the tag keeps that visible).
  */
 import {
@@ -94,7 +94,7 @@ async function workerCount(requested: number, items: number): Promise<number> {
 export type Backend = 'workers' | 'thread';
 
 function tagged(results: Result[], backend: Backend): Result[] {
-  for (const r of results) r.info = { ...r.info, backend };
+  for (const r of results) r.info = { ...r.info, ranIn: backend };
   return results;
 }
 

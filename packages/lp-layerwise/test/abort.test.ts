@@ -39,7 +39,7 @@ describe('a cancelled batch still returns one result per observation', () => {
     for (const r of results) {
       expect(r.status).toBe('aborted');
       expect(r.latent.every(Number.isFinite)).toBe(true);
-      expect(r.info?.backend).toBe('workers');
+      expect(r.info?.ranIn).toBe('workers');
     }
   });
 });

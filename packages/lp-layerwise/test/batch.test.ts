@@ -14,7 +14,7 @@ describe('batches', () => {
     results.forEach((r, i) => {
       expect(r.status).toBe('converged');
       expect(relativeError(r.latent, latents[i])).toBeLessThanOrEqual(1e-8);
-      expect(r.info?.backend).toBe('thread');
+      expect(r.info?.ranIn).toBe('thread');
     });
   });
 
@@ -24,7 +24,7 @@ describe('batches', () => {
     results.forEach((r, i) => {
       expect(r.solver).toBe('lp-l1');
       // Not silently in this thread (that happens when dist/worker.js is missing: build first).
-      expect(r.info?.backend).toBe('workers');
+      expect(r.info?.ranIn).toBe('workers');
       expect(relativeError(r.latent, latents[i])).toBeLessThanOrEqual(1e-8);
     });
   });

@@ -50,7 +50,7 @@ describe('results do not depend on earlier solves', () => {
       expect(Array.from(batch[0].latent)).toEqual(Array.from(fresh.latent));
       // A worker thread has its own HiGHS runtime that has solved nothing before.
       const [inWorker] = await solve(asBatch(p1, p2), c.name, { ...c.options, workers: 3 });
-      expect(inWorker.info?.backend).toBe('workers');
+      expect(inWorker.info?.ranIn).toBe('workers');
       expect(Array.from(inWorker.latent)).toEqual(Array.from(fresh.latent));
     });
   }

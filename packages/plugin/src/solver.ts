@@ -20,7 +20,8 @@ export const pluginSolver: Solver = {
 
   // Support is checked by core's solve() before either method runs.
   async solve(problem, options, context) {
-    return solveSingle(problem, pluginOptions(options), context);
+    // In a batch solved one by one, item i starts from seed + i, as in the tfjs batch.
+    return solveSingle(problem, pluginOptions(options), context, context.item ?? 0, context.items ?? 1);
   },
 
   async solveBatch(problem, options, context) {
@@ -28,10 +29,6 @@ export const pluginSolver: Solver = {
     const items = problem.observations.rows;
     // Loaded on demand: tfjs costs about 200 ms to import and single solves never need it.
     if (items >= TF_BATCH_MIN) return (await import('./batch.js')).solveBatchTf(problem, opts, context);
-    // Core's item-by-item loop; item i still starts from seed + i, as in the tfjs batch (solveOneByOne
-    // calls solve in order, so a counter gives each call its batch index).
-    let item = 0;
-    const itemSolver: Solver = { ...pluginSolver, solve: async (p, _o, c) => solveSingle(p, opts, c, item++, items) };
-    return solveOneByOne(itemSolver, problem, options, context);
+    return solveOneByOne(pluginSolver, problem, options, context);
   },
 };
