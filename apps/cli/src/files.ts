@@ -1,7 +1,6 @@
 /** Reading the user's files with messages that name them, and writing outputs only once all is known. */
-import { assertFinite, asMatrix, encodePng, imageGrid, Matrix, ShapeError, type Generator } from '@inv/core';
-import { readArray, readGenerator, writeFileAtomic } from '@inv/core/node';
-import { deflateSync } from 'node:zlib';
+import { assertFinite, asMatrix, imageGrid, Matrix, ShapeError, type Generator } from '@inv/core';
+import { pngBytes, readArray, readGenerator, writeFileAtomic } from '@inv/core/node';
 import { UsageError } from './errors.js';
 
 export function loadModel(path: string | undefined): Generator {
@@ -27,7 +26,7 @@ export function imageSide(n: number): number | undefined {
 
 /** PNG bytes of square images tiled into a grid, each pixel drawn as scale×scale. */
 export function gridPng(images: readonly ArrayLike<number>[], columns: number, scale = 2): Uint8Array {
-  return encodePng(imageGrid(images, columns), (raw) => deflateSync(raw), scale);
+  return pngBytes(imageGrid(images, columns), scale);
 }
 
 /** Writes several files; each is atomic, and nothing is written until every payload exists. */

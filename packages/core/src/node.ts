@@ -11,7 +11,7 @@ import { FormatError, InvError } from './errors.js';
 import type { Generator } from './generator.js';
 import type { GrayImage } from './image.js';
 import { formatJsonArray, parseJsonArray } from './io/json-array.js';
-import { parseLayersModel, serializeLayersModel, weightPaths, type LayersModelLayout } from './io/layers-model.js';
+import { assembleLayersModel, readModelJson, serializeLayersModel, type LayersModelLayout } from './io/layers-model.js';
 import type { NdArray } from './io/ndarray.js';
 import { encodeNpy, parseNpy } from './io/npy.js';
 import { encodePng } from './io/png.js';
@@ -52,22 +52,8 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
 
 /** Loads a generator from a layers-model model.json; the weight shards are read from its folder. */
 export function readGenerator(modelPath: string): Generator {
-  const text = new TextDecoder().decode(readBytes(modelPath));
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError(`${modelPath}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
-  const paths = weightPaths(json, modelPath);
-  const shards = paths.map((p) => readBytes(resolve(dirname(modelPath), p)));
-  const all = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
-  let o = 0;
-  for (const s of shards) {
-    all.set(s, o);
-    o += s.length;
-  }
-  return parseLayersModel(json, all, modelPath);
+  const { json, shards } = readModelJson(readBytes(modelPath), modelPath);
+  return assembleLayersModel(json, shards.map((p) => readBytes(resolve(dirname(modelPath), p))), modelPath);
 }
 
 /**
@@ -101,7 +87,12 @@ export function writeArray(path: string, data: ArrayLike<number>, shape: readonl
 
 /** Writes a gray image as PNG, each pixel drawn as a scale×scale block. */
 export function writePng(path: string, image: GrayImage, scale = 1): void {
-  writeFileAtomic(path, encodePng(image, (raw) => deflateSync(raw), scale));
+  writeFileAtomic(path, pngBytes(image, scale));
+}
+
+/** A gray image as PNG bytes (zlib from Node), each pixel drawn as a scale×scale block. */
+export function pngBytes(image: GrayImage, scale = 1): Uint8Array {
+  return encodePng(image, (raw) => deflateSync(raw), scale);
 }
 
 export { mapInWorkers, serveWorker, type PoolOptions } from './workers.js';

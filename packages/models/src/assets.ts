@@ -1,5 +1,5 @@
 /** Loading the shipped assets through a caller-supplied reader (fetch in a browser, fs in Node). */
-import { FormatError, Generator, parseLayersModel, weightPaths } from '@inv/core';
+import { assembleLayersModel, readModelJson, type Generator } from '@inv/core';
 import { decodeDigits, toDigits, type Digits } from './digits.js';
 import { checkModelName, HELD_OUT_FILE, modelFile, type MnistModelName } from './names.js';
 
@@ -8,17 +8,9 @@ export type ReadAsset = (relativePath: string) => Promise<Uint8Array>;
 
 export async function loadMnistGenerator(name: MnistModelName, read: ReadAsset): Promise<Generator> {
   const path = modelFile(checkModelName(name, 'model name'));
-  const text = new TextDecoder().decode(await read(path));
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
+  const { json, shards } = readModelJson(await read(path), path);
   const dir = path.slice(0, path.lastIndexOf('/') + 1);
-  const shards = await Promise.all(weightPaths(json, path).map((p) => read(dir + p)));
-  const all = new Uint8Array(await new Blob(shards as BlobPart[]).arrayBuffer());
-  return parseLayersModel(json, all, path);
+  return assembleLayersModel(json, await Promise.all(shards.map((p) => read(dir + p))), path);
 }
 
 /** The 1,000 digits that training never saw (100 per label, in a fixed random order). */

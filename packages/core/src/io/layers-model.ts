@@ -98,6 +98,28 @@ function inputWidth(cfg: Json): number | undefined {
   return Array.isArray(shape) && shape.length === 2 && Number.isInteger(shape[1]) ? (shape[1] as number) : undefined;
 }
 
+/** Parses model.json bytes; returns the JSON and the weight shard paths it names (relative to it). */
+export function readModelJson(bytes: Uint8Array, source = 'model.json'): { json: unknown; shards: string[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new FormatError(`${source}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  return { json, shards: weightPaths(json, source) };
+}
+
+/** A Generator from a parsed model.json and its weight shards' bytes, in manifest order. */
+export function assembleLayersModel(json: unknown, shards: readonly Uint8Array[], source = 'model.json'): Generator {
+  const all = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
+  let o = 0;
+  for (const b of shards) {
+    all.set(b, o);
+    o += b.length;
+  }
+  return parseLayersModel(json, all, source);
+}
+
 /** Builds a Generator from a parsed model.json and its concatenated weight bytes. */
 export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, source = 'model.json'): Generator {
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
