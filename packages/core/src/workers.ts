@@ -45,27 +45,82 @@ export interface PoolOptions<R> {
 }
 
 /**
+ * Idle workers by module URL. Workers are kept between calls, so a second batch skips thread start-up,
+ * module loading and WebAssembly warm-up (tfjs and HiGHS take 0.2–0.4 s to get fast in a new thread).
+ * Idle workers are unref'd and never keep the process alive.
+ */
+const idle = new Map<string, Set<Worker>>();
+
+function idleSet(key: string): Set<Worker> {
+  let set = idle.get(key);
+  if (!set) idle.set(key, (set = new Set()));
+  return set;
+}
+
+function acquire(key: string, moduleUrl: URL | string): Worker {
+  const set = idleSet(key);
+  const reused = set.values().next();
+  if (!reused.done) {
+    set.delete(reused.value);
+    reused.value.ref();
+    return reused.value;
+  }
+  const w = new Worker(moduleUrl);
+  // A worker that dies while idle (or is terminated) must not be handed out again.
+  w.once('exit', () => idle.get(key)?.delete(w));
+  return w;
+}
+
+function release(key: string, w: Worker): void {
+  w.removeAllListeners('message');
+  w.removeAllListeners('error');
+  w.unref();
+  idleSet(key).add(w);
+}
+
+/** Terminates every idle pooled worker (they are also ended by process exit, without this). */
+export async function closeWorkers(): Promise<void> {
+  const all = [...idle.values()].flatMap((set) => [...set]);
+  idle.clear();
+  await Promise.all(all.map((w) => w.terminate()));
+}
+
+/** How many pooled workers are idle for `moduleUrl` (all modules when omitted); for tests and diagnostics. */
+export function idleWorkers(moduleUrl?: URL | string): number {
+  if (moduleUrl !== undefined) return idle.get(String(moduleUrl))?.size ?? 0;
+  return [...idle.values()].reduce((n, set) => n + set.size, 0);
+}
+
+/**
  * Runs `tasks` through the worker module at `moduleUrl` (which calls `serveWorker`) and returns the
- * results in task order. A task that throws rejects the whole map with its error message.
+ * results in task order. A task that throws rejects the whole map with its error message. Workers come
+ * from a per-module pool and go back to it afterwards; on abort or error the busy ones are terminated.
  */
 export async function mapInWorkers<T, R>(moduleUrl: URL | string, tasks: readonly T[], options: PoolOptions<R> = {}): Promise<R[]> {
   const count = Math.max(1, Math.min(options.workers ?? cpus().length, tasks.length));
   const results = new Array<R>(tasks.length);
   if (tasks.length === 0) return results;
-  const workers = Array.from({ length: count }, () => new Worker(moduleUrl));
+  if (options.signal?.aborted) throw abortError();
+  const key = String(moduleUrl);
+  const workers = Array.from({ length: count }, () => acquire(key, moduleUrl));
+  const busy = new Set<Worker>();
   let next = 0, done = 0;
+  let fail: (e: Error) => void = () => {};
+  const onAbort = () => fail(abortError());
+  const onExit = (code: number) => fail(new Error(`worker exited with code ${code}`));
   try {
     await new Promise<void>((resolve, reject) => {
-      const abort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-      if (options.signal?.aborted) return abort();
-      options.signal?.addEventListener('abort', abort, { once: true });
+      fail = reject;
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       const feed = (w: Worker) => {
         if (next >= tasks.length) return;
         const id = next++;
+        busy.add(w);
         w.postMessage({ id, task: tasks[id] });
       };
       for (const w of workers) {
         w.on('message', (msg: { id: number; ok: boolean; value?: R; error?: WireError }) => {
+          busy.delete(w);
           if (!msg.ok) return reject(revive(msg.error));
           results[msg.id] = msg.value as R;
           done++;
@@ -74,14 +129,21 @@ export async function mapInWorkers<T, R>(moduleUrl: URL | string, tasks: readonl
           else feed(w);
         });
         w.on('error', reject);
-        w.on('exit', (code) => {
-          if (code !== 0 && done < tasks.length) reject(new Error(`worker exited with code ${code}`));
-        });
+        w.on('exit', onExit);
         feed(w);
       }
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    options.signal?.removeEventListener('abort', onAbort);
+    for (const w of workers) w.off('exit', onExit);
+    // A worker still inside a task (after an abort or another task's error) or one that died is not reused.
+    const doomed = workers.filter((w) => busy.has(w) || w.threadId < 0);
+    for (const w of workers) if (!doomed.includes(w)) release(key, w);
+    await Promise.all(doomed.map((w) => w.terminate()));
   }
   return results;
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('aborted'), { name: 'AbortError' });
 }

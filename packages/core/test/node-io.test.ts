@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeNpy, gaussianVector, Generator, InvError, Rng, sigmoid } from '../src/index.js';
-import { readArray, readGenerator, writeArray, writeGenerator, writePng, mapInWorkers } from '../src/node.js';
+import { spawnSync } from 'node:child_process';
+import { closeWorkers, idleWorkers, readArray, readGenerator, writeArray, writeGenerator, writePng, mapInWorkers } from '../src/node.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'inv-core-'));
 
@@ -70,5 +71,48 @@ describe('worker pool', () => {
     const err = await mapInWorkers(worker, [101], { workers: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvError);
     expect(err).toMatchObject({ code: 'ERR_VALUE', name: 'ValueError', message: 'task: too large 101' });
+  });
+
+  /** A worker module answering tasks: a number n → [threadId, n]; 'hang' never answers; 'exit' kills the thread. */
+  function toyWorker(): string {
+    const path = join(dir(), 'toy.mjs');
+    const node = JSON.stringify(new URL('../dist/node.js', import.meta.url).href);
+    writeFileSync(path, `import { threadId } from 'node:worker_threads';\nimport { serveWorker } from ${node};\n` +
+      `serveWorker((t) => t === 'hang' ? new Promise(() => {}) : t === 'exit' ? process.exit(3) : [threadId, t]);\n`);
+    return path;
+  }
+
+  it('keeps its workers between calls, so a second call reuses warm threads', async () => {
+    const worker = toyWorker();
+    const first = await mapInWorkers<number, number[]>(worker, [1, 2, 3, 4], { workers: 2 });
+    expect(first.map((r) => r[1])).toEqual([1, 2, 3, 4]);
+    expect(idleWorkers(worker)).toBe(2);
+    const second = await mapInWorkers<number, number[]>(worker, [5, 6], { workers: 2 });
+    const threads = (rs: number[][]) => new Set(rs.map((r) => r[0]));
+    expect(threads(second)).toEqual(threads(first));
+    await closeWorkers();
+    expect(idleWorkers(worker)).toBe(0);
+  });
+
+  it('terminates a worker stuck in an aborted task and one that died, and reuses the others', async () => {
+    const worker = toyWorker();
+    const controller = new AbortController();
+    const run = mapInWorkers<unknown, unknown>(worker, [1, 'hang'], { workers: 2, signal: controller.signal, onResult: () => controller.abort() });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(idleWorkers(worker)).toBe(1);
+    await expect(mapInWorkers(worker, ['exit'], { workers: 1 })).rejects.toThrow(/worker exited with code 3/);
+    expect(idleWorkers(worker)).toBe(0);
+    expect(await mapInWorkers(worker, [7], { workers: 1 })).toEqual([[expect.any(Number), 7]]);
+    await closeWorkers();
+  });
+
+  it('does not keep the process alive with idle workers', () => {
+    const worker = toyWorker();
+    const node = JSON.stringify(new URL('../dist/node.js', import.meta.url).href);
+    const script = join(dir(), 'main.mjs');
+    writeFileSync(script, `const { mapInWorkers } = await import(${node}); console.log(JSON.stringify(await mapInWorkers(${JSON.stringify(worker)}, [1, 2], { workers: 2 })));`);
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).map((x: number[]) => x[1])).toEqual([1, 2]);
   });
 });
