@@ -11,6 +11,7 @@ export * from './operators.js';
 export * from './problem.js';
 export * from './result.js';
 export * from './solver.js';
+export * from './batch-workers.js';
 export * from './metrics.js';
 export * from './image.js';
 export * from './io/ndarray.js';

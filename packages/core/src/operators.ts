@@ -167,3 +167,23 @@ export class MatrixOperator extends BaseOperator {
     return `${this.kind} ${this.rows}x${this.cols}`;
   }
 }
+
+/** A structured-cloneable operator (for worker threads): masks stay index lists, other kinds go dense. */
+export type PlainOperator =
+  | { kind: 'identity'; n: number }
+  | { kind: 'mask'; n: number; indices: Int32Array }
+  | { kind: 'matrix'; rows: number; cols: number; data: Float64Array };
+
+/** Checks `kind`, not classes, so an operator from a second copy of core (a bundle, src vs dist) still maps. */
+export function operatorToPlain(A: LinearOperator): PlainOperator {
+  if (A.kind === 'identity') return { kind: 'identity', n: A.cols };
+  if (A.kind === 'mask' && (A as MaskOperator).indices) return { kind: 'mask', n: A.cols, indices: (A as MaskOperator).indices };
+  const M = A.toMatrix();
+  return { kind: 'matrix', rows: M.rows, cols: M.cols, data: M.data };
+}
+
+export function operatorFromPlain(p: PlainOperator): LinearOperator {
+  if (p.kind === 'identity') return new IdentityOperator(p.n);
+  if (p.kind === 'mask') return new MaskOperator(p.n, p.indices);
+  return new MatrixOperator(new Matrix(p.rows, p.cols, p.data));
+}

@@ -1,8 +1,8 @@
 /** A problem: find z with y ≈ A·G(z), for one observation or a batch of B observations. */
 import { assertFinite, ShapeError, ValueError } from './errors.js';
-import type { Generator } from './generator.js';
+import { Generator, type PlainGenerator } from './generator.js';
 import { Matrix } from './linalg.js';
-import { IdentityOperator, type LinearOperator } from './operators.js';
+import { IdentityOperator, operatorFromPlain, operatorToPlain, type LinearOperator, type PlainOperator } from './operators.js';
 
 export interface Problem {
   readonly generator: Generator;
@@ -68,4 +68,32 @@ export function batchItem(batch: BatchProblem, i: number): Problem {
 
 export function isBatchProblem(p: Problem | BatchProblem): p is BatchProblem {
   return (p as BatchProblem).observations !== undefined;
+}
+
+/** A structured-cloneable batch (for worker threads). */
+export interface PlainBatchProblem {
+  generator: PlainGenerator;
+  measurement: PlainOperator;
+  observations: { rows: number; cols: number; data: Float64Array };
+  noiseLevel?: number;
+}
+
+/** Rows [from, to) of a batch in plain form. */
+export function batchToPlain(batch: BatchProblem, from = 0, to = batch.observations.rows): PlainBatchProblem {
+  const Y = batch.observations;
+  return {
+    generator: batch.generator.toPlain(),
+    measurement: operatorToPlain(batch.measurement),
+    observations: { rows: to - from, cols: Y.cols, data: Y.data.slice(from * Y.cols, to * Y.cols) },
+    noiseLevel: batch.noiseLevel,
+  };
+}
+
+export function batchFromPlain(p: PlainBatchProblem): BatchProblem {
+  return createBatchProblem({
+    generator: Generator.fromPlain(p.generator),
+    measurement: operatorFromPlain(p.measurement),
+    observation: new Matrix(p.observations.rows, p.observations.cols, p.observations.data),
+    noiseLevel: p.noiseLevel,
+  });
 }

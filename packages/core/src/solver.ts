@@ -43,9 +43,12 @@ export interface Progress {
 export interface SolveContext {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
-  /** This problem's index in its batch when a batch is solved one by one (for per-item seeds); 0 otherwise. */
+  /**
+   * This problem's index in its batch when a batch is solved one by one (for per-item seeds); for a
+   * batch that is one chunk of a larger batch (in a worker thread), the index of its first row. 0 otherwise.
+   */
   item?: number;
-  /** The size of that batch; 1 otherwise. */
+  /** The size of that larger batch; otherwise 1 (a problem) or the batch's own size. */
   items?: number;
 }
 
@@ -181,10 +184,12 @@ export async function solve(
  */
 export async function solveOneByOne(solver: Solver, problem: BatchProblem, options: OptionValues, context: SolveContext = {}): Promise<Result[]> {
   const results: Result[] = [];
-  const items = problem.observations.rows;
-  for (let i = 0; i < items; i++) {
-    const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item: i, items }));
-    results.push(await solver.solve(batchItem(problem, i), options, { signal: context.signal, onProgress, item: i, items }));
+  const first = context.item ?? 0;
+  const items = context.items ?? problem.observations.rows;
+  for (let i = 0; i < problem.observations.rows; i++) {
+    const item = first + i;
+    const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item, items }));
+    results.push(await solver.solve(batchItem(problem, i), options, { signal: context.signal, onProgress, item, items }));
   }
   return results;
 }

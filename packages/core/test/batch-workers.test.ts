@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  batchFromPlain, batchToPlain, createBatchProblem, Generator, MaskOperator, Matrix, MatrixOperator, operatorFromPlain, operatorToPlain,
+  Rng, solve,
+} from '../src/index.js';
+
+/**
+ * A solver package in one file, as a contributor would write it: its batches go through core's
+ * `solveBatchWithWorkers`. Item i's latent is [global item index, thread id]; items with index ≥
+ * `slowFrom` take `delayMs` (for the abort test).
+ */
+function toySolverModule(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'inv-core-')), 'toy-solver.mjs');
+  const core = JSON.stringify(new URL('../dist/index.js', import.meta.url).href);
+  writeFileSync(
+    path,
+    `import { threadId } from 'node:worker_threads';
+import { finishResult, now, registerSolver, solveBatchWithWorkers, solveOneByOne, workersOption } from ${core};
+const toy = {
+  name: 'toy-threads', summary: 'test solver', reference: 'none',
+  supports: { hidden: ['relu'], output: ['relu', 'linear'], measurements: 'any', biases: false },
+  options: { workers: workersOption(4), slowFrom: { type: 'integer', default: 1000000, description: 'x' }, delayMs: { type: 'integer', default: 0, description: 'x' } },
+  async solve(problem, options, context) {
+    const item = context.item ?? 0;
+    if (item >= options.slowFrom) await new Promise((r) => setTimeout(r, options.delayMs));
+    return finishResult('toy-threads', problem, { status: 'converged', message: problem.measurement.describe(), latent: [item, threadId], iterations: context.items ?? 1 }, now());
+  },
+  solveBatch(problem, options, context) {
+    return solveBatchWithWorkers(problem, options, context, { solver: 'toy-threads', module: 'toy-solver.mjs', base: import.meta.url, minItems: 4 },
+      () => solveOneByOne(toy, problem, options, context));
+  },
+};
+registerSolver(toy);
+`,
+  );
+  return path;
+}
+
+
+function batchOf(B: number, measurement?: MaskOperator) {
+  const generator = Generator.random([2, 6], { seed: 1 });
+  const m = measurement?.rows ?? 6;
+  const Y = new Matrix(B, m, Float64Array.from({ length: B * m }, (_, i) => i % 7));
+  return createBatchProblem({ generator, measurement, observation: Y });
+}
+
+describe('batches over worker threads', () => {
+  beforeAll(async () => {
+    await import(pathToFileURL(toySolverModule()).href);
+  });
+
+  it('solves contiguous chunks in other threads, in order, with global item indices', async () => {
+    const batch = batchOf(9, new MaskOperator(6, [0, 2, 5]));
+    const results = await solve(batch, 'toy-threads', { workers: 2 });
+    expect(results.map((r) => r.latent[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(results.map((r) => r.iterations)).toEqual(Array(9).fill(9));
+    const threads = new Set(results.map((r) => r.latent[1]));
+    expect(threads.size).toBe(2);
+    expect(threads.has(0)).toBe(false); // 0 is the main thread
+    expect(results[0].latent[1]).toBe(results[3].latent[1]); // items 0–3 form the first chunk
+    expect(results[0].latent[1]).not.toBe(results[4].latent[1]);
+    expect(results.map((r) => [r.info?.ranIn, r.message])).toEqual(Array(9).fill(['workers', 'mask 3/6']));
+  });
+
+  it('stays in this thread for workers: 1 and below minItems', async () => {
+    for (const [B, options] of [[9, { workers: 1 }], [3, {}]] as const) {
+      const results = await solve(batchOf(B), 'toy-threads', options);
+      expect(results.every((r) => r.info?.ranIn === 'thread' && r.latent[1] === 0)).toBe(true);
+    }
+    expect((await solve(batchOf(4), 'toy-threads'))[0].info?.ranIn).toBe('workers');
+  });
+
+  it('keeps finished chunks and reports the rest as aborted when cancelled', async () => {
+    const controller = new AbortController();
+    const results = await solve(batchOf(6), 'toy-threads', { workers: 2, slowFrom: 3, delayMs: 60_000 }, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    expect(results.map((r) => r.status)).toEqual(['converged', 'converged', 'converged', 'aborted', 'aborted', 'aborted']);
+    expect(Array.from(results[4].latent)).toEqual([0, 0]);
+    expect(results[4].message).toMatch(/aborted before item 4 of 6/);
+  });
+
+  it('sends problems as plain data: identity, masks and matrices survive the round trip', () => {
+    const rng = new Rng(3);
+    const dense = new MatrixOperator(new Matrix(2, 6, Float64Array.from({ length: 12 }, () => rng.normal())));
+    for (const A of [undefined, new MaskOperator(6, [1, 4]), dense]) {
+      const batch = batchOf(5, A as MaskOperator | undefined);
+      const back = batchFromPlain(structuredClone(batchToPlain(batch, 1, 4)));
+      expect(back.observations.rows).toBe(3);
+      expect(Array.from(back.observations.data)).toEqual(Array.from(batch.observations.data.slice(batch.observations.cols, 4 * batch.observations.cols)));
+      expect(back.measurement.describe()).toBe(batch.measurement.describe());
+      const x = Float64Array.from({ length: 6 }, (_, i) => i - 2);
+      expect(Array.from(back.measurement.apply(x))).toEqual(Array.from(batch.measurement.apply(x)));
+      expect(Array.from(back.generator.forward([0.3, -1]))).toEqual(Array.from(batch.generator.forward([0.3, -1])));
+    }
+    expect(operatorFromPlain(operatorToPlain(dense)).kind).toBe('matrix');
+  });
+});
