@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { tsupConfig } from '../../tooling/tsup.base';
 
-export default defineConfig(tsupConfig(['src/index.ts', 'src/worker.ts', 'src/bench.ts']));
+export default defineConfig(tsupConfig(['src/index.ts', 'src/bench.ts']));

@@ -1,5 +1,6 @@
 /** Options, settings and the per-problem entry points shared by `lp-linf` and `lp-l1`. */
 import {
+  abortedResults,
   type BatchProblem,
   batchItem,
   finishResult,
@@ -12,6 +13,7 @@ import {
   type Result,
   type SolveContext,
   sub,
+  workersOption,
 } from '@inv/core';
 import { getHighs, type Highs } from './highs.js';
 import { type InvertSettings, LayerwiseInverter } from './invert.js';
@@ -19,6 +21,9 @@ import type { LpNorm } from './layer-lp.js';
 import { type PgdSettings, projectedGradient } from './pgd.js';
 
 export const CLEAN_THRESHOLD = 1e-9;
+
+/** Below this many observations worker start-up (~0.2 s) costs more than it saves. */
+export const MIN_WORKER_BATCH = 8;
 
 /**
  * A layer-wise answer counts as converged only if it reproduces the observation: max |A·G(ẑ) − y| at
@@ -42,7 +47,7 @@ export const lpOptions: OptionSchema = {
   maxIterations: { type: 'integer', default: 100, min: 1, description: 'projected-gradient iterations for general measurements' },
   polishSteps: { type: 'integer', default: 10, min: 0, description: 'projected gradient: Gauss–Newton steps on the final latent, each kept only if it lowers the residual (0: off)' },
   tol: { type: 'number', default: 1e-10, min: 0, description: 'projected-gradient stop: relative change of G(z) between iterations' },
-  workers: { type: 'integer', default: 0, min: 0, description: 'worker threads for batches in Node (0: one per CPU for batches of 8 or more; 1: in this thread)' },
+  workers: workersOption(MIN_WORKER_BATCH),
 };
 
 /** `options` are resolved (`resolveOptions` against lpOptions): every option with a default is set. */
@@ -160,16 +165,4 @@ export async function solveItems(name: string, norm: LpNorm, batch: BatchProblem
     inverter.dispose();
   }
   return results;
-}
-
-/** Results for items `from`.. of a cancelled batch: status aborted, zero latent, so a batch always has B results. */
-export function abortedResults(name: string, batch: BatchProblem, from = 0): Result[] {
-  const out: Result[] = [];
-  const items = batch.observations.rows;
-  for (let i = from; i < items; i++) {
-    const latent = new Float64Array(batch.generator.inputDim);
-    const message = `aborted before item ${i} of ${items} was solved; the latent is zeros`;
-    out.push(finishResult(name, batchItem(batch, i), { status: 'aborted', message, latent, iterations: 0 }, now()));
-  }
-  return out;
 }

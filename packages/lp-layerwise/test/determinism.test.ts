@@ -40,7 +40,7 @@ const cases = [
 
 describe('results do not depend on earlier solves', () => {
   for (const c of cases) {
-    it(`${c.label}: P1, P2, P1 give bit-identical P1 latents, equal to a fresh solve and a fresh worker`, async () => {
+    it(`${c.label}: P1, P2, P1 give bit-identical P1 latents, equal to a fresh solve and to a worker thread's`, async () => {
       const p1 = c.make(1), p2 = c.make(2);
       const fresh = await solve(p1, c.name, c.options);
       const batch = await solve(asBatch(p1, p2), c.name, { ...c.options, workers: 1 });
@@ -48,7 +48,7 @@ describe('results do not depend on earlier solves', () => {
       expect(Array.from(batch[1].latent)).not.toEqual(Array.from(batch[0].latent));
       expect(Array.from(batch[2].latent)).toEqual(Array.from(batch[0].latent));
       expect(Array.from(batch[0].latent)).toEqual(Array.from(fresh.latent));
-      // A worker thread has its own HiGHS runtime that has solved nothing before.
+      // A worker thread has its own HiGHS runtime; pooled, it has solved the earlier cases' problems too.
       const [inWorker] = await solve(asBatch(p1, p2), c.name, { ...c.options, workers: 3 });
       expect(inWorker.info?.ranIn).toBe('workers');
       expect(Array.from(inWorker.latent)).toEqual(Array.from(fresh.latent));
