@@ -12,17 +12,29 @@ import { Pacer, progressDue } from './pace.js';
 import { planFor, targetOf } from './plan.js';
 import { finish, initialStep } from './single.js';
 
-/** Φ applied to the rows of a B×n tensor. */
-type RowMeasurement = { apply(G: tf.Tensor2D): tf.Tensor2D; dispose(): void };
+/**
+ * Φ on the rows of a B×n tensor, in a space of `width` columns: a mask keeps all n columns and zeroes
+ * the unobserved ones (targets and the rows of M are zero there too), because tfjs-wasm's gather cost
+ * more than the whole rest of an iteration; residuals and Mᵀ-products are unchanged by the zeros.
+ */
+interface RowMeasurement {
+  width: number;
+  apply(G: tf.Tensor2D): tf.Tensor2D;
+  /** An observation (length m) as a target of length `width`. */
+  lift(y: Float64Array): Float64Array;
+  dispose(): void;
+}
 
 function rowMeasurement(measurement: LinearOperator): RowMeasurement {
-  if (measurement instanceof IdentityOperator) return { apply: (G) => G, dispose: () => {} };
+  const identity = (y: Float64Array) => y;
+  if (measurement instanceof IdentityOperator) return { width: measurement.cols, apply: (G) => G, lift: identity, dispose: () => {} };
   if (measurement instanceof MaskOperator) {
-    const idx = tf.tensor1d(measurement.indices, 'int32');
-    return { apply: (G) => tf.gather(G, idx, 1) as tf.Tensor2D, dispose: () => idx.dispose() };
+    const n = measurement.cols;
+    const keep = tf.tensor1d(Float32Array.from(measurement.adjoint(new Float64Array(measurement.rows).fill(1))));
+    return { width: n, apply: (G) => tf.mul(G, keep) as tf.Tensor2D, lift: (y) => measurement.adjoint(y), dispose: () => keep.dispose() };
   }
   const phiT = tf.tidy(() => tf.transpose(toTensor(measurement.toMatrix())) as tf.Tensor2D);
-  return { apply: (G) => tf.matMul(G, phiT), dispose: () => phiT.dispose() };
+  return { width: measurement.rows, apply: (G) => tf.matMul(G, phiT), lift: identity, dispose: () => phiT.dispose() };
 }
 
 export async function solveBatchTf(problem: BatchProblem, options: PluginOptions, context: SolveContext): Promise<Result[]> {
@@ -31,20 +43,20 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
   const plan = planFor(problem.generator, problem.measurement);
   const B = problem.observations.rows;
   const k = plan.inner.inputDim;
-  const m = plan.measurement.rows;
+  const phi = rowMeasurement(plan.measurement);
+  const m = phi.width;
   const tol = Math.max(options.tol, options.batchTol);
-  const targets = new Matrix(B, m);
-  for (let i = 0; i < B; i++) targets.data.set(targetOf(plan, problem.observations.row(i), options.clip), i * m);
+  const targets = new Float32Array(B * m);
+  for (let i = 0; i < B; i++) targets.set(phi.lift(targetOf(plan, problem.observations.row(i), options.clip)), i * m);
   const step = initialStep(plan, options);
-  const columns = Array.from({ length: B }, (_, i) => new Column(initialLatent(options, k, i), step, options.safeguard, options.history));
+  const first = context.item ?? 0; // this batch may be a chunk of a larger one (worker threads)
+  const columns = Array.from({ length: B }, (_, i) => new Column(initialLatent(options, k, first + i), step, options.safeguard, options.history));
   const limits = { maxIterations: options.maxIterations, tol };
 
   const net = await TfGenerator.create(plan.inner);
-  const phi = rowMeasurement(plan.measurement);
-  const product = toTensor(plan.product);
-  const allTargets = toTensor(targets);
+  const product = toTensor(phi.width === plan.product.rows ? plan.product : liftRows(plan.measurement, plan.product));
   let active = columns.map((_, i) => i);
-  let activeTargets = allTargets;
+  let activeTargets = tf.tensor2d(targets, [B, m]);
   const pacer = new Pacer();
   try {
     for (let sweep = 1; active.length > 0; sweep++) {
@@ -55,24 +67,26 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
       const { d, residuals } = evaluate(net, phi, product, activeTargets, active.map((i) => columns[i].z), k);
       active.forEach((i, a) => columns[i].advance(d.subarray(a * k, (a + 1) * k), residuals[a], limits));
       const still = active.filter((i) => columns[i].status === undefined);
-      if (still.length !== active.length) {
-        if (activeTargets !== allTargets) activeTargets.dispose();
-        active = still;
-        activeTargets = still.length ? tf.tidy(() => tf.gather(allTargets, Int32Array.from(still))) : allTargets;
+      if (still.length !== active.length && still.length > 0) {
+        // Packed here and uploaded: tfjs-wasm's gather took a tenth of the whole batch.
+        const packed = new Float32Array(still.length * m);
+        still.forEach((i, a) => packed.set(targets.subarray(i * m, (i + 1) * m), a * m));
+        activeTargets.dispose();
+        activeTargets = tf.tensor2d(packed, [still.length, m]);
       }
+      active = still;
       if (context.onProgress && active.length && progressDue(sweep)) {
-        context.onProgress({ item: active[0], items: B, iteration: columns[active[0]].iterations, residual: columns[active[0]].guard.bestResidual });
+        context.onProgress({ item: first + active[0], items: context.items ?? B, iteration: columns[active[0]].iterations, residual: columns[active[0]].guard.bestResidual });
       }
       await pacer.maybeYield();
     }
   } finally {
-    if (activeTargets !== allTargets) activeTargets.dispose();
-    allTargets.dispose();
+    activeTargets.dispose();
     product.dispose();
     phi.dispose();
     net.dispose();
   }
-  return columns.map((c, i) => finish(batchItem(problem, i), plan, options, c, startedAt, { batch: B, tol }));
+  return columns.map((c, i) => finish(batchItem(problem, i), plan, options, c, startedAt, { batch: context.items ?? B, tol }));
 }
 
 /** D = (Φ·G(Z) − Y)·M and the residual norms of the rows, for the active latents. */
@@ -88,4 +102,16 @@ function evaluate(net: TfGenerator, phi: RowMeasurement, product: tf.Tensor2D, t
   D.dispose();
   norms.dispose();
   return { d, residuals };
+}
+
+/** Φᵀ·M for a mask: M's rows put back at the observed positions, zeros elsewhere (n×k). */
+function liftRows(mask: LinearOperator, M: Matrix): Matrix {
+  const out = new Matrix(mask.cols, M.cols);
+  const col = new Float64Array(M.rows);
+  for (let j = 0; j < M.cols; j++) {
+    for (let i = 0; i < M.rows; i++) col[i] = M.data[i * M.cols + j];
+    const lifted = mask.adjoint(col);
+    for (let i = 0; i < mask.cols; i++) out.data[i * M.cols + j] = lifted[i];
+  }
+  return out;
 }

@@ -1,11 +1,17 @@
 /** PLUGIn's options: the schema the registry validates against, and a typed view of resolved values. */
-import { OptionError, type OptionSchema, type OptionValues } from '@inv/core';
+import { OptionError, workersOption, type OptionSchema, type OptionValues } from '@inv/core';
 
 export const INIT_KINDS = ['zero', 'random', 'given'] as const;
 export type InitKind = (typeof INIT_KINDS)[number];
 
 /** θ of the default step η = θ/γ̂ (see ./step.ts): 1/2 converged on every shape we tried, 3/4 did not. */
 export const DEFAULT_THETA = 0.5;
+
+/**
+ * Batches of at least this many go to worker threads (in Node): below it, thread start-up and
+ * WebAssembly warm-up in a new thread cost more than the second core saves.
+ */
+export const WORKER_BATCH_MIN = 128;
 
 export const pluginOptionSchema: OptionSchema = {
   step: {
@@ -38,6 +44,7 @@ export const pluginOptionSchema: OptionSchema = {
     description: 'sigmoid/tanh outputs are clipped this far inside their range before being inverted',
   },
   history: { type: 'boolean', default: false, description: 'record the residual at every iteration' },
+  workers: workersOption(WORKER_BATCH_MIN),
 };
 
 export interface PluginOptions {
@@ -52,6 +59,7 @@ export interface PluginOptions {
   safeguard: boolean;
   clip: number;
   history: boolean;
+  workers: number;
 }
 
 const who = "solver 'plugin' option";

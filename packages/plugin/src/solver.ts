@@ -1,6 +1,6 @@
 /** The `plugin` solver object registered with @inv/core. */
-import { solveOneByOne, type Solver } from '@inv/core';
-import { pluginOptions, pluginOptionSchema } from './options.js';
+import { solveBatchWithWorkers, solveOneByOne, type Solver } from '@inv/core';
+import { pluginOptions, pluginOptionSchema, WORKER_BATCH_MIN } from './options.js';
 import { solveSingle, SOLVER_NAME } from './single.js';
 
 /** Below this many observations a batch is solved item by item in float64 (tfjs pays off from 16, stack.md). */
@@ -26,9 +26,11 @@ export const pluginSolver: Solver = {
 
   async solveBatch(problem, options, context) {
     const opts = pluginOptions(options);
-    const items = problem.observations.rows;
-    // Loaded on demand: tfjs costs about 200 ms to import and single solves never need it.
-    if (items >= TF_BATCH_MIN) return (await import('./batch.js')).solveBatchTf(problem, opts, context);
-    return solveOneByOne(pluginSolver, problem, options, context);
+    const spread = { solver: SOLVER_NAME, module: 'index.js', base: import.meta.url, minItems: WORKER_BATCH_MIN };
+    return solveBatchWithWorkers(problem, options, context, spread, async () => {
+      // Loaded on demand: tfjs costs about 200 ms to import and single solves never need it.
+      if (problem.observations.rows >= TF_BATCH_MIN) return (await import('./batch.js')).solveBatchTf(problem, opts, context);
+      return solveOneByOne(pluginSolver, problem, options, context);
+    });
   },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBatchProblem, Generator, Matrix, relativeError, solve, type Result } from '@inv/core';
-import { TF_BATCH_MIN } from '../src/index.js';
+import { createBatchProblem, gaussianVector, Generator, MaskOperator, Matrix, MatrixOperator, relativeError, Rng, solve, type LinearOperator, type Result } from '@inv/core';
+import { TF_BATCH_MIN, WORKER_BATCH_MIN } from '../src/index.js';
 import { instance } from './instances.js';
 
 /** B observations of one 20-300-300 ReLU net (small, so the float64 reference solves stay quick). */
@@ -58,5 +58,51 @@ describe('batch mode', () => {
     const results = await solve(batch, 'plugin', { init: 'random', seed: 5, maxIterations: 3 });
     const second = await solve(items[1].problem, 'plugin', { init: 'random', seed: 6, maxIterations: 3 });
     expect(Array.from(results[1].latent)).toEqual(Array.from(second.latent));
+  });
+
+  it('spreads large batches over worker threads with the same results as one thread', async () => {
+    const { batch } = batchOf(WORKER_BATCH_MIN, [10, 150, 200]);
+    const options = { init: 'random', seed: 3 } as const;
+    const spread = await solve(batch, 'plugin', options);
+    const here = await solve(batch, 'plugin', { ...options, workers: 1 });
+    expect(spread).toHaveLength(WORKER_BATCH_MIN);
+    expect(new Set(spread.map((r) => r.info!.ranIn))).toEqual(new Set(['workers']));
+    expect(new Set(here.map((r) => r.info!.ranIn))).toEqual(new Set(['thread']));
+    for (let b = 0; b < WORKER_BATCH_MIN; b++) {
+      // Same float32 products on the same columns and the same seed + i starts (item i of the whole batch).
+      expect(spread[b].status, `item ${b}`).toBe(here[b].status);
+      expect(relativeError(spread[b].latent, here[b].latent), `item ${b}`).toBeLessThan(1e-6);
+    }
+  });
+
+  it('keeps the second half of a two-thread batch on seed + i for its global index i', async () => {
+    const { items, batch } = batchOf(4);
+    const results = await solve(batch, 'plugin', { init: 'random', seed: 5, maxIterations: 3, workers: 2 });
+    expect(results[3].info!.ranIn).toBe('workers');
+    const last = await solve(items[3].problem, 'plugin', { init: 'random', seed: 8, maxIterations: 3 });
+    expect(Array.from(results[3].latent)).toEqual(Array.from(last.latent));
+  });
+
+  it('mask and Gaussian-matrix batches on tfjs agree with float64 single solves', async () => {
+    const generator = Generator.random([20, 300, 300], { seed: 11 });
+    const rng = new Rng(9);
+    const measurements: LinearOperator[] = [
+      new MaskOperator(300, Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 6 !== 0)),
+      new MatrixOperator(new Matrix(200, 300, gaussianVector(rng, 200 * 300).map((v) => v / Math.sqrt(200)))),
+    ];
+    for (const A of measurements) {
+      const items = Array.from({ length: TF_BATCH_MIN }, (_, b) => instance([20, 300, 300], b, { generator, measurement: () => A }));
+      const Y = Matrix.fromRows(items.map((it) => it.problem.observation));
+      const results = await solve(createBatchProblem({ generator, measurement: A, observation: Y }), 'plugin', { workers: 1 });
+      let agreeing = 0;
+      for (let b = 0; b < items.length; b++) {
+        expect(results[b].info!.batch).toBe(TF_BATCH_MIN);
+        const single = await solve(items[b].problem, 'plugin');
+        if (single.status !== 'converged' || relativeError(single.latent, items[b].truth) > 1e-9) continue;
+        expect(relativeError(results[b].latent, single.latent), `${A.describe()} item ${b}`).toBeLessThan(1e-3);
+        agreeing++;
+      }
+      expect(agreeing, A.describe()).toBeGreaterThanOrEqual(TF_BATCH_MIN - 2);
+    }
   });
 });
