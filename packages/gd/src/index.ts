@@ -3,7 +3,7 @@ import { registerSolver } from '@inv/core';
 import { gdSolver } from './solver.js';
 
 export { gdSolver, startPoints, TF_BATCH_MIN } from './solver.js';
-export { gdOptionSchema, settingsFrom, PRESETS, type GdSettings, type Optimizer, type InitKind, type PresetName } from './options.js';
+export { gdOptionSchema, settingsFrom, PRESETS, WORKER_BATCH_MIN, type GdSettings, type Optimizer, type InitKind, type PresetName } from './options.js';
 export { Float64Oracle, gaussNewtonStep, type Oracle, type ObjectiveData, type Scores, type ScoresWithGradient } from './oracle.js';
 export { optimize, type Task, type Outcome, type RunInput } from './optimize.js';
 

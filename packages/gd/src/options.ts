@@ -2,13 +2,16 @@
  * Options of the `gd` solver and the presets that fill the ones a caller leaves out. Preset-controlled
  * options have no schema default, so that an explicit value can be told apart from a preset one.
  */
-import { OptionError, ShapeError, type OptionSchema, type OptionValues } from '@inv/core';
+import { OptionError, ShapeError, workersOption, type OptionSchema, type OptionValues } from '@inv/core';
 
 export type Optimizer = 'gd' | 'adam';
 export type InitKind = 'zero' | 'random' | 'given';
 export type PresetName = 'default' | 'csgm';
 
 export const PRESETS: readonly PresetName[] = ['default', 'csgm'];
+
+/** Batches of at least this many observations go to worker threads in Node (thread start-up and warm-up cost ~0.5 s). */
+export const WORKER_BATCH_MIN = 64;
 
 export const gdOptionSchema: OptionSchema = {
   preset: {
@@ -29,6 +32,7 @@ export const gdOptionSchema: OptionSchema = {
   init: { type: 'enum', values: ['zero', 'random', 'given'], description: 'first restart starts at 0, at z ~ N(0, I), or at initialLatent (default: random, or given when initialLatent is set)' },
   initialLatent: { type: 'vector', description: 'the starting latent for init=given' },
   history: { type: 'boolean', default: false, description: 'record residual and objective at every accepted iterate' },
+  workers: workersOption(WORKER_BATCH_MIN),
 };
 
 /** The options after the preset has filled every gap. */

@@ -1,9 +1,9 @@
 /** The `gd` solver: CSGM-style descent in latent space with restarts, the λ‖z‖² prior and the negation check. */
 import {
-  ACTIVATION_KINDS, batchItem, finishResult, gaussianVector, Matrix, now, Rng,
+  ACTIVATION_KINDS, batchItem, finishResult, gaussianVector, Matrix, now, Rng, solveBatchWithWorkers,
   type BatchProblem, type OptionValues, type Problem, type RawResult, type Result, type SolveContext, type Solver,
 } from '@inv/core';
-import { gdOptionSchema, settingsFrom, type GdSettings } from './options.js';
+import { gdOptionSchema, settingsFrom, WORKER_BATCH_MIN, type GdSettings } from './options.js';
 import { Float64Oracle, type ObjectiveData, type Oracle } from './oracle.js';
 import { optimize, type Outcome, type Task } from './optimize.js';
 
@@ -77,19 +77,26 @@ export const gdSolver: Solver = {
     return finishResult(gdSolver.name, problem, raw, startedAt);
   },
 
-  /** All observations and restarts descend together; 16 or more run on tfjs-wasm (float32), fewer in float64. */
+  /**
+   * All observations and restarts descend together; 16 or more run on tfjs-wasm (float32), fewer in
+   * float64. Large batches are split over worker threads in Node (every observation shares the start
+   * points, so a chunk's results do not depend on where it was cut).
+   */
   async solveBatch(problem: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]> {
-    const startedAt = now();
-    const settings = settingsFrom(options, problem.generator.inputDim);
-    const data = objectiveData(problem, problem.observations, settings);
-    const useTf = problem.observations.rows * settings.restarts >= TF_BATCH_MIN;
-    // tfjs is loaded only when a batch needs it, so single solves never touch the wasm backend.
-    const oracle = useTf ? await (await import('./tf-oracle.js')).TfOracle.create(data) : new Float64Oracle(data);
-    const raws = await solveAll(data, oracle, settings, context);
-    return raws.map((raw, b) => {
-      const result = finishResult(gdSolver.name, batchItem(problem, b), raw, startedAt);
-      result.info = { ...result.info, backend: useTf ? 'tfjs-wasm' : 'float64' };
-      return result;
+    const spread = { solver: gdSolver.name, module: 'index.js', base: import.meta.url, minItems: WORKER_BATCH_MIN };
+    return solveBatchWithWorkers(problem, options, context, spread, async () => {
+      const startedAt = now();
+      const settings = settingsFrom(options, problem.generator.inputDim);
+      const data = objectiveData(problem, problem.observations, settings);
+      const useTf = problem.observations.rows * settings.restarts >= TF_BATCH_MIN;
+      // tfjs is loaded only when a batch needs it, so single solves never touch the wasm backend.
+      const oracle = useTf ? await (await import('./tf-oracle.js')).TfOracle.create(data) : new Float64Oracle(data);
+      const raws = await solveAll(data, oracle, settings, context);
+      return raws.map((raw, b) => {
+        const result = finishResult(gdSolver.name, batchItem(problem, b), raw, startedAt);
+        result.info = { ...result.info, backend: useTf ? 'tfjs-wasm' : 'float64' };
+        return result;
+      });
     });
   },
 };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   batchItem, createBatchProblem, Generator, gaussianVector, leakyRelu, Matrix, MaskOperator, relativeError, Rng, solve, sphereVector, tanh, type Result,
 } from '@inv/core';
-import { Float64Oracle, type ObjectiveData } from '../src/index.js';
+import { Float64Oracle, WORKER_BATCH_MIN, type ObjectiveData } from '../src/index.js';
 import { TfOracle } from '../src/tf-oracle.js';
 import { gaussianMeasurement } from './helpers.js';
 
@@ -83,5 +83,17 @@ describe('batches', () => {
       const single = await solve(batchItem(problem, b), 'gd', { seed: 2 });
       expect(Array.from(results[b].latent)).toEqual(Array.from(single.latent));
     }
+  });
+
+  it(`a batch of ${WORKER_BATCH_MIN} is split over worker threads (a Gaussian measurement travels dense) with the same results`, async () => {
+    const { problem, truths } = batch(WORKER_BATCH_MIN, 7);
+    const spread = (await solve(problem, 'gd', {})) as Result[];
+    const here = (await solve(problem, 'gd', { workers: 1 })) as Result[];
+    expect(spread).toHaveLength(WORKER_BATCH_MIN);
+    spread.forEach((r, b) => {
+      expect([r.info?.ranIn, r.info?.backend, here[b].info?.ranIn]).toEqual(['workers', 'tfjs-wasm', 'thread']);
+      expect(relativeError(r.latent, here[b].latent), `item ${b}`).toBeLessThan(1e-5);
+      expect(relativeError(r.latent, truths.row(b))).toBeLessThan(1e-3);
+    });
   });
 });
