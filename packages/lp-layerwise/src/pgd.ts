@@ -20,6 +20,13 @@ export interface PgdSettings {
 /** ‖y − A·G(ẑ)‖ ≤ this·‖y‖ counts as an exact fit (status converged even at the iteration limit). */
 const EXACT_FIT = 1e-10;
 
+/**
+ * Restarts allowed from a seeded point of the range when a projection maps x = 0 to G(ẑ) = 0 (an l1
+ * projection can: h = 0 is then its cheapest fit), a fixed point PGD would never leave.
+ */
+const ZERO_RESTARTS = 3;
+const RESTART_SEED = 0x9e57a7;
+
 /** Iterations between tries of the polish as an early exit. */
 const POLISH_EVERY = 10;
 
@@ -102,6 +109,7 @@ export function projectedGradient(
   let best: Iterate | undefined;
   let start = settings.threshold;
   let lpSolves = 0;
+  let restarts = 0;
   const exactFit = EXACT_FIT * norm2(y);
   // `tried`: a polish already run from `tried.from` (the early-exit check), reused if that latent is final.
   const done = (status: Status, message: string, iterations: number, tried?: { from: Float64Array; result: Polished }): Inversion => {
@@ -123,7 +131,7 @@ export function projectedGradient(
       message,
       latent,
       iterations: iterations + polished,
-      info: { ...(inv?.info ?? { threshold: start }), lpSolves, step: mu, firstStep, stepHalvings: halvings, gaussNewtonSteps: polished },
+      info: { ...(inv?.info ?? { threshold: start }), lpSolves, step: mu, firstStep, stepHalvings: halvings, gaussNewtonSteps: polished, zeroRestarts: restarts },
     };
   };
   for (let it = 1; it <= pgd.maxIterations; it++) {
@@ -155,6 +163,12 @@ export function projectedGradient(
     const next = generator.forward(inv.latent);
     const change = distance(next, current.x);
     const size = norm2(current.x);
+    if (size === 0 && norm2(next) === 0 && restarts < ZERO_RESTARTS && norm2(y) > 0) {
+      // Forget x = 0 as the best iterate, or the step safeguard would send the restart back to it.
+      current = { x: rangePoint(generator, A, y, ++restarts), residual: Infinity };
+      best = undefined;
+      continue;
+    }
     onIteration?.({ iteration: it, residual: current.residual });
     current = { x: next, inversion: inv, residual: Infinity };
     start = inv.info.threshold;
@@ -174,4 +188,12 @@ export function projectedGradient(
   }
   current.residual = norm2(residualOf(A, y, current.x));
   return done('max_iterations', `projected gradient stopped after ${pgd.maxIterations} iterations without meeting tol ${pgd.tol}`, pgd.maxIterations);
+}
+
+/** G(c·z) for a seeded z ~ N(0, I), scaled so that ‖A·G(c·z)‖ ≈ ‖y‖ (exactly for bias-free ReLU nets). */
+function rangePoint(generator: Generator, A: LinearOperator, y: Float64Array, restart: number): Float64Array {
+  const z = gaussianVector(new Rng(RESTART_SEED + restart), generator.inputDim);
+  const reach = norm2(A.apply(generator.forward(z)));
+  const c = reach > 0 ? norm2(y) / reach : 1;
+  return generator.forward(z.map((v) => c * v));
 }
