@@ -37,6 +37,11 @@ export class SubsampleOperator extends BaseOperator {
     return this.mask.indices;
   }
 
+  /** Unscaled, the operator is a mask: solvers may take their selection fast paths. */
+  get selects(): Int32Array | undefined {
+    return this.scale === 1 ? this.mask.indices : undefined;
+  }
+
   protected applyUnchecked(x: ArrayLike<number>, out: Float64Array): Float64Array {
     this.mask.apply(x, out);
     return this.scaleInPlace(out);

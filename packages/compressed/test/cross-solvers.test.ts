@@ -3,11 +3,11 @@
  * CSGM-style gradient descent (`gd`) and the layer-wise LP by projected gradient (`lp-linf`).
  */
 import { describe, expect, it } from 'vitest';
-import { Generator, norm2, relativeError, solve } from '@inv/core';
+import { createBatchProblem, Generator, Matrix, norm2, relativeError, Rng, selectedEntries, sigmoid, solve, sphereVector } from '@inv/core';
 import '@inv/plugin';
 import '@inv/gd';
 import '@inv/lp-layerwise';
-import { createCompressedSensingProblem, measurementGuard, OnTheFlyGaussianOperator, withMeasurementGuard } from '../src/index.js';
+import { createCompressedSensingProblem, measurementGuard, OnTheFlyGaussianOperator, subsampleOperator, withMeasurementGuard } from '../src/index.js';
 
 const net = Generator.random([10, 200, 500], { seed: 1 });
 
@@ -55,5 +55,40 @@ describe('other solvers on compressed-sensing problems', () => {
     const { problem } = createCompressedSensingProblem({ generator: net, m: 30, seed: 5 });
     const result = withMeasurementGuard(await solve(problem, 'gd', { maxIterations: 50 }), problem);
     expect(result.message).toMatch(/warning: m = 30 measurements is below 2\^d·n_0 = 2\^2·10 = 40/);
+  });
+});
+
+describe('an unscaled subsample is a mask to every solver', () => {
+  const decoder = Generator.random([10, 200, 500], { seed: 6, outputActivation: sigmoid });
+  const plain = subsampleOperator(400, 500, 3);
+  const scaled = subsampleOperator(400, 500, 3, { scaled: true });
+  const truth = sphereVector(new Rng(7), 10);
+
+  it('says which entries it picks, and only when unscaled', () => {
+    expect(Array.from(selectedEntries(plain)!)).toEqual(Array.from(plain.indices));
+    expect(selectedEntries(scaled)).toBeUndefined();
+  });
+
+  it('lp-linf inverts it layer by layer (no projected gradient) and plugin inverts the sigmoid through it', async () => {
+    const problem = createCompressedSensingProblem({ generator: decoder, measurement: plain, latent: truth }).problem;
+    const lp = await solve(problem, 'lp-linf');
+    expect(lp.status).toBe('converged');
+    expect(lp.info?.firstStep).toBeUndefined(); // set only by projected gradient
+    expect(relativeError(lp.latent, truth)).toBeLessThan(1e-8);
+    const plugin = await solve(problem, 'plugin');
+    expect(plugin.info?.outputInverted).toBe(true);
+    const scaledPlugin = await solve(createCompressedSensingProblem({ generator: decoder, measurement: scaled, latent: truth }).problem, 'plugin');
+    expect(scaledPlugin.info?.outputInverted).toBe(false);
+  });
+
+  it('gd and plugin batches on tfjs zero its unobserved columns and agree with float64 solves', async () => {
+    const net2 = Generator.random([10, 200, 500], { seed: 8 });
+    const latents = Array.from({ length: 16 }, (_, i) => sphereVector(new Rng(40 + i), 10));
+    const Y = Matrix.fromRows(latents.map((z) => plain.apply(net2.forward(z))));
+    const batch = createBatchProblem({ generator: net2, measurement: plain, observation: Y });
+    for (const name of ['plugin', 'gd']) {
+      const results = await solve(batch, name, { workers: 1 });
+      results.forEach((r, i) => expect(relativeError(r.latent, latents[i]), `${name} item ${i}`).toBeLessThan(1e-3));
+    }
   });
 });

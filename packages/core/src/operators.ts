@@ -20,6 +20,16 @@ export interface LinearOperator {
   toMatrix(): Matrix;
   /** A one-line description such as `mask 549/784`. */
   describe(): string;
+  /**
+   * Set only when A·x = x[selects] exactly (a mask, an unscaled subsample): solvers may then apply A by
+   * picking or zeroing entries instead of multiplying by a matrix. Use `selectedEntries(A)` to read it.
+   */
+  readonly selects?: Int32Array;
+}
+
+/** The entries A picks, unscaled, if A is a selection (see `LinearOperator.selects`); undefined otherwise. */
+export function selectedEntries(A: LinearOperator): Int32Array | undefined {
+  return A.kind === 'identity' ? undefined : A.selects;
 }
 
 /** Shape checks and column-by-column `applyMatrix` shared by all operators. */
@@ -93,6 +103,10 @@ export class IdentityOperator extends BaseOperator {
 export class MaskOperator extends BaseOperator {
   readonly kind = 'mask';
   readonly indices: Int32Array;
+
+  get selects(): Int32Array {
+    return this.indices;
+  }
 
   /** `indices`: strictly increasing positions in [0, n). */
   constructor(n: number, indices: ArrayLike<number>) {
@@ -168,16 +182,17 @@ export class MatrixOperator extends BaseOperator {
   }
 }
 
-/** A structured-cloneable operator (for worker threads): masks stay index lists, other kinds go dense. */
+/** A structured-cloneable operator (for worker threads): selections travel as masks, other kinds go dense. */
 export type PlainOperator =
   | { kind: 'identity'; n: number }
   | { kind: 'mask'; n: number; indices: Int32Array }
   | { kind: 'matrix'; rows: number; cols: number; data: Float64Array };
 
-/** Checks `kind`, not classes, so an operator from a second copy of core (a bundle, src vs dist) still maps. */
+/** Checks `kind` and `selects`, not classes, so an operator from a second copy of core (a bundle, src vs dist) still maps. */
 export function operatorToPlain(A: LinearOperator): PlainOperator {
   if (A.kind === 'identity') return { kind: 'identity', n: A.cols };
-  if (A.kind === 'mask' && (A as MaskOperator).indices) return { kind: 'mask', n: A.cols, indices: (A as MaskOperator).indices };
+  const picked = selectedEntries(A);
+  if (picked) return { kind: 'mask', n: A.cols, indices: picked };
   const M = A.toMatrix();
   return { kind: 'matrix', rows: M.rows, cols: M.cols, data: M.data };
 }

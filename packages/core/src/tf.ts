@@ -8,6 +8,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Activation } from './activations.js';
 import type { Generator } from './generator.js';
 import { Matrix } from './linalg.js';
+import { selectedEntries, type LinearOperator } from './operators.js';
 
 export { tf };
 
@@ -131,5 +132,71 @@ export class TfGenerator {
   dispose(): void {
     for (const t of [...this.weightsT, ...this.weights]) t.dispose();
     for (const b of this.biases) b?.dispose();
+  }
+}
+
+/**
+ * A measurement A on the rows of a B×n tensor, for batched solvers. A selection (a mask) keeps all n
+ * columns and zeroes the unobserved ones, with observations lifted to length n (zeros there): tfjs-wasm's
+ * gather cost more than the rest of a PLUGIn iteration, and a dense 0/1 matrix costs an n×m product.
+ * Residuals, their norms and adjoints are unchanged by the zeros. Dispose when done.
+ */
+export class TfMeasurement {
+  private constructor(
+    private readonly A: LinearOperator,
+    /** Columns of the measured rows: n for the identity and selections, m otherwise. */
+    readonly width: number,
+    /** 0/1 over the n entries for a selection. */
+    private readonly keep?: tf.Tensor1D,
+    /** A as m×n for a general operator. */
+    private readonly matrix?: tf.Tensor2D,
+    /** Aᵀ (n×m), so that rows times it need no transposed operand (12x slower on wasm). */
+    private readonly matrixT?: tf.Tensor2D,
+  ) {}
+
+  static create(A: LinearOperator): TfMeasurement {
+    if (A.kind === 'identity') return new TfMeasurement(A, A.cols);
+    if (selectedEntries(A)) {
+      const keep = tf.tensor1d(Float32Array.from(A.adjoint(new Float64Array(A.rows).fill(1))));
+      return new TfMeasurement(A, A.cols, keep);
+    }
+    const matrix = toTensor(A.toMatrix());
+    return new TfMeasurement(A, A.rows, undefined, matrix, tf.transpose(matrix) as tf.Tensor2D);
+  }
+
+  /** A applied to every row of G (B×n) → B×width. */
+  apply(G: tf.Tensor2D): tf.Tensor2D {
+    if (this.keep) return tf.mul(G, this.keep) as tf.Tensor2D;
+    return this.matrixT ? tf.matMul(G, this.matrixT) : G;
+  }
+
+  /** Aᵀ applied to every row of R (B×width) → B×n. */
+  adjoint(R: tf.Tensor2D): tf.Tensor2D {
+    if (this.keep) return tf.mul(R, this.keep) as tf.Tensor2D;
+    return this.matrix ? tf.matMul(R, this.matrix) : R;
+  }
+
+  /** An observation (length m) as a row of length `width`. */
+  lift(y: ArrayLike<number>): Float64Array {
+    return this.keep ? this.A.adjoint(y) : Float64Array.from(y);
+  }
+
+  /** M (m×k) with its rows put where `apply` puts the measurements (width×k): Aᵀ·M for a selection. */
+  liftMatrix(M: Matrix): Matrix {
+    if (!this.keep) return M;
+    const out = new Matrix(this.width, M.cols);
+    const col = new Float64Array(M.rows);
+    for (let j = 0; j < M.cols; j++) {
+      for (let i = 0; i < M.rows; i++) col[i] = M.data[i * M.cols + j];
+      const lifted = this.A.adjoint(col);
+      for (let i = 0; i < this.width; i++) out.data[i * M.cols + j] = lifted[i];
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.keep?.dispose();
+    this.matrix?.dispose();
+    this.matrixT?.dispose();
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { gaussianVector, Generator, leakyRelu, Matrix, relativeError, Rng, sigmoid, tanh } from '../src/index.js';
-import { fromTensor, initTf, tf, TfGenerator } from '../src/tf.js';
+import {
+  gaussianVector, Generator, IdentityOperator, leakyRelu, MaskOperator, Matrix, MatrixOperator, relativeError, Rng, sigmoid, tanh, type LinearOperator,
+} from '../src/index.js';
+import { fromTensor, initTf, tf, TfGenerator, TfMeasurement } from '../src/tf.js';
 
 describe('tfjs-wasm batches', () => {
   it('runs on the wasm backend', async () => {
@@ -30,6 +32,49 @@ describe('tfjs-wasm batches', () => {
         expect(relativeError(Gm.row(b), g.vjp(Z.row(b), V.row(b)))).toBeLessThan(1e-4);
       }
       tg.dispose();
+    });
+  }
+});
+
+describe('TfMeasurement', () => {
+  const n = 12, B = 5;
+  const rng = new Rng(8);
+  const operators: [string, LinearOperator, number][] = [
+    ['identity', new IdentityOperator(n), n],
+    ['mask (zeroes columns, keeps width n)', new MaskOperator(n, [0, 3, 4, 9, 11]), n],
+    ['matrix', new MatrixOperator(new Matrix(7, n, gaussianVector(rng, 7 * n))), 7],
+  ];
+  for (const [name, A, width] of operators) {
+    it(`${name}: residuals, their norms and adjoints match the float64 operator`, async () => {
+      await initTf();
+      const meas = TfMeasurement.create(A);
+      expect(meas.width).toBe(width);
+      const G = new Matrix(B, n, gaussianVector(rng, B * n));
+      const Y = new Matrix(B, A.rows, gaussianVector(rng, B * A.rows));
+      const lifted = new Float32Array(B * width);
+      for (let b = 0; b < B; b++) lifted.set(meas.lift(Y.row(b)), b * width);
+      const before = tf.memory().numTensors;
+      const [R, back] = tf.tidy(() => {
+        const r = tf.sub(meas.apply(tf.tensor2d(Float32Array.from(G.data), [B, n])), tf.tensor2d(lifted, [B, width])) as tf.Tensor2D;
+        return [r, meas.adjoint(r).clone()]; // the identity's adjoint is r itself
+      });
+      const Rm = await fromTensor(R as tf.Tensor2D), backM = await fromTensor(back as tf.Tensor2D);
+      expect(tf.memory().numTensors).toBe(before);
+      for (let b = 0; b < B; b++) {
+        const r = A.apply(G.row(b)).map((v, i) => v - Y.row(b)[i]);
+        const norm = (v: ArrayLike<number>) => Math.hypot(...Array.from(v));
+        expect(Math.abs(norm(Rm.row(b)) - norm(r)) / norm(r)).toBeLessThan(1e-6);
+        expect(relativeError(backM.row(b), A.adjoint(r))).toBeLessThan(1e-5);
+      }
+      // liftMatrix puts M's rows where apply puts the measurements: (A·G)·M = apply(G)·liftMatrix(M).
+      const M = new Matrix(A.rows, 3, gaussianVector(rng, A.rows * 3));
+      const L = meas.liftMatrix(M);
+      expect([L.rows, L.cols]).toEqual([width, 3]);
+      const g = G.row(0);
+      const viaA = Array.from({ length: 3 }, (_, j) => A.apply(g).reduce((s, v, i) => s + v * M.data[i * 3 + j], 0));
+      const viaLift = Array.from({ length: 3 }, (_, j) => meas.lift(A.apply(g)).reduce((s, v, i) => s + v * L.data[i * 3 + j], 0));
+      expect(relativeError(viaLift, viaA)).toBeLessThan(1e-12);
+      meas.dispose();
     });
   }
 });

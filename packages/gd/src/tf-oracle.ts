@@ -3,7 +3,7 @@
  * 10-35x faster than float64 loops for batches of 16 or more, at float32 precision.
  */
 import { Matrix } from '@inv/core';
-import { tf, TfGenerator, toTensor } from '@inv/core/tf';
+import { tf, TfGenerator, TfMeasurement, toTensor } from '@inv/core/tf';
 import type { ObjectiveData, Oracle, Scores, ScoresWithGradient } from './oracle.js';
 
 /** Runs `fn` in a tf.tidy scope (which only returns tensors) and hands back its plain result. */
@@ -18,24 +18,30 @@ function tidy<T>(fn: () => T): T {
 export class TfOracle implements Oracle {
   private constructor(
     private readonly net: TfGenerator,
-    /** A as an m×n tensor, or undefined for the identity. */
-    private readonly measurement: tf.Tensor2D | undefined,
-    private readonly observations: tf.Tensor2D,
+    private readonly measurement: TfMeasurement,
+    /** The observations lifted to the measurement's width (float32, row-major). */
+    private readonly observations: Float32Array,
     private readonly lambda: number,
   ) {}
 
   static async create(data: ObjectiveData): Promise<TfOracle> {
     const net = await TfGenerator.create(data.generator);
-    const A = data.measurement.kind === 'identity' ? undefined : toTensor(data.measurement.toMatrix());
-    return new TfOracle(net, A, toTensor(data.observations), data.lambda);
+    const measurement = TfMeasurement.create(data.measurement);
+    const Y = data.observations;
+    const observations = new Float32Array(Y.rows * measurement.width);
+    for (let b = 0; b < Y.rows; b++) observations.set(measurement.lift(Y.row(b)), b * measurement.width);
+    return new TfOracle(net, measurement, observations, data.lambda);
   }
 
   /** Residuals A·G(z) − y of every row, with the trace for backpropagation. */
   private residuals(Z: tf.Tensor2D, targets: Int32Array) {
     const trace = this.net.trace(Z);
     const x = trace.post[trace.post.length - 1];
-    const ax = this.measurement ? tf.matMul(x, this.measurement, false, true) : x;
-    const r = tf.sub(ax, tf.gather(this.observations, tf.tensor1d(targets, 'int32'))) as tf.Tensor2D;
+    // The target rows are packed here: tfjs-wasm's gather is slower than the copy and upload.
+    const w = this.measurement.width;
+    const y = new Float32Array(targets.length * w);
+    targets.forEach((b, t) => y.set(this.observations.subarray(b * w, (b + 1) * w), t * w));
+    const r = tf.sub(this.measurement.apply(x), tf.tensor2d(y, [targets.length, w])) as tf.Tensor2D;
     return { trace, r };
   }
 
@@ -57,7 +63,7 @@ export class TfOracle implements Oracle {
     return tidy(() => {
       const z = toTensor(Z);
       const { trace, r } = this.residuals(z, targets);
-      const v = this.measurement ? (tf.matMul(r, this.measurement) as tf.Tensor2D) : r;
+      const v = this.measurement.adjoint(r);
       const g = tf.add(tf.mul(2, this.net.vjp(trace, v)), tf.mul(2 * this.lambda, z));
       const gradient = new Matrix(Z.rows, Z.cols, Float64Array.from(g.dataSync()));
       return { ...this.scores(z, r), gradient };
@@ -66,7 +72,6 @@ export class TfOracle implements Oracle {
 
   dispose(): void {
     this.net.dispose();
-    this.measurement?.dispose();
-    this.observations.dispose();
+    this.measurement.dispose();
   }
 }

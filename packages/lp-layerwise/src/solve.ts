@@ -4,7 +4,6 @@ import {
   type BatchProblem,
   batchItem,
   finishResult,
-  MaskOperator,
   normInf,
   now,
   type OptionSchema,
@@ -12,6 +11,7 @@ import {
   type Problem,
   type Result,
   type SolveContext,
+  selectedEntries,
   sub,
   workersOption,
 } from '@inv/core';
@@ -77,9 +77,9 @@ export function pgdSettingsFor(options: OptionValues): PgdSettings {
   };
 }
 
-/** Identity and mask measurements are inverted directly; anything else through projected gradient. */
+/** Identity and selections (masks) are inverted directly; anything else through projected gradient. */
 function isNative(problem: Problem | BatchProblem): boolean {
-  return problem.measurement.kind === 'identity' || problem.measurement instanceof MaskOperator;
+  return problem.measurement.kind === 'identity' || selectedEntries(problem.measurement) !== undefined;
 }
 
 /** Solves one problem with an inverter whose models may be reused by the caller. */
@@ -136,7 +136,7 @@ function checkFit(problem: Problem, result: Result, initialThreshold: number): R
  * range, so their inverter sees every output.
  */
 export function inverterFor(highs: Highs, problem: Problem | BatchProblem, norm: LpNorm): LayerwiseInverter {
-  const rows = problem.measurement instanceof MaskOperator ? problem.measurement.indices : undefined;
+  const rows = selectedEntries(problem.measurement);
   return new LayerwiseInverter(highs, problem.generator, norm, rows);
 }
 

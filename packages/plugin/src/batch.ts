@@ -3,8 +3,8 @@
  * one B×m by m×k product. Latents are kept in float64 on the JS side; every column stops on its own and
  * finished columns are dropped from the tensors, so late columns do not pay for early ones.
  */
-import { batchItem, IdentityOperator, MaskOperator, Matrix, now, type BatchProblem, type LinearOperator, type Result, type SolveContext } from '@inv/core';
-import { initTf, TfGenerator, tf, toTensor } from '@inv/core/tf';
+import { batchItem, now, type BatchProblem, type Result, type SolveContext } from '@inv/core';
+import { initTf, TfGenerator, TfMeasurement, tf, toTensor } from '@inv/core/tf';
 import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';
@@ -12,38 +12,13 @@ import { Pacer, progressDue } from './pace.js';
 import { planFor, targetOf } from './plan.js';
 import { finish, initialStep } from './single.js';
 
-/**
- * Φ on the rows of a B×n tensor, in a space of `width` columns: a mask keeps all n columns and zeroes
- * the unobserved ones (targets and the rows of M are zero there too), because tfjs-wasm's gather cost
- * more than the whole rest of an iteration; residuals and Mᵀ-products are unchanged by the zeros.
- */
-interface RowMeasurement {
-  width: number;
-  apply(G: tf.Tensor2D): tf.Tensor2D;
-  /** An observation (length m) as a target of length `width`. */
-  lift(y: Float64Array): Float64Array;
-  dispose(): void;
-}
-
-function rowMeasurement(measurement: LinearOperator): RowMeasurement {
-  const identity = (y: Float64Array) => y;
-  if (measurement instanceof IdentityOperator) return { width: measurement.cols, apply: (G) => G, lift: identity, dispose: () => {} };
-  if (measurement instanceof MaskOperator) {
-    const n = measurement.cols;
-    const keep = tf.tensor1d(Float32Array.from(measurement.adjoint(new Float64Array(measurement.rows).fill(1))));
-    return { width: n, apply: (G) => tf.mul(G, keep) as tf.Tensor2D, lift: (y) => measurement.adjoint(y), dispose: () => keep.dispose() };
-  }
-  const phiT = tf.tidy(() => tf.transpose(toTensor(measurement.toMatrix())) as tf.Tensor2D);
-  return { width: measurement.rows, apply: (G) => tf.matMul(G, phiT), lift: identity, dispose: () => phiT.dispose() };
-}
-
 export async function solveBatchTf(problem: BatchProblem, options: PluginOptions, context: SolveContext): Promise<Result[]> {
   const startedAt = now();
   await initTf();
   const plan = planFor(problem.generator, problem.measurement);
   const B = problem.observations.rows;
   const k = plan.inner.inputDim;
-  const phi = rowMeasurement(plan.measurement);
+  const phi = TfMeasurement.create(plan.measurement);
   const m = phi.width;
   const tol = Math.max(options.tol, options.batchTol);
   const targets = new Float32Array(B * m);
@@ -54,7 +29,7 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
   const limits = { maxIterations: options.maxIterations, tol };
 
   const net = await TfGenerator.create(plan.inner);
-  const product = toTensor(phi.width === plan.product.rows ? plan.product : liftRows(plan.measurement, plan.product));
+  const product = toTensor(phi.liftMatrix(plan.product));
   let active = columns.map((_, i) => i);
   let activeTargets = tf.tensor2d(targets, [B, m]);
   const pacer = new Pacer();
@@ -90,7 +65,7 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
 }
 
 /** D = (Φ·G(Z) − Y)·M and the residual norms of the rows, for the active latents. */
-function evaluate(net: TfGenerator, phi: RowMeasurement, product: tf.Tensor2D, targets: tf.Tensor2D, latents: Float64Array[], k: number) {
+function evaluate(net: TfGenerator, phi: TfMeasurement, product: tf.Tensor2D, targets: tf.Tensor2D, latents: Float64Array[], k: number) {
   const Z = new Float32Array(latents.length * k);
   latents.forEach((z, a) => Z.set(z, a * k));
   const [D, norms] = tf.tidy(() => {
@@ -104,14 +79,3 @@ function evaluate(net: TfGenerator, phi: RowMeasurement, product: tf.Tensor2D, t
   return { d, residuals };
 }
 
-/** Φᵀ·M for a mask: M's rows put back at the observed positions, zeros elsewhere (n×k). */
-function liftRows(mask: LinearOperator, M: Matrix): Matrix {
-  const out = new Matrix(mask.cols, M.cols);
-  const col = new Float64Array(M.rows);
-  for (let j = 0; j < M.cols; j++) {
-    for (let i = 0; i < M.rows; i++) col[i] = M.data[i * M.cols + j];
-    const lifted = mask.adjoint(col);
-    for (let i = 0; i < mask.cols; i++) out.data[i * M.cols + j] = lifted[i];
-  }
-  return out;
-}

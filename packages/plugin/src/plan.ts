@@ -4,7 +4,7 @@
  * as long as its generator and measurement do.
  */
 import {
-  Generator, denseLayer, invertActivation, linear, type Activation, type LinearOperator, type Matrix,
+  Generator, denseLayer, invertActivation, linear, selectedEntries, type Activation, type LinearOperator, type Matrix,
 } from '@inv/core';
 import { measureGain } from './step.js';
 
@@ -21,8 +21,6 @@ export interface Plan {
   readonly outputActivation: Activation;
 }
 
-/** Measurements that pick entries of G(z), so an elementwise σ_d commutes with them. */
-const SELECTING = new Set(['identity', 'mask']);
 
 const cache = new WeakMap<Generator, WeakMap<LinearOperator, Plan>>();
 
@@ -37,7 +35,9 @@ export function planFor(generator: Generator, measurement: LinearOperator): Plan
 function buildPlan(generator: Generator, measurement: LinearOperator): Plan {
   const last = generator.layers[generator.depth - 1];
   const kind = last.activation.kind;
-  const outputInverted = (kind === 'sigmoid' || kind === 'tanh') && SELECTING.has(measurement.kind);
+  // Only a measurement that picks entries of G(z) commutes with an elementwise σ_d.
+  const selecting = measurement.kind === 'identity' || selectedEntries(measurement) !== undefined;
+  const outputInverted = (kind === 'sigmoid' || kind === 'tanh') && selecting;
   const inner = outputInverted
     ? new Generator([...generator.layers.slice(0, -1), denseLayer(last.weight, last.bias, linear, `layer ${generator.depth - 1}`)])
     : generator;
