@@ -6,7 +6,7 @@ import { UsageError } from './errors.js';
 
 export type FlagSpec =
   | { type: 'string'; description: string; default?: string; placeholder?: string }
-  | { type: 'number'; description: string; default?: number; min?: number; max?: number; integer?: boolean }
+  | { type: 'number'; description: string; default?: number; min?: number; exclusiveMin?: number; max?: number; integer?: boolean }
   | { type: 'boolean'; description: string; default?: boolean }
   | { type: 'enum'; description: string; values: readonly string[]; default?: string };
 
@@ -42,6 +42,7 @@ export function parseFlagValue(name: string, spec: FlagSpec, raw: string): FlagV
       const what = spec.integer ? 'an integer' : 'a number';
       if (!Number.isFinite(v) || (spec.integer && !Number.isInteger(v))) throw new UsageError(`--${name}: expected ${what}, got '${raw}'`);
       if (spec.min !== undefined && v < spec.min) throw new UsageError(`--${name}: expected ${what} >= ${spec.min}, got ${raw}`);
+      if (spec.exclusiveMin !== undefined && !(v > spec.exclusiveMin)) throw new UsageError(`--${name}: expected ${what} > ${spec.exclusiveMin}, got ${raw}`);
       if (spec.max !== undefined && v > spec.max) throw new UsageError(`--${name}: expected ${what} <= ${spec.max}, got ${raw}`);
       return v;
     }

@@ -58,8 +58,9 @@ export function loadSolverPackages(): Promise<LoadReport> {
 export function optionFlag(spec: OptionSpec): FlagSpec {
   switch (spec.type) {
     case 'number':
+      return { type: 'number', description: spec.description, default: spec.default, min: spec.min, exclusiveMin: spec.exclusiveMin, max: spec.max };
     case 'integer':
-      return { type: 'number', description: spec.description, default: spec.default, min: spec.min, max: spec.max, integer: spec.type === 'integer' };
+      return { type: 'number', description: spec.description, default: spec.default, min: spec.min, max: spec.max, integer: true };
     case 'boolean':
       return { type: 'boolean', description: spec.description, default: spec.default };
     case 'enum':

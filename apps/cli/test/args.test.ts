@@ -68,6 +68,13 @@ describe('solver options as flags', () => {
     const parsed = parseArgs(['--max-iterations', '7', '--no-negation-check', '--init', 'random'], flags);
     expect(parsed.flags).toMatchObject({ 'max-iterations': 7, 'negation-check': false, init: 'random' });
   });
+
+  it('keeps an exclusive lower bound: a step must be > 0', () => {
+    const { flags } = optionFlags({ step: { type: 'number', exclusiveMin: 0, description: 's' } }, {});
+    expect(parseArgs(['--step', '1e-3'], flags).flags.step).toBe(1e-3);
+    expect(() => parseArgs(['--step', '0'], flags)).toThrow(UsageError);
+    expect(() => parseArgs(['--step', '0'], flags)).toThrow(/--step: expected a number > 0, got 0/);
+  });
 });
 
 describe('CSV', () => {

@@ -2,18 +2,22 @@
  * The solver contract and registry. Solver packages implement `Solver` and call `registerSolver` when
  * imported (as tfjs backends register kernels); the apps find solvers only through the registry.
  */
-import { InvError, OptionError, UnsupportedError } from './errors.js';
+import { InvError, OptionError, ShapeError, UnsupportedError } from './errors.js';
 import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './problem.js';
 import type { ActivationKind } from './activations.js';
 import type { Result } from './result.js';
 
 export type OptionSpec =
-  | { type: 'number'; default?: number; min?: number; max?: number; description: string }
+  /** `exclusiveMin`: the value must be greater than this (a step size > 0). */
+  | { type: 'number'; default?: number; min?: number; exclusiveMin?: number; max?: number; description: string }
   | { type: 'integer'; default?: number; min?: number; max?: number; description: string }
   | { type: 'boolean'; default?: boolean; description: string }
   | { type: 'enum'; values: readonly string[]; default?: string; description: string }
-  /** A latent-sized vector such as an initial point (the CLI reads it from a .npy or .json file). */
-  | { type: 'vector'; description: string };
+  /**
+   * A vector such as an initial point (the CLI reads it from a .npy or .json file). With
+   * `length: 'latent'`, `solve` checks it against the generator's latent dimension.
+   */
+  | { type: 'vector'; length?: 'latent'; description: string };
 
 export type OptionSchema = Readonly<Record<string, OptionSpec>>;
 
@@ -114,6 +118,7 @@ export function resolveOptions(schema: OptionSchema, given: Record<string, unkno
         if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a finite number');
         if (spec.type === 'integer' && !Number.isInteger(value)) throw bad('an integer');
         if (spec.min !== undefined && value < spec.min) throw bad(`a value >= ${spec.min}`);
+        if (spec.type === 'number' && spec.exclusiveMin !== undefined && !(value > spec.exclusiveMin)) throw bad(`a value > ${spec.exclusiveMin}`);
         if (spec.max !== undefined && value > spec.max) throw bad(`a value <= ${spec.max}`);
         out[key] = value;
         break;
@@ -157,6 +162,16 @@ export function checkSupport(solver: Solver, problem: Problem | BatchProblem): v
   }
 }
 
+/** Throws a ShapeError naming the option if a `length: 'latent'` vector does not have k entries. */
+function checkLatentOptions(solver: Solver, values: OptionValues, k: number): void {
+  for (const [key, spec] of Object.entries(solver.options)) {
+    const value = values[key];
+    if (spec.type === 'vector' && spec.length === 'latent' && value instanceof Float64Array && value.length !== k) {
+      throw new ShapeError(`solver '${solver.name}' option '${key}': expected length ${k} (the latent dimension), got ${value.length}`);
+    }
+  }
+}
+
 /**
  * Solves a problem with a solver given by name or object (scipy's `minimize(method=…)`): options are
  * validated first, a batch gives one result per observation.
@@ -172,6 +187,7 @@ export async function solve(
   const solver = typeof solverOrName === 'string' ? getSolver(solverOrName) : solverOrName;
   const resolved = resolveOptions(solver.options, options, `solver '${solver.name}'`);
   checkSupport(solver, problem);
+  checkLatentOptions(solver, resolved, problem.generator.inputDim);
   if (!isBatchProblem(problem)) return solver.solve(problem, resolved, context);
   if (solver.solveBatch) return solver.solveBatch(problem, resolved, context);
   return solveOneByOne(solver, problem, resolved, context);

@@ -5,11 +5,11 @@ import {
 } from '../src/index.js';
 
 const schema: OptionSchema = {
-  step: { type: 'number', default: 0.5, min: 0, description: 'step' },
+  step: { type: 'number', default: 0.5, exclusiveMin: 0, description: 'step' },
   maxIterations: { type: 'integer', default: 10, min: 1, description: 'iterations' },
   verbose: { type: 'boolean', default: false, description: 'talk' },
   init: { type: 'enum', values: ['zero', 'random'], default: 'zero', description: 'start' },
-  initialLatent: { type: 'vector', description: 'start point' },
+  initialLatent: { type: 'vector', length: 'latent', description: 'start point' },
 };
 
 const seenItems: string[] = [];
@@ -59,7 +59,9 @@ describe('options', () => {
 
   it('reject unknown names and wrong types with one-line messages naming the option', () => {
     expect(() => resolveOptions(schema, { stp: 1 }, "solver 'x'")).toThrow(/solver 'x': unknown option 'stp' \(known: step, maxIterations, verbose, init, initialLatent\)/);
-    expect(() => resolveOptions(schema, { step: -1 })).toThrow(/option 'step': expected a value >= 0, got -1/);
+    expect(() => resolveOptions(schema, { step: -1 })).toThrow(/option 'step': expected a value > 0, got -1/);
+    expect(() => resolveOptions(schema, { step: 0 })).toThrow(/option 'step': expected a value > 0, got 0/);
+    expect(resolveOptions(schema, { step: 1e-300 }).step).toBe(1e-300);
     expect(() => resolveOptions(schema, { step: 'fast' })).toThrow(/expected a finite number/);
     expect(() => resolveOptions(schema, { maxIterations: 2.5 })).toThrow(/expected an integer/);
     expect(() => resolveOptions(schema, { verbose: 'yes' })).toThrow(/true or false/);
@@ -82,6 +84,16 @@ describe('solve', () => {
     expect(relativeError(r.reconstruction, g.forward(z))).toBeLessThan(1e-12);
     expect(r.timeMs).toBeGreaterThanOrEqual(0);
     await expect(solve(createProblem({ generator: g, observation: g.forward(z) }), 'test-exact', { bogus: 1 })).rejects.toThrow(/unknown option 'bogus'/);
+  });
+
+  it('checks a latent-length vector option against the generator, for single problems and batches', async () => {
+    const problem = createProblem({ generator: g, observation: g.forward(z) });
+    const batch = createBatchProblem({ generator: g, observation: Matrix.fromRows([g.forward(z)]) });
+    for (const p of [problem, batch]) {
+      const error = await solve(p as typeof problem, 'test-exact', { initialLatent: [1, 2] }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ShapeError', message: "solver 'test-exact' option 'initialLatent': expected length 3 (the latent dimension), got 2" });
+    }
+    expect((await solve(problem, 'test-exact', { initialLatent: [1, 2, 3] })).status).toBe('converged');
   });
 
   it('solves a batch one problem at a time when the solver has no batch path, reporting progress per item', async () => {

@@ -62,7 +62,7 @@ async function batchRows(instances: Instance[], log?: (line: string) => void): P
 
 /** The start point gd uses for `seed`, so the numpy loop walks the same path. */
 function firstStart(seed: number): Float64Array {
-  return startPoints(settingsFrom(resolveOptions(gdOptionSchema, { seed }), WIDTHS[0]), WIDTHS[0])[0];
+  return startPoints(settingsFrom(resolveOptions(gdOptionSchema, { seed })), WIDTHS[0])[0];
 }
 
 interface ReferenceOutput {

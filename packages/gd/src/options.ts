@@ -2,7 +2,7 @@
  * Options of the `gd` solver and the presets that fill the ones a caller leaves out. Preset-controlled
  * options have no schema default, so that an explicit value can be told apart from a preset one.
  */
-import { OptionError, ShapeError, workersOption, type OptionSchema, type OptionValues } from '@inv/core';
+import { OptionError, workersOption, type OptionSchema, type OptionValues } from '@inv/core';
 
 export type Optimizer = 'gd' | 'adam';
 export type InitKind = 'zero' | 'random' | 'given';
@@ -21,8 +21,8 @@ export const gdOptionSchema: OptionSchema = {
     description: 'default: gradient descent with an automatic step and the negation check; csgm: Adam lr 0.01, 1000 steps, 10 restarts (Bora et al. 2017)',
   },
   optimizer: { type: 'enum', values: ['gd', 'adam'], description: 'gd (gradient descent) or adam (default: from the preset)' },
-  step: { type: 'number', min: 0, description: 'fixed gradient-descent step; omitted: automatic (Gauss-Newton step at the start, grown on a decrease, halved on a rejected move)' },
-  learningRate: { type: 'number', min: 0, description: 'Adam learning rate (default: 0.01)' },
+  step: { type: 'number', exclusiveMin: 0, description: 'fixed gradient-descent step; omitted: automatic (Gauss-Newton step at the start, grown on a decrease, halved on a rejected move)' },
+  learningRate: { type: 'number', exclusiveMin: 0, description: 'Adam learning rate (default: 0.01)' },
   maxIterations: { type: 'integer', min: 1, description: 'iterations per restart (default: 5000; csgm 1000)' },
   tol: { type: 'number', min: 0, description: 'stop when an accepted move is shorter than tol·‖z‖ (default: 1e-10; csgm 0, i.e. run every step)' },
   restarts: { type: 'integer', min: 1, description: 'random restarts; the one with the lowest objective is kept (default: 1; csgm 10)' },
@@ -30,7 +30,7 @@ export const gdOptionSchema: OptionSchema = {
   lambda: { type: 'number', min: 0, description: 'weight of the prior term λ‖z‖² (default: 0)' },
   negationCheck: { type: 'boolean', description: 'at each iterate move to −z when f(−z) < f(z) (Huang et al.; default: on; csgm off)' },
   init: { type: 'enum', values: ['zero', 'random', 'given'], description: 'first restart starts at 0, at z ~ N(0, I), or at initialLatent (default: random, or given when initialLatent is set)' },
-  initialLatent: { type: 'vector', description: 'the starting latent for init=given' },
+  initialLatent: { type: 'vector', length: 'latent', description: 'the starting latent for init=given' },
   history: { type: 'boolean', default: false, description: 'record residual and objective at every accepted iterate' },
   workers: workersOption(WORKER_BATCH_MIN),
 };
@@ -61,7 +61,7 @@ const PRESET_VALUES: Record<PresetName, PresetValues> = {
 };
 
 /** Merges validated option values over their preset and checks the combinations a schema cannot. */
-export function settingsFrom(options: OptionValues, latentDim: number): GdSettings {
+export function settingsFrom(options: OptionValues): GdSettings {
   const preset = (options.preset ?? 'default') as PresetName;
   const base = PRESET_VALUES[preset];
   const pick = <K extends keyof PresetValues>(key: K): PresetValues[K] => (options[key] ?? base[key]) as PresetValues[K];
@@ -70,12 +70,8 @@ export function settingsFrom(options: OptionValues, latentDim: number): GdSettin
   const optimizer = pick('optimizer');
   if (init === 'given' && !initialLatent) throw new OptionError(`solver 'gd' option 'init': 'given' needs initialLatent`);
   if (initialLatent && init !== 'given') throw new OptionError(`solver 'gd' option 'initialLatent': only used with init=given, got init=${init}`);
-  if (initialLatent && initialLatent.length !== latentDim) {
-    throw new ShapeError(`solver 'gd' option 'initialLatent': expected length ${latentDim} (the latent dimension), got ${initialLatent.length}`);
-  }
   if (options.step !== undefined && optimizer !== 'gd') throw new OptionError(`solver 'gd' option 'step': applies to optimizer gd; use learningRate for adam`);
   if (options.learningRate !== undefined && optimizer !== 'adam') throw new OptionError(`solver 'gd' option 'learningRate': applies to optimizer adam; use step for gd`);
-  if (options.step === 0 || options.learningRate === 0) throw new OptionError(`solver 'gd' option '${options.step === 0 ? 'step' : 'learningRate'}': expected a value > 0, got 0`);
   return {
     preset,
     optimizer,

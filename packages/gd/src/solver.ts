@@ -70,7 +70,7 @@ export const gdSolver: Solver = {
 
   async solve(problem: Problem, options: OptionValues, context: SolveContext): Promise<Result> {
     const startedAt = now();
-    const settings = settingsFrom(options, problem.generator.inputDim);
+    const settings = settingsFrom(options);
     const y = problem.observation;
     const data = objectiveData(problem, new Matrix(1, y.length, Float64Array.from(y)), settings);
     const [raw] = await solveAll(data, new Float64Oracle(data), settings, context);
@@ -86,7 +86,7 @@ export const gdSolver: Solver = {
     const spread = { solver: gdSolver.name, module: 'index.js', base: import.meta.url, minItems: WORKER_BATCH_MIN };
     return solveBatchWithWorkers(problem, options, context, spread, async () => {
       const startedAt = now();
-      const settings = settingsFrom(options, problem.generator.inputDim);
+      const settings = settingsFrom(options);
       const data = objectiveData(problem, problem.observations, settings);
       const useTf = problem.observations.rows * settings.restarts >= TF_BATCH_MIN;
       // tfjs is loaded only when a batch needs it, so single solves never touch the wasm backend.

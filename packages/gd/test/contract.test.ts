@@ -15,11 +15,11 @@ describe('registration and options', () => {
   });
 
   it('fills gaps from the preset and lets explicit options win', () => {
-    const csgm = settingsFrom(resolveOptions(gdSolver.options, { preset: 'csgm' }), 3);
+    const csgm = settingsFrom(resolveOptions(gdSolver.options, { preset: 'csgm' }));
     expect(csgm).toMatchObject({ optimizer: 'adam', learningRate: 0.01, maxIterations: 1000, restarts: 10, negationCheck: false, lambda: 0 });
-    const mixed = settingsFrom(resolveOptions(gdSolver.options, { preset: 'csgm', lambda: 0.1, negationCheck: true, learningRate: 0.05 }), 3);
+    const mixed = settingsFrom(resolveOptions(gdSolver.options, { preset: 'csgm', lambda: 0.1, negationCheck: true, learningRate: 0.05 }));
     expect(mixed).toMatchObject({ optimizer: 'adam', lambda: 0.1, negationCheck: true, learningRate: 0.05, restarts: 10 });
-    const plain = settingsFrom(resolveOptions(gdSolver.options, {}), 3);
+    const plain = settingsFrom(resolveOptions(gdSolver.options, {}));
     expect(plain).toMatchObject({ optimizer: 'gd', step: undefined, negationCheck: true, restarts: 1, init: 'random' });
   });
 
@@ -45,7 +45,7 @@ describe('registration and options', () => {
   });
 
   it('seeds restarts: restart 0 follows init, the others are N(0, I) draws fixed by the seed', () => {
-    const settings = settingsFrom(resolveOptions(gdSolver.options, { restarts: 3, initialLatent: [0.5, -0.5], seed: 9 }), 2);
+    const settings = settingsFrom(resolveOptions(gdSolver.options, { restarts: 3, initialLatent: [0.5, -0.5], seed: 9 }));
     const starts = startPoints(settings, 2);
     expect(Array.from(starts[0])).toEqual([0.5, -0.5]);
     expect(starts[1]).toEqual(startPoints(settings, 2)[1]);
@@ -68,7 +68,7 @@ describe('runs', () => {
     const { problem } = instance([1, 100, 500], 1);
     const result = await solve(problem, 'gd', { negationCheck: false, restarts: 4, seed: 1 });
     const singles = await Promise.all([0, 1, 2, 3].map(async (r) => {
-      const start = startPoints(settingsFrom(resolveOptions(gdSolver.options, { restarts: 4, seed: 1 }), 1), 1)[r];
+      const start = startPoints(settingsFrom(resolveOptions(gdSolver.options, { restarts: 4, seed: 1 })), 1)[r];
       return solve(problem, 'gd', { negationCheck: false, initialLatent: start });
     }));
     const best = Math.min(...singles.map((s) => s.residual));

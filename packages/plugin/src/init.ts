@@ -1,5 +1,5 @@
 /** PLUGIn's starting latent: zero (the paper's code), seeded N(0, I), or given. */
-import { assertFinite, assertLength, gaussianVector, Rng } from '@inv/core';
+import { gaussianVector, Rng } from '@inv/core';
 import type { PluginOptions } from './options.js';
 
 /** The starting latent of problem `item` (a batch item i draws from seed + i). */
@@ -9,11 +9,8 @@ export function initialLatent(options: PluginOptions, k: number, item = 0): Floa
       return new Float64Array(k);
     case 'random':
       return gaussianVector(new Rng(options.seed + item), k);
-    case 'given': {
-      const z = Float64Array.from(options.initialLatent!);
-      assertLength(z.length, k, "solver 'plugin' option 'initialLatent'");
-      assertFinite(z, "solver 'plugin' option 'initialLatent'");
-      return z;
-    }
+    case 'given':
+      // Length and finiteness were checked by core's solve() (a `length: 'latent'` vector option).
+      return Float64Array.from(options.initialLatent!);
   }
 }

@@ -16,10 +16,10 @@ export const WORKER_BATCH_MIN = 128;
 export const pluginOptionSchema: OptionSchema = {
   step: {
     type: 'number',
-    min: 0,
+    exclusiveMin: 0,
     description: 'step size η; default θ/γ̂ where γ̂ is the measured gain of the PLUGIn map (= θ·2^d on Gaussian ReLU nets)',
   },
-  theta: { type: 'number', default: DEFAULT_THETA, min: 0, description: 'scale θ of the default step rule (ignored when step is given)' },
+  theta: { type: 'number', default: DEFAULT_THETA, exclusiveMin: 0, description: 'scale θ of the default step rule (ignored when step is given)' },
   maxIterations: { type: 'integer', default: 10000, min: 1, description: 'iteration limit' },
   tol: { type: 'number', default: 1e-13, min: 0, description: 'stop when ‖z⁺ − z‖ ≤ tol·‖z‖ (the paper uses 1e-13)' },
   batchTol: {
@@ -30,7 +30,7 @@ export const pluginOptionSchema: OptionSchema = {
   },
   init: { type: 'enum', values: INIT_KINDS, default: 'zero', description: 'starting latent: zero, seeded N(0, I), or initialLatent' },
   seed: { type: 'integer', default: 0, min: 0, description: 'seed for init=random (batch item i uses seed + i)' },
-  initialLatent: { type: 'vector', description: 'starting latent for init=given (length k)' },
+  initialLatent: { type: 'vector', length: 'latent', description: 'starting latent for init=given (length k)' },
   safeguard: {
     type: 'boolean',
     default: true,
@@ -67,8 +67,6 @@ const who = "solver 'plugin' option";
 /** Typed options from values already checked by `resolveOptions`; adds the cross-field checks. */
 export function pluginOptions(values: OptionValues): PluginOptions {
   const o = values as unknown as PluginOptions;
-  if (o.step !== undefined && !(o.step > 0)) throw new OptionError(`${who} 'step': expected a number > 0, got ${o.step}`);
-  if (o.step === undefined && !(o.theta > 0)) throw new OptionError(`${who} 'theta': expected a number > 0, got ${o.theta}`);
   if (o.init === 'given' && o.initialLatent === undefined) throw new OptionError(`${who} 'initialLatent': required when init is 'given'`);
   if (o.init !== 'given' && o.initialLatent !== undefined) {
     throw new OptionError(`${who} 'initialLatent': only used with init 'given', but init is '${o.init}'`);

@@ -16,11 +16,12 @@ describe('options and bad input', () => {
   it('rejects bad options with one-line InvErrors naming the field', async () => {
     const { problem } = small();
     await expect(solve(problem, 'plugin', { step: 0 })).rejects.toThrow(OptionError);
-    await expect(solve(problem, 'plugin', { step: 0 })).rejects.toThrow(/'step': expected a number > 0/);
+    await expect(solve(problem, 'plugin', { step: 0 })).rejects.toThrow(/'step': expected a value > 0, got 0/);
+    await expect(solve(problem, 'plugin', { theta: 0 })).rejects.toThrow(/'theta': expected a value > 0, got 0/);
     await expect(solve(problem, 'plugin', { init: 'given' })).rejects.toThrow(/'initialLatent': required when init is 'given'/);
-    await expect(solve(problem, 'plugin', { initialLatent: [1, 2] })).rejects.toThrow(/only used with init 'given'/);
+    await expect(solve(problem, 'plugin', { initialLatent: new Array(10).fill(1) })).rejects.toThrow(/only used with init 'given'/);
     await expect(solve(problem, 'plugin', { init: 'given', initialLatent: [1, 2] })).rejects.toThrow(ShapeError);
-    await expect(solve(problem, 'plugin', { init: 'given', initialLatent: [1, 2] })).rejects.toThrow(/'initialLatent': expected length 10, got 2/);
+    await expect(solve(problem, 'plugin', { init: 'given', initialLatent: [1, 2] })).rejects.toThrow(/'initialLatent': expected length 10 \(the latent dimension\), got 2/);
     await expect(solve(problem, 'plugin', { init: 'middle' })).rejects.toThrow(/expected one of zero, random, given/);
   });
 });

@@ -24,7 +24,8 @@ function control(key: string, spec: ReturnType<typeof editableOptions>[number][1
         ...common,
         type: 'number',
         step: spec.type === 'integer' ? 1 : 'any',
-        min: spec.min,
+        // An exclusive bound is only a hint here: core rejects the bound itself when the run starts.
+        min: spec.min ?? (spec.type === 'number' ? spec.exclusiveMin : undefined),
         max: spec.max,
         value: defaultText(spec),
         placeholder: 'default',
