@@ -42,14 +42,20 @@ export interface PoolOptions<R> {
   signal?: AbortSignal;
   /** Called as each result arrives (for progress bars). */
   onResult?: (result: R, index: number, done: number) => void;
+  /** How long the workers stay in the pool after this call, unused, before they are ended (default 60 s). */
+  idleMs?: number;
 }
+
+const IDLE_MS = 60_000;
 
 /**
  * Idle workers by module URL. Workers are kept between calls, so a second batch skips thread start-up,
  * module loading and WebAssembly warm-up (tfjs and HiGHS take 0.2–0.4 s to get fast in a new thread).
- * Idle workers are unref'd and never keep the process alive.
+ * Idle workers are unref'd and never keep the process alive; after `idleMs` unused they are ended, so a
+ * long-lived process does not hold their memory (a tfjs or HiGHS heap each) for ever.
  */
 const idle = new Map<string, Set<Worker>>();
+const expiry = new Map<Worker, ReturnType<typeof setTimeout>>();
 
 function idleSet(key: string): Set<Worker> {
   let set = idle.get(key);
@@ -62,6 +68,8 @@ function acquire(key: string, moduleUrl: URL | string): Worker {
   const reused = set.values().next();
   if (!reused.done) {
     set.delete(reused.value);
+    clearTimeout(expiry.get(reused.value));
+    expiry.delete(reused.value);
     reused.value.ref();
     return reused.value;
   }
@@ -71,17 +79,26 @@ function acquire(key: string, moduleUrl: URL | string): Worker {
   return w;
 }
 
-function release(key: string, w: Worker): void {
+function release(key: string, w: Worker, idleMs: number): void {
   w.removeAllListeners('message');
   w.removeAllListeners('error');
   w.unref();
   idleSet(key).add(w);
+  const timer = setTimeout(() => {
+    expiry.delete(w);
+    idle.get(key)?.delete(w);
+    void w.terminate();
+  }, idleMs);
+  timer.unref();
+  expiry.set(w, timer);
 }
 
 /** Terminates every idle pooled worker (they are also ended by process exit, without this). */
 export async function closeWorkers(): Promise<void> {
   const all = [...idle.values()].flatMap((set) => [...set]);
   idle.clear();
+  for (const timer of expiry.values()) clearTimeout(timer);
+  expiry.clear();
   await Promise.all(all.map((w) => w.terminate()));
 }
 
@@ -138,7 +155,7 @@ export async function mapInWorkers<T, R>(moduleUrl: URL | string, tasks: readonl
     for (const w of workers) w.off('exit', onExit);
     // A worker still inside a task (after an abort or another task's error) or one that died is not reused.
     const doomed = workers.filter((w) => busy.has(w) || w.threadId < 0);
-    for (const w of workers) if (!doomed.includes(w)) release(key, w);
+    for (const w of workers) if (!doomed.includes(w)) release(key, w, options.idleMs ?? IDLE_MS);
     await Promise.all(doomed.map((w) => w.terminate()));
   }
   return results;

@@ -94,6 +94,14 @@ describe('worker pool', () => {
     expect(idleWorkers(worker)).toBe(0);
   });
 
+  it('ends workers left unused for idleMs', async () => {
+    const worker = toyWorker();
+    await mapInWorkers(worker, [1, 2], { workers: 2, idleMs: 50 });
+    expect(idleWorkers(worker)).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(idleWorkers(worker)).toBe(0);
+  });
+
   it('terminates a worker stuck in an aborted task and one that died, and reuses the others', async () => {
     const worker = toyWorker();
     const controller = new AbortController();
