@@ -13,6 +13,7 @@ export * from './result.js';
 export * from './solver.js';
 export * from './batch-workers.js';
 export * from './metrics.js';
+export * from './pace.js';
 export * from './image.js';
 export * from './io/ndarray.js';
 export * from './io/npy.js';

@@ -3,7 +3,7 @@
  * serves them all: gradient descent (fixed or automatic step) or Adam, with the negation check of
  * Huang, Hand, Heckel and Voroninski, early stopping, divergence, progress and cancellation.
  */
-import { distance, Matrix, norm2, now, type HistoryEntry, type SolveContext, type Status } from '@inv/core';
+import { distance, Matrix, norm2, now, Pacer, type HistoryEntry, type SolveContext, type Status } from '@inv/core';
 import { gaussNewtonStep, squaredNorm, type ObjectiveData, type Oracle } from './oracle.js';
 import type { GdSettings } from './options.js';
 
@@ -38,7 +38,6 @@ const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-8;
 const PROGRESS_MS = 100;
-const YIELD_MS = 25;
 
 interface State extends Outcome {
   gradient: Float64Array;
@@ -132,7 +131,8 @@ export async function optimize(tasks: readonly Task[], input: RunInput): Promise
   const k = data.generator.inputDim;
   const adaptive = settings.optimizer === 'gd' && settings.step === undefined;
   const states = initialStates(tasks, input);
-  let lastProgress = -Infinity, lastYield = now(); // the first iteration always reports, then every PROGRESS_MS
+  let lastProgress = -Infinity; // the first iteration always reports, then every PROGRESS_MS
+  const pacer = new Pacer();
   let aborted = false;
 
   for (let it = 1; it <= settings.maxIterations; it++) {
@@ -191,11 +191,7 @@ export async function optimize(tasks: readonly Task[], input: RunInput): Promise
       const lead = active[0];
       context.onProgress({ item: lead.target, items: input.items, iteration: it, residual: Math.sqrt(lead.misfit) });
     }
-    if (time - lastYield >= YIELD_MS) {
-      // Let timers and abort handlers run during a long solve.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      lastYield = now();
-    }
+    await pacer.maybeYield(); // lets timers and abort handlers run during a long solve
   }
 
   for (const s of states) {

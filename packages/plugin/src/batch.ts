@@ -3,12 +3,12 @@
  * one B×m by m×k product. Latents are kept in float64 on the JS side; every column stops on its own and
  * finished columns are dropped from the tensors, so late columns do not pay for early ones.
  */
-import { batchItem, now, type BatchProblem, type Result, type SolveContext } from '@inv/core';
+import { batchItem, now, Pacer, type BatchProblem, type Result, type SolveContext } from '@inv/core';
 import { initTf, TfGenerator, TfMeasurement, tf, toTensor } from '@inv/core/tf';
 import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';
-import { Pacer, progressDue } from './pace.js';
+import { progressDue } from './pace.js';
 import { planFor, targetOf } from './plan.js';
 import { finish, initialStep } from './single.js';
 

@@ -1,9 +1,9 @@
 /** One PLUGIn inversion in float64: z ← z − η·Mᵀ(Φ·G(z) − y) with M = Φ·W_d⋯W_1 fixed. */
-import { finishResult, matTvec, norm2, now, type Problem, type Result, type SolveContext, type Status } from '@inv/core';
+import { finishResult, matTvec, norm2, now, Pacer, type Problem, type Result, type SolveContext, type Status } from '@inv/core';
 import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';
-import { Pacer, progressDue } from './pace.js';
+import { progressDue } from './pace.js';
 import { planFor, targetOf, type Plan } from './plan.js';
 
 export const SOLVER_NAME = 'plugin';
