@@ -4,8 +4,8 @@ import { batchFromPlain } from './problem.js';
 import { solve } from './solver.js';
 import { serveWorker } from './workers.js';
 
-serveWorker(async (chunk: BatchChunk) => {
+serveWorker(async (chunk: BatchChunk, { signal, report }) => {
   // Registers the solver in this thread (a module is evaluated once, so later chunks skip this).
   await import(chunk.module);
-  return solve(batchFromPlain(chunk.problem), chunk.solver, chunk.options, { item: chunk.item, items: chunk.items });
+  return solve(batchFromPlain(chunk.problem), chunk.solver, chunk.options, { item: chunk.item, items: chunk.items, signal, onProgress: report });
 });

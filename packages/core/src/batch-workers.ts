@@ -8,7 +8,7 @@
  */
 import { batchItem, batchToPlain, type BatchProblem, type PlainBatchProblem } from './problem.js';
 import { finishResult, now, type Result } from './result.js';
-import type { OptionSpec, OptionValues, SolveContext } from './solver.js';
+import type { OptionSpec, OptionValues, Progress, SolveContext } from './solver.js';
 
 /** The `workers` option of a solver whose batches can be spread over threads. */
 export function workersOption(minItems: number): OptionSpec {
@@ -73,13 +73,17 @@ function tagged(results: Result[], ranIn: 'workers' | 'thread', workers = 1): Re
   return results;
 }
 
-/** Results for items [from, to) of a cancelled batch: status aborted, zero latent, so a batch always has B results. */
-export function abortedResults(solver: string, batch: BatchProblem, from = 0, to = batch.observations.rows): Result[] {
+/**
+ * Results for items [from, to) of a cancelled batch: status aborted, zero latent, so a batch always has
+ * B results. Messages number items from `context.item` of `context.items` (a chunk of a larger batch).
+ */
+export function abortedResults(solver: string, batch: BatchProblem, from = 0, to = batch.observations.rows, context: SolveContext = {}): Result[] {
   const out: Result[] = [];
-  const items = batch.observations.rows;
+  const first = context.item ?? 0;
+  const items = context.items ?? batch.observations.rows;
   for (let i = from; i < to; i++) {
     const latent = new Float64Array(batch.generator.inputDim);
-    const message = `aborted before item ${i} of ${items} was solved; the latent is zeros`;
+    const message = `aborted before item ${first + i} of ${items} was solved; the latent is zeros`;
     out.push(finishResult(solver, batchItem(batch, i), { status: 'aborted', message, latent, iterations: 0 }, now()));
   }
   return out;
@@ -88,7 +92,9 @@ export function abortedResults(solver: string, batch: BatchProblem, from = 0, to
 /**
  * Solves `batch` in pooled worker threads, one contiguous chunk per thread, or with `inThread` when
  * threads do not apply (or the built solver module is missing, which the `ranIn` tag shows). Progress
- * is reported as chunks finish; on abort, finished chunks keep their results and the rest are aborted.
+ * is reported as chunks finish. An abort reaches the solver in every thread, so running chunks return
+ * what they have (status aborted, latest latents) as in one thread; a chunk that does not answer within
+ * the grace period, or never started, is reported aborted with a zero latent.
  */
 export async function solveBatchWithWorkers(
   batch: BatchProblem,
@@ -115,23 +121,22 @@ export async function solveBatchWithWorkers(
     item: offset + from,
     items: total,
   }));
-  let done = 0;
   const finished: (Result[] | undefined)[] = chunks.map(() => undefined);
   try {
     const parts = await mapInWorkers<BatchChunk, Result[]>(worker, chunks, {
       workers,
       signal: context.signal,
+      // Solvers number items from context.item, so a chunk's reports already carry whole-batch indices.
+      onProgress: context.onProgress && ((progress) => context.onProgress!(progress as Progress)),
       onResult: (part, index) => {
         finished[index] = part;
-        done += part.length;
-        context.onProgress?.({ item: offset + done - 1, items: total, iteration: part[part.length - 1]?.iterations ?? 0 });
       },
     });
     return tagged(parts.flat(), 'workers', workers);
   } catch (e) {
     if (!context.signal?.aborted) throw e;
     return tagged(
-      bounds.flatMap(([from, to], w) => finished[w] ?? abortedResults(spread.solver, batch, from, to)),
+      bounds.flatMap(([from, to], w) => finished[w] ?? abortedResults(spread.solver, batch, from, to, context)),
       'workers',
       workers,
     );

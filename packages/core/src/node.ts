@@ -95,7 +95,7 @@ export function pngBytes(image: GrayImage, scale = 1): Uint8Array {
   return encodePng(image, (raw) => deflateSync(raw), scale);
 }
 
-export { closeWorkers, idleWorkers, mapInWorkers, serveWorker, type PoolOptions } from './workers.js';
+export { closeWorkers, idleWorkers, mapInWorkers, serveWorker, type PoolOptions, type TaskControl } from './workers.js';
 
 /**
  * The python3 executable if it can import every module in `modules` (for the reference benchmarks),

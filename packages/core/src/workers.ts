@@ -20,18 +20,37 @@ function revive(e: WireError | undefined): Error {
   return err;
 }
 
-/** Call in a worker module: answers each task message with the handler's result. */
-export function serveWorker<T, R>(handler: (task: T) => R | Promise<R>): void {
+/** What a worker's handler gets besides its task. */
+export interface TaskControl {
+  /** Fires when the caller's map is aborted. */
+  signal: AbortSignal;
+  /** Sends a progress value to the caller's `onProgress` (structured-cloneable). */
+  report(progress: unknown): void;
+}
+
+/**
+ * Call in a worker module: answers each task message with the handler's result. A handler that sees
+ * its signal, stops early and returns keeps its partial result; one that ignores it is terminated after
+ * the caller's grace period.
+ */
+export function serveWorker<T, R>(handler: (task: T, control: TaskControl) => R | Promise<R>): void {
   if (!parentPort) throw new Error('serveWorker must run inside a worker thread');
   const port = parentPort;
-  port.on('message', async (msg: { id: number; task: T }) => {
+  const running = new Map<number, AbortController>();
+  port.on('message', async (msg: { id: number; task?: T; cancel?: true }) => {
+    if (msg.cancel) return running.get(msg.id)?.abort();
+    const controller = new AbortController();
+    running.set(msg.id, controller);
+    const report = (progress: unknown) => port.postMessage({ id: msg.id, progress });
     try {
-      port.postMessage({ id: msg.id, ok: true, value: await handler(msg.task) });
+      port.postMessage({ id: msg.id, ok: true, value: await handler(msg.task as T, { signal: controller.signal, report }) });
     } catch (e) {
       const err = e as Error & { code?: unknown };
       const wire: WireError = { name: err?.name ?? 'Error', message: err?.message ?? String(e) };
       if (e instanceof InvError) wire.code = e.code;
       port.postMessage({ id: msg.id, ok: false, error: wire });
+    } finally {
+      running.delete(msg.id);
     }
   });
 }
@@ -42,9 +61,15 @@ export interface PoolOptions<R> {
   signal?: AbortSignal;
   /** Called as each result arrives (for progress bars). */
   onResult?: (result: R, index: number, done: number) => void;
+  /** Called with what a running task `report`s, and the task's index. */
+  onProgress?: (progress: unknown, index: number) => void;
   /** How long the workers stay in the pool after this call, unused, before they are ended (default 60 s). */
   idleMs?: number;
+  /** After an abort, how long running tasks get to return (their results still reach `onResult`) before their workers are terminated (default 2 s). */
+  graceMs?: number;
 }
+
+const GRACE_MS = 2000;
 
 const IDLE_MS = 60_000;
 
@@ -111,7 +136,9 @@ export function idleWorkers(moduleUrl?: URL | string): number {
 /**
  * Runs `tasks` through the worker module at `moduleUrl` (which calls `serveWorker`) and returns the
  * results in task order. A task that throws rejects the whole map with its error message. Workers come
- * from a per-module pool and go back to it afterwards; on abort or error the busy ones are terminated.
+ * from a per-module pool and go back to it afterwards. On abort no new task starts, running tasks see
+ * their handler's signal and have `graceMs` to return (their results still reach `onResult`), then the
+ * map rejects with an AbortError; workers still busy by then are terminated.
  */
 export async function mapInWorkers<T, R>(moduleUrl: URL | string, tasks: readonly T[], options: PoolOptions<R> = {}): Promise<R[]> {
   const count = Math.max(1, Math.min(options.workers ?? cpus().length, tasks.length));
@@ -120,10 +147,17 @@ export async function mapInWorkers<T, R>(moduleUrl: URL | string, tasks: readonl
   if (options.signal?.aborted) throw abortError();
   const key = String(moduleUrl);
   const workers = Array.from({ length: count }, () => acquire(key, moduleUrl));
-  const busy = new Set<Worker>();
-  let next = 0, done = 0;
+  /** The task id each busy worker is running. */
+  const busy = new Map<Worker, number>();
+  let next = 0, done = 0, aborting = false;
+  let grace: ReturnType<typeof setTimeout> | undefined;
   let fail: (e: Error) => void = () => {};
-  const onAbort = () => fail(abortError());
+  const onAbort = () => {
+    aborting = true;
+    for (const [w, id] of busy) w.postMessage({ id, cancel: true });
+    if (busy.size === 0) fail(abortError());
+    else grace = setTimeout(() => fail(abortError()), options.graceMs ?? GRACE_MS);
+  };
   const onExit = (code: number) => fail(new Error(`worker exited with code ${code}`));
   try {
     await new Promise<void>((resolve, reject) => {
@@ -132,17 +166,20 @@ export async function mapInWorkers<T, R>(moduleUrl: URL | string, tasks: readonl
       const feed = (w: Worker) => {
         if (next >= tasks.length) return;
         const id = next++;
-        busy.add(w);
+        busy.set(w, id);
         w.postMessage({ id, task: tasks[id] });
       };
       for (const w of workers) {
-        w.on('message', (msg: { id: number; ok: boolean; value?: R; error?: WireError }) => {
+        w.on('message', (msg: { id: number; ok: boolean; value?: R; error?: WireError; progress?: unknown }) => {
+          if ('progress' in msg) return options.onProgress?.(msg.progress, msg.id);
           busy.delete(w);
           if (!msg.ok) return reject(revive(msg.error));
           results[msg.id] = msg.value as R;
           done++;
           options.onResult?.(msg.value as R, msg.id, done);
-          if (done === tasks.length) resolve();
+          if (aborting) {
+            if (busy.size === 0) reject(abortError());
+          } else if (done === tasks.length) resolve();
           else feed(w);
         });
         w.on('error', reject);
@@ -151,9 +188,10 @@ export async function mapInWorkers<T, R>(moduleUrl: URL | string, tasks: readonl
       }
     });
   } finally {
+    clearTimeout(grace);
     options.signal?.removeEventListener('abort', onAbort);
     for (const w of workers) w.off('exit', onExit);
-    // A worker still inside a task (after an abort or another task's error) or one that died is not reused.
+    // A worker still inside a task (past the grace period, or after another task's error) or one that died is not reused.
     const doomed = workers.filter((w) => busy.has(w) || w.threadId < 0);
     for (const w of workers) if (!doomed.includes(w)) release(key, w, options.idleMs ?? IDLE_MS);
     await Promise.all(doomed.map((w) => w.terminate()));

@@ -11,7 +11,7 @@ import {
 /**
  * A solver package in one file, as a contributor would write it: its batches go through core's
  * `solveBatchWithWorkers`. Item i's latent is [global item index, thread id]; items with index ≥
- * `slowFrom` take `delayMs` (for the abort test).
+ * `slowFrom` take `delayMs`, cut short by an abort unless `deaf` (for the abort tests).
  */
 function toySolverModule(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'inv-core-')), 'toy-solver.mjs');
@@ -23,11 +23,18 @@ import { finishResult, now, registerSolver, solveBatchWithWorkers, solveOneByOne
 const toy = {
   name: 'toy-threads', summary: 'test solver', reference: 'none',
   supports: { hidden: ['relu'], output: ['relu', 'linear'], measurements: 'any', biases: false },
-  options: { workers: workersOption(4), slowFrom: { type: 'integer', default: 1000000, description: 'x' }, delayMs: { type: 'integer', default: 0, description: 'x' } },
+  options: { workers: workersOption(4), slowFrom: { type: 'integer', default: 1000000, description: 'x' }, delayMs: { type: 'integer', default: 0, description: 'x' }, deaf: { type: 'boolean', default: false, description: 'ignore aborts' } },
   async solve(problem, options, context) {
     const item = context.item ?? 0;
-    if (item >= options.slowFrom) await new Promise((r) => setTimeout(r, options.delayMs));
-    return finishResult('toy-threads', problem, { status: 'converged', message: problem.measurement.describe(), latent: [item, threadId], iterations: context.items ?? 1 }, now());
+    context.onProgress?.({ item: 0, items: 1, iteration: 1 });
+    if (item >= options.slowFrom && !context.signal?.aborted) {
+      await new Promise((r) => {
+        const timer = setTimeout(r, options.delayMs);
+        if (!options.deaf) context.signal?.addEventListener('abort', () => { clearTimeout(timer); r(); });
+      });
+    }
+    const status = context.signal?.aborted ? 'aborted' : 'converged';
+    return finishResult('toy-threads', problem, { status, message: problem.measurement.describe(), latent: [item, threadId], iterations: context.items ?? 1 }, now());
   },
   solveBatch(problem, options, context) {
     return solveBatchWithWorkers(problem, options, context, { solver: 'toy-threads', module: 'toy-solver.mjs', base: import.meta.url, minItems: 4 },
@@ -74,14 +81,32 @@ describe('batches over worker threads', () => {
     expect((await solve(batchOf(4), 'toy-threads'))[0].info?.ranIn).toBe('workers');
   });
 
-  it('keeps finished chunks and reports the rest as aborted when cancelled', async () => {
+  it('relays progress with whole-batch item numbers, and an abort reaches the solver in each thread', async () => {
     const controller = new AbortController();
+    const seen: number[] = [];
     const results = await solve(batchOf(6), 'toy-threads', { workers: 2, slowFrom: 3, delayMs: 60_000 }, {
       signal: controller.signal,
-      onProgress: () => controller.abort(),
+      onProgress: (p) => {
+        seen.push(p.item);
+        expect(p.items).toBe(6);
+        if (p.item === 3) controller.abort(); // item 3 is waiting in the second thread
+      },
+    });
+    expect(seen).toEqual(expect.arrayContaining([0, 1, 2, 3]));
+    expect(results.map((r) => r.status)).toEqual(['converged', 'converged', 'converged', 'aborted', 'aborted', 'aborted']);
+    // The second chunk stopped and answered: its latents are the solver's, not zeros.
+    expect(results.slice(3).map((r) => r.latent[0])).toEqual([3, 4, 5]);
+    expect(results[3].latent[1]).toBeGreaterThan(0);
+  });
+
+  it('reports a chunk that ignores the abort past the grace period as aborted, with zero latents', async () => {
+    const controller = new AbortController();
+    const results = await solve(batchOf(6), 'toy-threads', { workers: 2, slowFrom: 3, delayMs: 60_000, deaf: true }, {
+      signal: controller.signal,
+      onProgress: (p) => p.item === 3 && controller.abort(),
     });
     expect(results.map((r) => r.status)).toEqual(['converged', 'converged', 'converged', 'aborted', 'aborted', 'aborted']);
-    expect(Array.from(results[4].latent)).toEqual([0, 0]);
+    expect(results.slice(3).map((r) => Array.from(r.latent))).toEqual([[0, 0], [0, 0], [0, 0]]);
     expect(results[4].message).toMatch(/aborted before item 4 of 6/);
   });
 

@@ -73,12 +73,16 @@ describe('worker pool', () => {
     expect(err).toMatchObject({ code: 'ERR_VALUE', name: 'ValueError', message: 'task: too large 101' });
   });
 
-  /** A worker module answering tasks: a number n → [threadId, n]; 'hang' never answers; 'exit' kills the thread. */
+  /**
+   * A worker module answering tasks: a number n → [threadId, n]; 'hang' never answers; 'exit' kills the
+   * thread; 'wait' reports progress 'started', then answers ['stopped', threadId] once aborted.
+   */
   function toyWorker(): string {
     const path = join(dir(), 'toy.mjs');
     const node = JSON.stringify(new URL('../dist/node.js', import.meta.url).href);
     writeFileSync(path, `import { threadId } from 'node:worker_threads';\nimport { serveWorker } from ${node};\n` +
-      `serveWorker((t) => t === 'hang' ? new Promise(() => {}) : t === 'exit' ? process.exit(3) : [threadId, t]);\n`);
+      `serveWorker((t, { signal, report }) => t === 'hang' ? new Promise(() => {}) : t === 'exit' ? process.exit(3)\n` +
+      `  : t === 'wait' ? (report('started'), new Promise((done) => signal.addEventListener('abort', () => done(['stopped', threadId])))) : [threadId, t]);\n`);
     return path;
   }
 
@@ -94,6 +98,28 @@ describe('worker pool', () => {
     expect(idleWorkers(worker)).toBe(0);
   });
 
+  it('relays progress, and on abort lets a running task return its result before rejecting', async () => {
+    const worker = toyWorker();
+    const controller = new AbortController();
+    const progress: unknown[] = [];
+    const results: unknown[] = [];
+    const run = mapInWorkers<unknown, unknown>(worker, ['wait', 'wait', 5], {
+      workers: 2,
+      signal: controller.signal,
+      onProgress: (p, index) => {
+        progress.push([p, index]);
+        if (progress.length === 2) controller.abort();
+      },
+      onResult: (r) => results.push(r),
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(progress).toEqual(expect.arrayContaining([['started', 0], ['started', 1]]));
+    // Both waits stopped and answered; task 2 never started; both threads were fit to go back to the pool.
+    expect(results).toEqual([['stopped', expect.any(Number)], ['stopped', expect.any(Number)]]);
+    expect(idleWorkers(worker)).toBe(2);
+    await closeWorkers();
+  });
+
   it('ends workers left unused for idleMs', async () => {
     const worker = toyWorker();
     await mapInWorkers(worker, [1, 2], { workers: 2, idleMs: 50 });
@@ -105,7 +131,7 @@ describe('worker pool', () => {
   it('terminates a worker stuck in an aborted task and one that died, and reuses the others', async () => {
     const worker = toyWorker();
     const controller = new AbortController();
-    const run = mapInWorkers<unknown, unknown>(worker, [1, 'hang'], { workers: 2, signal: controller.signal, onResult: () => controller.abort() });
+    const run = mapInWorkers<unknown, unknown>(worker, [1, 'hang'], { workers: 2, signal: controller.signal, graceMs: 100, onResult: () => controller.abort() });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(idleWorkers(worker)).toBe(1);
     await expect(mapInWorkers(worker, ['exit'], { workers: 1 })).rejects.toThrow(/worker exited with code 3/);

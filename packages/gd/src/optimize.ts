@@ -189,7 +189,8 @@ export async function optimize(tasks: readonly Task[], input: RunInput): Promise
     if (context.onProgress && time - lastProgress >= PROGRESS_MS) {
       lastProgress = time;
       const lead = active[0];
-      context.onProgress({ item: lead.target, items: input.items, iteration: it, residual: Math.sqrt(lead.misfit) });
+      // A batch that is a chunk of a larger one (worker threads) numbers items from context.item.
+      context.onProgress({ item: (context.item ?? 0) + lead.target, items: context.items ?? input.items, iteration: it, residual: Math.sqrt(lead.misfit) });
     }
     await pacer.maybeYield(); // lets timers and abort handlers run during a long solve
   }

@@ -6,6 +6,7 @@ import {
   finishResult,
   normInf,
   now,
+  Pacer,
   type OptionSchema,
   type OptionValues,
   type Problem,
@@ -152,14 +153,20 @@ export async function solveSingle(name: string, norm: LpNorm, problem: Problem, 
 /** A batch in this thread: one HiGHS model per layer, re-solved with new bounds for every item. */
 export async function solveItems(name: string, norm: LpNorm, batch: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]> {
   const inverter = inverterFor(await getHighs(), batch, norm);
-  const items = batch.observations.rows;
+  const rows = batch.observations.rows;
+  // Progress numbers items of the whole batch when this one is a chunk of it (a worker thread).
+  const first = context.item ?? 0;
+  const items = context.items ?? rows;
   const results: Result[] = [];
+  // Yields between items, so an abort sent to a worker thread is seen before its chunk ends.
+  const pacer = new Pacer();
   try {
-    for (let i = 0; i < items; i++) {
-      if (context.signal?.aborted) return [...results, ...abortedResults(name, batch, i)];
-      const result = solveWith(inverter, name, batchItem(batch, i), options, context, i, items);
+    for (let i = 0; i < rows; i++) {
+      await pacer.maybeYield();
+      if (context.signal?.aborted) return [...results, ...abortedResults(name, batch, i, rows, context)];
+      const result = solveWith(inverter, name, batchItem(batch, i), options, context, first + i, items);
       results.push(result);
-      context.onProgress?.({ item: i, items, iteration: result.iterations, residual: result.residual });
+      context.onProgress?.({ item: first + i, items, iteration: result.iterations, residual: result.residual });
     }
   } finally {
     inverter.dispose();

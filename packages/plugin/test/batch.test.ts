@@ -105,4 +105,28 @@ describe('batch mode', () => {
       expect(agreeing, A.describe()).toBeGreaterThanOrEqual(TF_BATCH_MIN - 2);
     }
   });
+
+  it('a batch in worker threads reports progress and, when aborted, returns every column with its latest latent', async () => {
+    const { batch } = batchOf(WORKER_BATCH_MIN, [10, 150, 200]);
+    const controller = new AbortController();
+    const seen: number[] = [];
+    // tol 0 never converges, so only the abort ends the run.
+    const results = await solve(batch, 'plugin', { tol: 0, batchTol: 0, maxIterations: 1e9 }, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push(p.item);
+        expect(p.items).toBe(WORKER_BATCH_MIN);
+        controller.abort();
+      },
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(results).toHaveLength(WORKER_BATCH_MIN);
+    expect(results.every((r) => r.status === 'aborted' && r.info!.ranIn === 'workers')).toBe(true);
+    // The chunk that reported had run 50 sweeps: its columns come back moved from the zero start.
+    const chunk = seen[0] < WORKER_BATCH_MIN / 2 ? results.slice(0, WORKER_BATCH_MIN / 2) : results.slice(WORKER_BATCH_MIN / 2);
+    for (const r of chunk) {
+      expect(r.iterations).toBeGreaterThanOrEqual(50);
+      expect(r.latent.some((v) => v !== 0)).toBe(true);
+    }
+  });
 });
