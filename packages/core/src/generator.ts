@@ -32,7 +32,22 @@ export interface Trace {
 /** A plain, structured-cloneable description of a generator (for worker threads and web workers). */
 export interface PlainGenerator {
   readonly layers: { rows: number; cols: number; weight: Float64Array; bias?: Float64Array; activation: string }[];
+  /** Names the original generator, so that a thread rebuilding it twice gets the same object back. */
+  readonly id?: string;
 }
+
+/**
+ * Generators rebuilt by `fromPlain`, by id: a worker thread that receives the same generator for every
+ * batch reuses one object, and with it what solvers cache per generator (plans, weight products,
+ * resident kernels). Generators are never changed in place, so an id always means the same weights.
+ */
+const rebuilt = new Map<string, WeakRef<Generator>>();
+const forget = new FinalizationRegistry<string>((id) => {
+  if (!rebuilt.get(id)?.deref()) rebuilt.delete(id);
+});
+/** Ids are unique per thread (a random prefix) and per generator (a counter). */
+const ID_PREFIX = Math.random().toString(36).slice(2, 10);
+let idCount = 0;
 
 export interface RandomGeneratorOptions {
   seed?: number;
@@ -48,6 +63,8 @@ export class Generator {
   readonly layers: readonly DenseLayer[];
   private product?: Matrix;
   private transposed?: Matrix[];
+  /** The id of `toPlain` (see `rebuilt`). */
+  private plainId?: string;
 
   constructor(layers: readonly DenseLayer[]) {
     if (layers.length === 0) throw new ShapeError('generator: expected at least one layer');
@@ -81,15 +98,25 @@ export class Generator {
   }
 
   static fromPlain(plain: PlainGenerator): Generator {
-    return new Generator(
+    const known = plain.id === undefined ? undefined : rebuilt.get(plain.id)?.deref();
+    if (known) return known;
+    const g = new Generator(
       plain.layers.map((l, i) =>
         denseLayer(new Matrix(l.rows, l.cols, l.weight), l.bias, parseActivation(l.activation, `layer ${i} activation`), `layer ${i}`),
       ),
     );
+    if (plain.id !== undefined) {
+      g.plainId = plain.id;
+      rebuilt.set(plain.id, new WeakRef(g));
+      forget.register(g, plain.id);
+    }
+    return g;
   }
 
   toPlain(): PlainGenerator {
+    this.plainId ??= `${ID_PREFIX}-${idCount++}`;
     return {
+      id: this.plainId,
       layers: this.layers.map((l) => ({
         rows: l.weight.rows,
         cols: l.weight.cols,

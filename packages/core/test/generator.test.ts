@@ -92,6 +92,19 @@ describe('Generator', () => {
     expect(Array.from(X.row(1))).toEqual(Array.from(g.forward(z.map((x) => -x))));
   });
 
+  it('rebuilds one object per generator from its plain form (what a worker thread gets for every batch)', () => {
+    const g = Generator.random([3, 10, 8], { seed: 5 });
+    const other = Generator.random([3, 10, 8], { seed: 6 });
+    expect(g.toPlain().id).toBe(g.toPlain().id);
+    expect(other.toPlain().id).not.toBe(g.toPlain().id);
+    const first = Generator.fromPlain(structuredClone(g.toPlain()));
+    expect(first).not.toBe(g);
+    expect(Generator.fromPlain(structuredClone(g.toPlain()))).toBe(first);
+    expect(first.toPlain().id).toBe(g.toPlain().id); // and it passes the same id on
+    const { id: _, ...anonymous } = g.toPlain();
+    expect(Generator.fromPlain(structuredClone(anonymous))).not.toBe(first);
+  });
+
   it('rejects mismatched layers, bad biases, non-finite weights and wrong latent lengths', () => {
     const l1 = denseLayer(new Matrix(4, 3), undefined, relu);
     expect(() => new Generator([l1, denseLayer(new Matrix(2, 5), undefined, relu)])).toThrow(/layer 1: expects input width 5 but layer 0 outputs 4/);
