@@ -91,10 +91,10 @@ export function abortedResults(solver: string, batch: BatchProblem, from = 0, to
 
 /**
  * Solves `batch` in pooled worker threads, one contiguous chunk per thread, or with `inThread` when
- * threads do not apply (or the built solver module is missing, which the `ranIn` tag shows). Progress
- * is reported as chunks finish. An abort reaches the solver in every thread, so running chunks return
- * what they have (status aborted, latest latents) as in one thread; a chunk that does not answer within
- * the grace period, or never started, is reported aborted with a zero latent.
+ * threads do not apply (or the built solver module is missing, which the `ranIn` tag shows). The
+ * solvers' progress reports are relayed from the threads. An abort reaches the solver in every thread,
+ * so running chunks return what they have (status aborted, latest latents) as in one thread; a chunk
+ * that does not answer within the grace period, or never started, is reported aborted with a zero latent.
  */
 export async function solveBatchWithWorkers(
   batch: BatchProblem,
@@ -127,7 +127,7 @@ export async function solveBatchWithWorkers(
       workers,
       signal: context.signal,
       // Solvers number items from context.item, so a chunk's reports already carry whole-batch indices.
-      onProgress: context.onProgress && ((progress) => context.onProgress!(progress as Progress)),
+      onProgress: (progress) => context.onProgress?.(progress as Progress),
       onResult: (part, index) => {
         finished[index] = part;
       },

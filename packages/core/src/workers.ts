@@ -70,7 +70,6 @@ export interface PoolOptions<R> {
 }
 
 const GRACE_MS = 2000;
-
 const IDLE_MS = 60_000;
 
 /**
