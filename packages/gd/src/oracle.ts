@@ -39,7 +39,7 @@ export function squaredNorm(v: ArrayLike<number>): number {
 export class Float64Oracle implements Oracle {
   constructor(private readonly data: ObjectiveData) {}
 
-  private residual(z: Float64Array, target: number, x: Float64Array): Float64Array {
+  private residual(target: number, x: Float64Array): Float64Array {
     const r = this.data.measurement.apply(x);
     const y = this.data.observations.row(target);
     for (let i = 0; i < r.length; i++) r[i] -= y[i];
@@ -51,7 +51,7 @@ export class Float64Oracle implements Oracle {
     const misfit = new Float64Array(Z.rows);
     for (let t = 0; t < Z.rows; t++) {
       const z = Z.row(t);
-      misfit[t] = squaredNorm(this.residual(z, targets[t], this.data.generator.forward(z)));
+      misfit[t] = squaredNorm(this.residual(targets[t], this.data.generator.forward(z)));
       value[t] = misfit[t] + this.data.lambda * squaredNorm(z);
     }
     return { value, misfit };
@@ -65,7 +65,7 @@ export class Float64Oracle implements Oracle {
     for (let t = 0; t < Z.rows; t++) {
       const z = Z.row(t);
       const trace = generator.trace(z);
-      const r = this.residual(z, targets[t], trace.post[trace.post.length - 1]);
+      const r = this.residual(targets[t], trace.post[trace.post.length - 1]);
       misfit[t] = squaredNorm(r);
       value[t] = misfit[t] + lambda * squaredNorm(z);
       const g = generator.vjp(z, measurement.adjoint(r), trace);

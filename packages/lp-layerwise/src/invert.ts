@@ -3,7 +3,7 @@
  * first, each recovered input becoming the observation of the layer below. ReLU-type layers go through
  * an LP (l-inf or l1); sigmoid, tanh and linear layers are undone elementwise and by least squares.
  */
-import { type Activation, type Generator, invertActivation, Matrix, normInf, now, selectRows, type Status } from '@inv/core';
+import { type Generator, invertActivation, normInf, now, selectRows, type Status } from '@inv/core';
 import { fastPath, type LayerRows, preActivation, solveLinearLayer } from './least-squares.js';
 import type { Highs } from './highs.js';
 import { LayerLp, type LpNorm, type LpOutcome } from './layer-lp.js';
