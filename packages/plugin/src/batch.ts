@@ -9,20 +9,22 @@ import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';
 import { progressDue } from './pace.js';
-import { planFor, targetOf } from './plan.js';
+import { invertsOutput, planFor, targetOf } from './plan.js';
 import { finish, initialStep } from './single.js';
 
 export async function solveBatchTf(problem: BatchProblem, options: PluginOptions, context: SolveContext): Promise<Result[]> {
   const startedAt = now();
   await initTf();
-  const plan = planFor(problem.generator, problem.measurement);
   const B = problem.observations.rows;
+  const rows = Array.from({ length: B }, (_, i) => problem.observations.row(i));
+  // solveBatch has already turned invertOutput 'auto' into 'always' or 'never' for the whole batch.
+  const plan = planFor(problem.generator, problem.measurement, invertsOutput(problem.generator, problem.measurement, rows, problem.noiseLevel, options.invertOutput));
   const k = plan.inner.inputDim;
   const phi = TfMeasurement.create(plan.measurement);
   const m = phi.width;
   const tol = Math.max(options.tol, options.batchTol);
   const targets = new Float32Array(B * m);
-  for (let i = 0; i < B; i++) targets.set(phi.lift(targetOf(plan, problem.observations.row(i), options.clip)), i * m);
+  rows.forEach((y, i) => targets.set(phi.lift(targetOf(plan, y, options.clip)), i * m));
   const step = initialStep(plan, options);
   const first = context.item ?? 0; // this batch may be a chunk of a larger one (worker threads)
   const columns = Array.from({ length: B }, (_, i) => new Column(initialLatent(options, k, first + i), step, options.safeguard, options.history));

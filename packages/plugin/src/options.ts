@@ -4,6 +4,9 @@ import { OptionError, workersOption, type OptionSchema, type OptionValues } from
 export const INIT_KINDS = ['zero', 'random', 'given'] as const;
 export type InitKind = (typeof INIT_KINDS)[number];
 
+export const INVERT_OUTPUT = ['auto', 'always', 'never'] as const;
+export type InvertOutput = (typeof INVERT_OUTPUT)[number];
+
 /** θ of the default step η = θ/γ̂ (see ./step.ts): 1/2 converged on every shape we tried, 3/4 did not. */
 export const DEFAULT_THETA = 0.5;
 
@@ -36,6 +39,12 @@ export const pluginOptionSchema: OptionSchema = {
     default: true,
     description: 'halve the step and return to the best iterate when the residual more than doubles',
   },
+  invertOutput: {
+    type: 'enum',
+    values: INVERT_OUTPUT,
+    default: 'auto',
+    description: 'fit σ⁻¹(y) with a linear last layer for a sigmoid/tanh output (identity or mask only): auto = when y has no stated noise and lies strictly inside the range; always; never',
+  },
   clip: {
     type: 'number',
     default: 1e-6,
@@ -57,6 +66,7 @@ export interface PluginOptions {
   seed: number;
   initialLatent?: Float64Array;
   safeguard: boolean;
+  invertOutput: InvertOutput;
   clip: number;
   history: boolean;
   workers: number;

@@ -4,7 +4,7 @@ import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';
 import { progressDue } from './pace.js';
-import { planFor, targetOf, type Plan } from './plan.js';
+import { invertsOutput, planFor, targetOf, type Plan } from './plan.js';
 
 export const SOLVER_NAME = 'plugin';
 
@@ -15,7 +15,8 @@ export function initialStep(plan: Plan, options: PluginOptions): number {
 
 export async function solveSingle(problem: Problem, options: PluginOptions, context: SolveContext, item = 0, items = 1): Promise<Result> {
   const startedAt = now();
-  const plan = planFor(problem.generator, problem.measurement);
+  const invert = invertsOutput(problem.generator, problem.measurement, [problem.observation], problem.noiseLevel, options.invertOutput);
+  const plan = planFor(problem.generator, problem.measurement, invert);
   const target = targetOf(plan, problem.observation, options.clip);
   const m = plan.measurement.rows;
   const column = new Column(initialLatent(options, plan.inner.inputDim, item), initialStep(plan, options), options.safeguard, options.history);

@@ -1,6 +1,7 @@
 /** The `plugin` solver object registered with @inv/core. */
 import { solveBatchWithWorkers, solveOneByOne, type Solver } from '@inv/core';
 import { pluginOptions, pluginOptionSchema, WORKER_BATCH_MIN } from './options.js';
+import { invertsOutput } from './plan.js';
 import { solveSingle, SOLVER_NAME } from './single.js';
 
 /** Below this many observations a batch is solved item by item in float64 (tfjs pays off from 16, stack.md). */
@@ -25,12 +26,17 @@ export const pluginSolver: Solver = {
   },
 
   async solveBatch(problem, options, context) {
-    const opts = pluginOptions(options);
+    // invertOutput 'auto' is decided once for the whole batch, so that chunks in worker threads and
+    // items solved one by one all run the same variant.
+    const rows = Array.from({ length: problem.observations.rows }, (_, i) => problem.observations.row(i));
+    const invert = invertsOutput(problem.generator, problem.measurement, rows, problem.noiseLevel, pluginOptions(options).invertOutput);
+    const decided = { ...options, invertOutput: invert ? 'always' : 'never' };
+    const opts = pluginOptions(decided);
     const spread = { solver: SOLVER_NAME, module: 'index.js', base: import.meta.url, minItems: WORKER_BATCH_MIN };
-    return solveBatchWithWorkers(problem, options, context, spread, async () => {
+    return solveBatchWithWorkers(problem, decided, context, spread, async () => {
       // Loaded on demand: tfjs costs about 200 ms to import and single solves never need it.
       if (problem.observations.rows >= TF_BATCH_MIN) return (await import('./batch.js')).solveBatchTf(problem, opts, context);
-      return solveOneByOne(pluginSolver, problem, options, context);
+      return solveOneByOne(pluginSolver, problem, decided, context);
     });
   },
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { leakyRelu, relativeError, sigmoid, solve, tanh } from '@inv/core';
+import { createBatchProblem, createProblem, leakyRelu, Matrix, relativeError, sigmoid, solve, tanh, type BatchProblem, type Problem } from '@inv/core';
+import { TF_BATCH_MIN } from '../src/index.js';
 import '../src/index.js';
 import { instance } from './instances.js';
 
@@ -42,6 +43,29 @@ describe('noiseless recovery (identity measurement)', () => {
       expect(r.status).toBe('converged');
       expect(relativeError(r.latent, truth)).toBeLessThanOrEqual(1e-9);
     }
+  });
+
+  it("inverts the output only when y could be an output of G ('auto'), decided once per batch", async () => {
+    const { problem } = instance([20, 300, 300], 4, { net: { outputActivation: sigmoid } });
+    const { generator, observation } = problem;
+    const inverted = async (p: Problem | BatchProblem, options = {}) => {
+      const r = await solve(p as Problem, 'plugin', { maxIterations: 5, ...options });
+      return [r].flat().map((x) => x.info!.outputInverted);
+    };
+    expect(await inverted(problem)).toEqual([true]);
+    expect(await inverted(createProblem({ generator, observation, noiseLevel: 0.01 }))).toEqual([false]);
+    expect(await inverted(createProblem({ generator, observation, noiseLevel: 0.01 }), { invertOutput: 'always' })).toEqual([true]);
+    expect(await inverted(problem, { invertOutput: 'never' })).toEqual([false]);
+    // A value at or beyond σ's range (noise pushed it there) would have to be clipped before σ⁻¹.
+    const clipped = Float64Array.from(observation);
+    clipped[7] = 1;
+    expect(await inverted(createProblem({ generator, observation: clipped }))).toEqual([false]);
+    // In a batch, one such row makes every row run on G itself, in one thread or in several.
+    const rows = Array.from({ length: TF_BATCH_MIN }, (_, i) => (i === 3 ? clipped : observation));
+    const batch = createBatchProblem({ generator, observation: Matrix.fromRows(rows) });
+    expect(await inverted(batch, { workers: 1 })).toEqual(Array(TF_BATCH_MIN).fill(false));
+    expect(await inverted(batch, { workers: 2 })).toEqual(Array(TF_BATCH_MIN).fill(false));
+    expect(await inverted(createBatchProblem({ generator, observation: Matrix.fromRows(rows.slice(0, 3)) }))).toEqual([true, true, true]);
   });
 
   it('recovers nets with biases (heuristic: x* stays a fixed point of the update)', async () => {
