@@ -181,6 +181,24 @@ export class TfMeasurement {
     return this.keep ? this.A.adjoint(y) : Float64Array.from(y);
   }
 
+  /** Observations (length m each) lifted to rows of length `width`, row-major in float32. */
+  liftRows(rows: readonly ArrayLike<number>[]): Float32Array {
+    const out = new Float32Array(rows.length * this.width);
+    rows.forEach((y, b) => out.set(this.lift(y), b * this.width));
+    return out;
+  }
+
+  /**
+   * The rows `which` of lifted rows, as a |which|×width tensor. Packed in JS and uploaded: tfjs-wasm's
+   * gather was slower than the copy (a tenth of a PLUGIn batch).
+   */
+  pickRows(lifted: Float32Array, which: ArrayLike<number>): tf.Tensor2D {
+    const w = this.width;
+    const out = new Float32Array(which.length * w);
+    for (let t = 0; t < which.length; t++) out.set(lifted.subarray(which[t] * w, (which[t] + 1) * w), t * w);
+    return tf.tensor2d(out, [which.length, w]);
+  }
+
   /** M (m×k) with its rows put where `apply` puts the measurements (width×k): Aᵀ·M for a selection. */
   liftMatrix(M: Matrix): Matrix {
     if (!this.keep) return M;

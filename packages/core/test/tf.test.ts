@@ -51,8 +51,12 @@ describe('TfMeasurement', () => {
       expect(meas.width).toBe(width);
       const G = new Matrix(B, n, gaussianVector(rng, B * n));
       const Y = new Matrix(B, A.rows, gaussianVector(rng, B * A.rows));
-      const lifted = new Float32Array(B * width);
-      for (let b = 0; b < B; b++) lifted.set(meas.lift(Y.row(b)), b * width);
+      const lifted = meas.liftRows(Array.from({ length: B }, (_, b) => Y.row(b)));
+      expect(lifted).toHaveLength(B * width);
+      // pickRows packs the chosen rows in the order given.
+      const picked = meas.pickRows(lifted, [2, 0]);
+      expect(Array.from(picked.dataSync())).toEqual([...lifted.subarray(2 * width, 3 * width), ...lifted.subarray(0, width)]);
+      picked.dispose();
       const before = tf.memory().numTensors;
       const [R, back] = tf.tidy(() => {
         const r = tf.sub(meas.apply(tf.tensor2d(Float32Array.from(G.data), [B, n])), tf.tensor2d(lifted, [B, width])) as tf.Tensor2D;

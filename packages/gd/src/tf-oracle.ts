@@ -28,8 +28,7 @@ export class TfOracle implements Oracle {
     const net = await TfGenerator.create(data.generator);
     const measurement = TfMeasurement.create(data.measurement);
     const Y = data.observations;
-    const observations = new Float32Array(Y.rows * measurement.width);
-    for (let b = 0; b < Y.rows; b++) observations.set(measurement.lift(Y.row(b)), b * measurement.width);
+    const observations = measurement.liftRows(Array.from({ length: Y.rows }, (_, b) => Y.row(b)));
     return new TfOracle(net, measurement, observations, data.lambda);
   }
 
@@ -37,11 +36,7 @@ export class TfOracle implements Oracle {
   private residuals(Z: tf.Tensor2D, targets: Int32Array) {
     const trace = this.net.trace(Z);
     const x = trace.post[trace.post.length - 1];
-    // The target rows are packed here: tfjs-wasm's gather is slower than the copy and upload.
-    const w = this.measurement.width;
-    const y = new Float32Array(targets.length * w);
-    targets.forEach((b, t) => y.set(this.observations.subarray(b * w, (b + 1) * w), t * w));
-    const r = tf.sub(this.measurement.apply(x), tf.tensor2d(y, [targets.length, w])) as tf.Tensor2D;
+    const r = tf.sub(this.measurement.apply(x), this.measurement.pickRows(this.observations, targets)) as tf.Tensor2D;
     return { trace, r };
   }
 

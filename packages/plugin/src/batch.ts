@@ -21,10 +21,8 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
   const plan = planFor(problem.generator, problem.measurement, invertsOutput(problem.generator, problem.measurement, rows, problem.noiseLevel, options.invertOutput));
   const k = plan.inner.inputDim;
   const phi = TfMeasurement.create(plan.measurement);
-  const m = phi.width;
   const tol = Math.max(options.tol, options.batchTol);
-  const targets = new Float32Array(B * m);
-  rows.forEach((y, i) => targets.set(phi.lift(targetOf(plan, y, options.clip)), i * m));
+  const targets = phi.liftRows(rows.map((y) => targetOf(plan, y, options.clip)));
   const step = initialStep(plan, options);
   const first = context.item ?? 0; // this batch may be a chunk of a larger one (worker threads)
   const columns = Array.from({ length: B }, (_, i) => new Column(initialLatent(options, k, first + i), step, options.safeguard, options.history));
@@ -33,7 +31,7 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
   const net = await TfGenerator.create(plan.inner);
   const product = toTensor(phi.liftMatrix(plan.product));
   let active = columns.map((_, i) => i);
-  let activeTargets = tf.tensor2d(targets, [B, m]);
+  let activeTargets = phi.pickRows(targets, active);
   const pacer = new Pacer();
   try {
     for (let sweep = 1; active.length > 0; sweep++) {
@@ -45,11 +43,8 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
       active.forEach((i, a) => columns[i].advance(d.subarray(a * k, (a + 1) * k), residuals[a], limits));
       const still = active.filter((i) => columns[i].status === undefined);
       if (still.length !== active.length && still.length > 0) {
-        // Packed here and uploaded: tfjs-wasm's gather took a tenth of the whole batch.
-        const packed = new Float32Array(still.length * m);
-        still.forEach((i, a) => packed.set(targets.subarray(i * m, (i + 1) * m), a * m));
         activeTargets.dispose();
-        activeTargets = tf.tensor2d(packed, [still.length, m]);
+        activeTargets = phi.pickRows(targets, still);
       }
       active = still;
       if (context.onProgress && active.length && progressDue(sweep)) {
@@ -80,4 +75,3 @@ function evaluate(net: TfGenerator, phi: TfMeasurement, product: tf.Tensor2D, ta
   norms.dispose();
   return { d, residuals };
 }
-
