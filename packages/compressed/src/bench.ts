@@ -1,6 +1,6 @@
 /**
  * Benchmarks (not tests): products of the materialised and on-the-fly Gaussian operators, and the
- * FISTA Lasso baselines (pixel, 2-D DCT) next to the same FISTA in numpy/scipy (bench/reference.py) on
+ * FISTA Lasso baselines (pixel, 2-D DCT) next to the same FISTA in numpy/scipy (tooling/reference/compressed.py) on
  * the same matrix, λ and iteration count. Browser-safe: Python is reached by a guarded dynamic import.
  */
 import { gaussianVector, median, now, relativeError, Rng, type BenchRow, type LinearOperator } from '@inv/core';
@@ -68,9 +68,8 @@ interface Reference {
 }
 
 async function pythonRow(python: string, c: LassoCase, repeats: number): Promise<BenchRow> {
-  const { runPythonJson } = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as typeof import('@inv/core/node');
-  const { fileURLToPath } = (await import(/* @vite-ignore */ 'node:url' as string)) as typeof import('node:url');
-  const script = fileURLToPath(new URL('../bench/reference.py', import.meta.url));
+  const { referenceScript, runPythonJson } = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as typeof import('@inv/core/node');
+  const script = referenceScript('compressed.py');
   const input = { A: c.measurement.toMatrix().toRows(), y: Array.from(c.observation), lambda: c.lambda, iterations: c.iterations, basis: c.basis, shape: [28, 28], repeats };
   const out = runPythonJson<Reference>(python, script, input);
   const timeMs = median(out.times_ms);

@@ -1,14 +1,13 @@
 /**
  * Kernel benchmark: core's matTvec on the JS loop and on the WebAssembly SIMD kernel (resident
- * matrices), and Generator.forward on the paper's 20-600-500-500 net, next to numpy (bench/reference.py)
+ * matrices), and Generator.forward on the paper's 20-600-500-500 net, next to numpy (tooling/reference/core.py)
  * on the same shapes. Node only (the numpy reference runs in a child process).
  */
-import { fileURLToPath } from 'node:url';
 import { Generator } from './generator.js';
 import { getKernel, makeResident, setKernel, type KernelName } from './kernels/index.js';
 import { Matrix, matTvec, norm2, sub } from './linalg.js';
 import { median } from './metrics.js';
-import { runPythonJson } from './node.js';
+import { referenceScript, runPythonJson } from './node.js';
 import { gaussianVector, Rng } from './random.js';
 import { now, type Result } from './result.js';
 import type { BenchRow } from './table.js';
@@ -133,7 +132,7 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRo
       calls,
       repeats: REPEATS,
     };
-    const ref = runPythonJson<Reference>(options.python, fileURLToPath(new URL('../bench/reference.py', import.meta.url)), input);
+    const ref = runPythonJson<Reference>(options.python, referenceScript('core.py'), input);
     PRODUCTS.forEach((p, i) => {
       const name = `matTvec ${p.rows}x${p.cols}${p.zeroFraction ? `, ${p.zeroFraction * 100}% zeros` : ''}`;
       rows.push(row(name, 'numpy A.T @ y', calls, ref.products[i].ms, undefined, 'same shape and zero fraction, its own random values'));

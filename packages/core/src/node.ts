@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { FormatError, InvError } from './errors.js';
 import type { Generator } from './generator.js';
@@ -105,6 +106,15 @@ export function findPython(modules: readonly string[]): string | undefined {
   const exe = process.env.INV_PYTHON ?? 'python3';
   const r = spawnSync(exe, ['-c', modules.map((m) => `import ${m}`).join('; ') || 'pass'], { stdio: 'ignore', timeout: 30_000 });
   return r.status === 0 ? exe : undefined;
+}
+
+/**
+ * The path of a Python reference script in the monorepo's tooling/reference/ (`plugin.py`, …), for
+ * benchmarks; the scripts are dev tooling and are not part of the published packages.
+ */
+export function referenceScript(name: string): string {
+  // This file is packages/core/{src,dist}/node.*: the repository root is three levels up.
+  return fileURLToPath(new URL(`../../../tooling/reference/${name}`, import.meta.url));
 }
 
 /** Runs a Python script with JSON on stdin and parses the JSON it prints on stdout. */

@@ -4,13 +4,12 @@
  * denoising; singles first, then the batch), so `inv bench` shows both side by side. Plain fixed-step
  * GD is also timed against a numpy loop on the very same weights and start points.
  */
-import { fileURLToPath } from 'node:url';
 import {
   createBatchProblem, createProblem, formatNumber, Generator, Matrix, median, now, relativeError, resolveOptions, Rng, solve, sphereVector,
   type BenchRow, type Problem, type Result,
 } from '@inv/core';
 import { timeBatch } from '@inv/core/bench';
-import { runPythonJson } from '@inv/core/node';
+import { referenceScript, runPythonJson } from '@inv/core/node';
 import { gdOptionSchema, settingsFrom } from './options.js';
 import { startPoints } from './solver.js';
 import './index.js';
@@ -71,7 +70,7 @@ interface ReferenceOutput {
   iterations: number[];
 }
 
-/** The same fixed-step GD loop in numpy (bench/reference.py) on the same weights. */
+/** The same fixed-step GD loop in numpy (tooling/reference/gd.py) on the same weights. */
 function numpyPlain(instances: Instance[], python: string, log?: (line: string) => void): BenchRow {
   const input = {
     step: PLAIN.step, tol: PLAIN.tol, max_iterations: PLAIN.maxIterations,
@@ -82,7 +81,7 @@ function numpyPlain(instances: Instance[], python: string, log?: (line: string) 
       start: Array.from(firstStart(seed)),
     })),
   };
-  const out = runPythonJson<ReferenceOutput>(python, fileURLToPath(new URL('../bench/reference.py', import.meta.url)), input);
+  const out = runPythonJson<ReferenceOutput>(python, referenceScript('gd.py'), input);
   const timeMs = out.times_ms.reduce((a, b) => a + b, 0);
   log?.(`numpy plain GD: ${formatNumber(timeMs)} ms`);
   return {

@@ -84,8 +84,7 @@ async function timeInv(c: Case, options: Record<string, unknown>, singles: numbe
 }
 
 async function timeScipy(python: string, c: Case): Promise<{ single: BenchRow; batch: BenchRow }> {
-  const { runPythonJson } = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as typeof import('@inv/core/node');
-  const { fileURLToPath } = (await import(/* @vite-ignore */ 'node:url' as string)) as typeof import('node:url');
+  const { referenceScript, runPythonJson } = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as typeof import('@inv/core/node');
   const g = c.batch.generator;
   const input = {
     layers: g.layers.map((l, i) => ({
@@ -100,7 +99,7 @@ async function timeScipy(python: string, c: Case): Promise<{ single: BenchRow; b
     growth: 1.2,
     max_steps: 200,
   };
-  const script = fileURLToPath(new URL('../bench/reference.py', import.meta.url));
+  const script = referenceScript('lp-layerwise.py');
   const out = runPythonJson<{ times_ms: number[]; latents: number[][] }>(python, script, input);
   const errors = out.latents.map((z, i) => relativeError(z, c.latents[i]));
   const total = out.times_ms.reduce((a, b) => a + b, 0);

@@ -2,10 +2,9 @@
  * Benchmarks: decoding a batch of latents (float64 kernels vs tfjs-wasm vs numpy) and one training
  * epoch (tfjs-wasm vs the same VAE step written in numpy). Node only (reads the shipped assets).
  */
-import { fileURLToPath } from 'node:url';
 import { gaussianVector, Matrix, median, Rng, relativeError, type BenchRow, type Generator } from '@inv/core';
 import { fromTensor, initTf, TfGenerator, tf } from '@inv/core/tf';
-import { runPythonJson } from '@inv/core/node';
+import { referenceScript, runPythonJson } from '@inv/core/node';
 import { mnistGenerator, mnistSplit, trainMnistVae } from './node.js';
 import { MNIST_MODELS, type MnistModelName } from './names.js';
 
@@ -17,7 +16,6 @@ export interface BenchOptions {
 }
 
 const SUITE = 'models';
-const referenceScript = () => fileURLToPath(new URL('../bench/reference.py', import.meta.url));
 
 function row(caseName: string, impl: string, items: number, timeMs: number, error?: number, note?: string): BenchRow {
   return { suite: SUITE, case: caseName, impl, items, timeMs, perItemMs: timeMs / items, error, note };
@@ -50,7 +48,7 @@ async function decodeRows(name: MnistModelName, G: Generator, count: number, pyt
   tg.dispose();
   const rows = [row(caseName, 'inv float64', count, f64.ms), row(caseName, 'inv tfjs-wasm', count, median(times), relativeError(out!.data, f64.value.data), 'error vs float64')];
   if (python) {
-    const ref = runPythonJson<{ timeMs: number; output: number[] }>(python, referenceScript(), { task: 'decode', generator: plainWeights(G), latents: Array.from(Z.data), count });
+    const ref = runPythonJson<{ timeMs: number; output: number[] }>(python, referenceScript('models.py'), { task: 'decode', generator: plainWeights(G), latents: Array.from(Z.data), count });
     rows.push(row(caseName, 'numpy float64', count, ref.timeMs, relativeError(ref.output, f64.value.data), 'error vs inv float64'));
   }
   return rows;
@@ -64,7 +62,7 @@ async function trainRows(name: MnistModelName, digits: number, python: string | 
   const rows = [row(caseName, 'inv tfjs-wasm', digits, r.timeMs, undefined, `loss ${r.losses[0].toFixed(1)}`)];
   if (python) {
     const pixels = Array.from(mnistSplit().training.pixels.subarray(0, digits * 784));
-    const ref = runPythonJson<{ timeMs: number; loss: number }>(python, referenceScript(), { task: 'train', widths: name.split('-').map(Number), pixels, batchSize: 100, learningRate: 1e-3 });
+    const ref = runPythonJson<{ timeMs: number; loss: number }>(python, referenceScript('models.py'), { task: 'train', widths: name.split('-').map(Number), pixels, batchSize: 100, learningRate: 1e-3 });
     rows.push(row(caseName, 'numpy float32', digits, ref.timeMs, undefined, `loss ${ref.loss.toFixed(1)}`));
   }
   return rows;

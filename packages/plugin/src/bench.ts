@@ -1,13 +1,12 @@
 /**
  * PLUGIn benchmark: time to tolerance on the paper's 20-600-500-500 net, single (float64) and a batch
- * (tfjs-wasm), next to the numpy reference in bench/reference.py on the same instances, step and tol.
+ * (tfjs-wasm), next to the numpy reference in tooling/reference/plugin.py on the same instances, step and tol.
  */
-import { fileURLToPath } from 'node:url';
 import {
   createBatchProblem, createProblem, Generator, Matrix, median, now, relativeError, resolveOptions, Rng, solve, sphereVector, type BenchRow, type Result,
 } from '@inv/core';
 import { timeBatch } from '@inv/core/bench';
-import { runPythonJson } from '@inv/core/node';
+import { referenceScript, runPythonJson } from '@inv/core/node';
 import './index.js';
 import { pluginOptions, pluginOptionSchema } from './options.js';
 import { planFor } from './plan.js';
@@ -84,7 +83,7 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRo
       maxIterations: defaults.maxIterations,
       repeats: REPEATS,
     };
-    const ref = runPythonJson<Reference>(options.python, fileURLToPath(new URL('../bench/reference.py', import.meta.url)), input);
+    const ref = runPythonJson<Reference>(options.python, referenceScript('plugin.py'), input);
     const errs = (latents: number[][], xs: Float64Array[]) => latents.map((z, i) => relativeError(z, xs[i]));
     rows.push(row(`${CASE} single`, 'numpy (float64)', singles, ref.single.ms, errs(ref.single.latents, truths), ref.single.iterations, 'tol 1e-13'));
     rows.push(row(`${CASE} batch ${B}`, 'numpy (float64)', B, ref.batch.ms, errs(ref.batch.latents, batchTruths), ref.batch.iterations, `tol ${defaults.batchTol}`));
