@@ -30,6 +30,15 @@ async function reconstruct(G: Generator, images: readonly Float64Array[]): Promi
 
 const first = (d: Digits, n: number) => d.images.slice(0, n);
 
+/** The images plus Gaussian noise of standard deviation `sigma` per pixel, drawn from Rng(seed). */
+function withNoise(images: readonly Float64Array[], sigma: number, seed: number): Float64Array[] {
+  const rng = new Rng(seed);
+  return images.map((im) => {
+    const noise = noiseVector(rng, im.length, 'gaussian', sigma);
+    return im.map((v, p) => v + noise[p]);
+  });
+}
+
 describe.each(MNIST_MODELS)('shipped decoder %s', (name) => {
   it('reconstructs each of 50 held-out digits by inversion', async () => {
     const G = mnistGenerator(name);
@@ -48,13 +57,9 @@ describe('denoising with gd on a shipped MNIST generator', () => {
   it('raises PSNR above the noisy input', async () => {
     const G = mnistGenerator('20-60-784');
     const clean = digits.images.slice(100, 116);
-    const rng = new Rng(3);
     // Gaussian noise of standard deviation 0.3 per pixel: noisy PSNR 10.4 dB on average; measured
     // reconstructions 19.3 dB on average, the smallest gain 5.8 dB.
-    const noisy = clean.map((im) => {
-      const noise = noiseVector(rng, im.length, 'gaussian', 0.3);
-      return im.map((v, p) => v + noise[p]);
-    });
+    const noisy = withNoise(clean, 0.3, 3);
     const recs = await reconstruct(G, noisy);
     clean.forEach((im, i) => {
       expect(psnr(recs[i], im)).toBeGreaterThan(psnr(noisy[i], im) + 3);
@@ -66,11 +71,7 @@ describe('denoising with PLUGIn on a shipped MNIST generator', () => {
   it('fits G itself, not σ⁻¹ of noisy pixels, when the noise is stated', async () => {
     const G = mnistGenerator('20-60-784');
     const clean = digits.images.slice(200, 208);
-    const rng = new Rng(5);
-    const noisy = clean.map((im) => {
-      const noise = noiseVector(rng, im.length, 'gaussian', 0.3);
-      return im.map((v, p) => v + noise[p]);
-    });
+    const noisy = withNoise(clean, 0.3, 5);
     const batch = createBatchProblem({ generator: G, observation: Matrix.fromRows(noisy), noiseLevel: 0.3 });
     const direct = await solve(batch, 'plugin', { maxIterations: 2000 });
     const inverted = await solve(batch, 'plugin', { maxIterations: 2000, invertOutput: 'always' });
