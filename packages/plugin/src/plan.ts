@@ -22,7 +22,6 @@ export interface Plan {
   readonly outputActivation: Activation;
 }
 
-
 const cache = new WeakMap<Generator, WeakMap<LinearOperator, { inverted?: Plan; direct?: Plan }>>();
 
 /** The plan for a generator and measurement; `invert` asks for the σ_d⁻¹ variant (see `invertsOutput`). */
