@@ -2,7 +2,7 @@
 // InvError with a one-line message. Nothing hangs, and no other exception escapes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, Generator, InvError, parseJsonArray, parseLayersModel, parseNpy, serializeLayersModel, weightPaths } from '../src/index.js';
+import { encodeNpy, Generator, InvError, leakyRelu, parseJsonArray, parseLayersModel, parseNpy, serializeLayersModel, weightPaths } from '../src/index.js';
 
 function onlyInvErrors(fn: () => unknown): void {
   try {
@@ -65,5 +65,27 @@ describe('loaders under arbitrary input', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('parseLayersModel: every field replaced by an object whose toString and valueOf are not functions', () => {
+    // Found by the property above (seed 10572624): String({"toString": false}) throws a TypeError.
+    const hostile = JSON.parse('{"toString": false, "valueOf": false}');
+    for (const g of [Generator.random([3, 5, 4], { seed: 1, bias: true }), Generator.random([3, 5, 4], { seed: 2, activation: leakyRelu(0.2) })]) {
+      const files = serializeLayersModel(g);
+      const text = JSON.stringify(files.modelJson);
+      const paths: (string | number)[][] = [];
+      const walk = (v: unknown, p: (string | number)[]) => {
+        if (p.length) paths.push(p);
+        if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) walk(c, [...p, Array.isArray(v) ? Number(k) : k]);
+      };
+      walk(files.modelJson, []);
+      for (const path of paths) {
+        const json = JSON.parse(text);
+        let o = json;
+        for (const k of path.slice(0, -1)) o = o[k];
+        o[path[path.length - 1]] = hostile;
+        onlyInvErrors(() => parseLayersModel(json, files.weightData, 'fuzz.json'));
+      }
+    }
   });
 });

@@ -29,6 +29,12 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A JSON value for a message. String() or Number() would throw on an object such as {"toString": false}. */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+
+/** A numeric config field: `fallback` when absent, NaN (rejected later) when not a number. */
+const numberField = (v: unknown, fallback: number): number => (v === undefined || v === null ? fallback : typeof v === 'number' ? v : NaN);
+
 /** The weight shard paths in the order their bytes are concatenated (relative to model.json). */
 export function weightPaths(modelJson: unknown, source = 'model.json'): string[] {
   const manifest = getManifest(modelJson, source);
@@ -43,7 +49,7 @@ export function weightPaths(modelJson: unknown, source = 'model.json'): string[]
 function getManifest(modelJson: unknown, source: string): unknown[] {
   if (!isObject(modelJson)) throw new FormatError(`${source}: expected a JSON object (a tfjs layers-model)`);
   if (modelJson.format !== undefined && modelJson.format !== 'layers-model') {
-    throw new FormatError(`${source}: format is '${String(modelJson.format)}', expected 'layers-model'`);
+    throw new FormatError(`${source}: format is '${shown(modelJson.format)}', expected 'layers-model'`);
   }
   if (!Array.isArray(modelJson.weightsManifest)) throw new FormatError(`${source}: missing weightsManifest (a list of weight groups)`);
   return modelJson.weightsManifest;
@@ -61,7 +67,7 @@ function weightSpecs(modelJson: unknown, source: string): WeightSpec[] {
       }
       if (w.quantization !== undefined) throw new FormatError(`${where} (${w.name}) is quantized; only float32 weights are supported`);
       const dtype = w.dtype ?? 'float32';
-      if (dtype !== 'float32') throw new FormatError(`${where} (${w.name}) has dtype ${String(dtype)}, expected float32`);
+      if (dtype !== 'float32') throw new FormatError(`${where} (${w.name}) has dtype ${shown(dtype)}, expected float32`);
       const shape = w.shape as number[];
       specs.push({ name: w.name, shape, dtype, offset });
       offset += shape.reduce((a, b) => a * b, 1) * 4;
@@ -76,7 +82,7 @@ function layerList(modelJson: Json, source: string): Json[] {
   if (!isObject(topo)) throw new FormatError(`${source}: missing modelTopology`);
   const model = isObject(topo.model_config) ? topo.model_config : topo;
   if (model.class_name !== 'Sequential') {
-    throw new FormatError(`${source}: model class is '${String(model.class_name)}', expected 'Sequential' (a stack of Dense layers)`);
+    throw new FormatError(`${source}: model class is '${shown(model.class_name)}', expected 'Sequential' (a stack of Dense layers)`);
   }
   const config = model.config;
   const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
@@ -154,7 +160,7 @@ export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | Ar
   layers.forEach((layer, i) => {
     const cfg = isObject(layer.config) ? layer.config : {};
     const name = typeof cfg.name === 'string' ? cfg.name : `layer ${i}`;
-    const where = `${source}: layer ${i} ('${name}', ${String(layer.class_name)})`;
+    const where = `${source}: layer ${i} ('${name}', ${shown(layer.class_name)})`;
     const last = built[built.length - 1];
     const setActivation = (act: Activation) => {
       if (!last) throw new FormatError(`${where}: an activation before any Dense layer is not supported`);
@@ -195,18 +201,18 @@ export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | Ar
         setActivation(activationOf(cfg.activation, where));
         break;
       case 'ReLU': {
-        const slope = Number(cfg.negative_slope ?? 0);
-        if ((cfg.max_value ?? null) !== null || Number(cfg.threshold ?? 0) !== 0) {
+        const slope = numberField(cfg.negative_slope, 0);
+        if ((cfg.max_value ?? null) !== null || numberField(cfg.threshold, 0) !== 0) {
           throw new FormatError(`${where}: ReLU with max_value or threshold is not supported`);
         }
         setActivation(slope === 0 ? { kind: 'relu' } : leakyReluOf(slope, where));
         break;
       }
       case 'LeakyReLU':
-        setActivation(leakyReluOf(Number(cfg.alpha ?? cfg.negative_slope ?? 0.3), where));
+        setActivation(leakyReluOf(numberField(cfg.alpha ?? cfg.negative_slope, 0.3), where));
         break;
       default:
-        throw new FormatError(`${where}: layer type '${String(layer.class_name)}' is not supported (only Dense, activation layers, Dropout and InputLayer)`);
+        throw new FormatError(`${where}: layer type '${shown(layer.class_name)}' is not supported (only Dense, activation layers, Dropout and InputLayer)`);
     }
   });
   if (built.length === 0) throw new FormatError(`${source}: the model has no Dense layer`);
