@@ -1,10 +1,14 @@
 /** Reading the user's files with messages that name them, and writing outputs only once all is known. */
 import { assertFinite, asMatrix, imageGrid, Matrix, ShapeError, type Generator } from '@inv/core';
 import { pngBytes, readArray, readGenerator, writeFileAtomic } from '@inv/core/node';
+import { MNIST_MODELS, type MnistModelName } from '@inv/models';
+import { mnistGenerator } from '@inv/models/node';
 import { UsageError } from './errors.js';
 
+/** A layers-model model.json, or the name of a shipped decoder (`20-60-784`), which wins over a file of that name. */
 export function loadModel(path: string | undefined): Generator {
-  if (!path) throw new UsageError('--model: required (a layers-model model.json)');
+  if (!path) throw new UsageError(`--model: required (a layers-model model.json or a shipped decoder: ${MNIST_MODELS.join(', ')})`);
+  if ((MNIST_MODELS as readonly string[]).includes(path)) return mnistGenerator(path as MnistModelName);
   return readGenerator(path);
 }
 

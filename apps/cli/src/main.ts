@@ -1,4 +1,5 @@
-/** Dispatch: `inv <command> [flags]`, one-line errors, exit codes (0 ok, 1 failure, 2 usage). */
+/** Dispatch: `inv <command> [flags]`, one-line errors, exit codes (EXIT_CODES below). */
+import { readFileSync } from 'node:fs';
 import { InvError } from '@inv/core';
 import { COMMON_FLAGS, formatHelp, parseArgs, type FlagSpecs } from './args.js';
 import type { Command } from './command.js';
@@ -11,6 +12,19 @@ export interface MainOptions {
   io?: (json: boolean) => Io;
 }
 
+/** The exit codes every command uses (documented in apps/cli/README.md). */
+export const EXIT_CODES = [
+  [0, 'success (every item solved successfully)'],
+  [1, 'input or runtime error (one line on stderr, no output file)'],
+  [2, 'usage error (unknown command or flag, missing or invalid argument)'],
+  [3, 'a solve ran but did not succeed (some item not `success`)'],
+] as const;
+
+/** This package's version (package.json sits one level above both src/ and dist/). */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 function globalHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return [
@@ -20,6 +34,11 @@ function globalHelp(commands: readonly Command[]): string {
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Options: --help (also after a command), --version',
+    '',
+    'Exit codes:',
+    ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
   ].join('\n');
 }
 
@@ -32,6 +51,10 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.out(globalHelp(options.commands));
       return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-V') {
+      io.out(cliVersion());
+      return 0;
     }
     const command = options.commands.find((c) => c.name === name);
     if (!command) throw new UsageError(`unknown command '${name}' (commands: ${options.commands.map((c) => c.name).join(', ')})`);

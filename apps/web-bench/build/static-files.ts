@@ -39,7 +39,8 @@ export async function staticFiles(appRoot: string, modelsDir: string, wasmDir: s
     if (existsSync(source)) files.set(modelsDir + f, source);
     else missing.push(source);
   }
-  const tfjsWasm = dependencyDir(packageDir(appRoot, '@inv/core'), '@tensorflow/tfjs-backend-wasm');
+  // tfjs is an optional peer of @inv/core: the app installs it (package.json) and serves its binaries.
+  const tfjsWasm = dependencyDir(appRoot, '@tensorflow/tfjs-backend-wasm');
   for (const f of TFJS_WASM_FILES) {
     const source = join(tfjsWasm, f);
     if (!existsSync(source)) throw new Error(`web-bench: ${wasmDir}${f} comes from ${source}, which does not exist`);

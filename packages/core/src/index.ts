@@ -3,6 +3,7 @@
  * `@inv/core/tf` so that importing the contract does not load tfjs (about 200 ms per worker thread).
  */
 export * from './errors.js';
+export * from './optional.js';
 export * from './random.js';
 export * from './linalg.js';
 export * from './activations.js';

@@ -4,7 +4,7 @@
  * half-written output.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
@@ -113,8 +113,20 @@ export function findPython(modules: readonly string[]): string | undefined {
  * benchmarks; the scripts are dev tooling and are not part of the published packages.
  */
 export function referenceScript(name: string): string {
-  // This file is packages/core/{src,dist}/node.*: the repository root is three levels up.
-  return fileURLToPath(new URL(`../../../tooling/reference/${name}`, import.meta.url));
+  const dir = referenceDir();
+  if (!dir) throw new InvError('ERR_NO_REFERENCE', `${name}: the reference scripts are in the repository's tooling/reference, not in the installed packages`);
+  return join(dir, name);
+}
+
+/**
+ * tooling/reference when this file is packages/core/{src,dist}/node.* of the repository, else undefined
+ * (an installed copy sits in node_modules/@inv/core, whose grandparent is no `packages` folder).
+ */
+export function referenceDir(): string | undefined {
+  const here = fileURLToPath(import.meta.url);
+  const root = resolve(here, '../../../..');
+  const dir = join(root, 'tooling', 'reference');
+  return basename(resolve(here, '../../..')) === 'packages' && existsSync(dir) ? dir : undefined;
 }
 
 /** Runs a Python script with JSON on stdin and parses the JSON it prints on stdout. */

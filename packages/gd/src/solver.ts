@@ -1,6 +1,6 @@
 /** The `gd` solver: CSGM-style descent in latent space with restarts, the λ‖z‖² prior and the negation check. */
 import {
-  ACTIVATION_KINDS, batchItem, finishResult, gaussianVector, Matrix, now, Rng, solveBatchWithWorkers,
+  ACTIVATION_KINDS, batchItem, finishResult, gaussianVector, loadOptional, Matrix, now, Rng, solveBatchWithWorkers,
   type BatchProblem, type OptionValues, type Problem, type RawResult, type Result, type SolveContext, type Solver,
 } from '@inv/core';
 import { gdOptionSchema, settingsFrom, WORKER_BATCH_MIN, type GdSettings } from './options.js';
@@ -90,7 +90,7 @@ export const gdSolver: Solver = {
       const data = objectiveData(problem, problem.observations, settings);
       const useTf = problem.observations.rows * settings.restarts >= TF_BATCH_MIN;
       // tfjs is loaded only when a batch needs it, so single solves never touch the wasm backend.
-      const oracle = useTf ? await (await import('./tf-oracle.js')).TfOracle.create(data) : new Float64Oracle(data);
+      const oracle = useTf ? await (await loadOptional(() => import('./tf-oracle.js'), `gd: ${TF_BATCH_MIN} or more descents at once`)).TfOracle.create(data) : new Float64Oracle(data);
       const raws = await solveAll(data, oracle, settings, context);
       return raws.map((raw, b) => {
         const result = finishResult(gdSolver.name, batchItem(problem, b), raw, startedAt);

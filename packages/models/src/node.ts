@@ -1,12 +1,12 @@
 /** @inv/models/node: the shipped assets read synchronously from disk, and the training script. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertInteger, now, ValueError, type Generator } from '@inv/core';
+import { assertInteger, loadOptional, now, ValueError, type Generator } from '@inv/core';
 import { readBytes, readGenerator, writeFileAtomic, writeGenerator } from '@inv/core/node';
 import { decodeDigits, encodeDigits, toDigits, type Digits } from './digits.js';
 import { mnistSplit, selectDigits } from './mnist-source.js';
 import { checkModelName, HELD_OUT_FILE, modelFile, modelWidths, WEIGHTS_FILE, type MnistModelName } from './names.js';
-import { trainVae, type TrainProgress } from './vae.js';
+import type { TrainProgress } from './vae.js';
 
 export * from './index.js';
 export { mnistPackageDigits, mnistSplit } from './mnist-source.js';
@@ -81,6 +81,8 @@ export async function trainMnistVae(options: TrainOptions): Promise<{ generator:
   const learningRate = options.learningRate ?? 1e-3;
   if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new ValueError(`learningRate: expected a positive number, got ${learningRate}`);
   const { training } = mnistSplit();
+  // tfjs (an optional peer of @inv/core) is loaded only here: the decoders themselves never need it.
+  const { trainVae } = await loadOptional(() => import('./vae.js'), 'training');
   const count = checkPositive(options.digits ?? training.labels.length, 'digits', training.labels.length);
   const startedAt = now();
   const { generator, losses } = await trainVae({

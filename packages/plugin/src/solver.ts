@@ -1,5 +1,5 @@
 /** The `plugin` solver object registered with @inv/core. */
-import { solveBatchWithWorkers, solveOneByOne, type Solver } from '@inv/core';
+import { loadOptional, solveBatchWithWorkers, solveOneByOne, type Solver } from '@inv/core';
 import { pluginOptions, pluginOptionSchema, WORKER_BATCH_MIN } from './options.js';
 import { invertsOutput } from './plan.js';
 import { solveSingle, SOLVER_NAME } from './single.js';
@@ -35,7 +35,7 @@ export const pluginSolver: Solver = {
     const spread = { solver: SOLVER_NAME, module: 'index.js', base: import.meta.url, minItems: WORKER_BATCH_MIN };
     return solveBatchWithWorkers(problem, decided, context, spread, async () => {
       // Loaded on demand: tfjs costs about 200 ms to import and single solves never need it.
-      if (problem.observations.rows >= TF_BATCH_MIN) return (await import('./batch.js')).solveBatchTf(problem, opts, context);
+      if (problem.observations.rows >= TF_BATCH_MIN) return (await loadOptional(() => import('./batch.js'), `plugin: a batch of ${TF_BATCH_MIN} or more`)).solveBatchTf(problem, opts, context);
       return solveOneByOne(pluginSolver, problem, decided, context);
     });
   },

@@ -1,6 +1,6 @@
 /** `inv bench`: every package's benchmark suite (each solver against its Python reference if present). */
 import { formatBenchTable, type BenchRow } from '@inv/core';
-import { findPython } from '@inv/core/node';
+import { findPython, referenceDir } from '@inv/core/node';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { say } from '../io.js';
@@ -25,8 +25,11 @@ export const benchCommand: Command = {
     const filter = args.flags.suite as string | undefined;
     const packages = BENCH_PACKAGES.filter((p) => filter === undefined || p.includes(filter));
     if (packages.length === 0) throw new UsageError(`--suite: no package matches '${filter}' (packages: ${BENCH_PACKAGES.join(', ')})`);
-    const python = findPython(['numpy', 'scipy']);
-    if (!python) say(io, 'python3 with numpy and scipy not found: the reference rows are skipped');
+    // The reference scripts live in the repository (tooling/reference), not in the installed packages.
+    const scripts = referenceDir() !== undefined;
+    const python = scripts ? findPython(['numpy', 'scipy']) : undefined;
+    if (!scripts) say(io, 'the Python reference scripts (tooling/reference in the repository) are not installed: the reference rows are skipped');
+    else if (!python) say(io, 'python3 with numpy and scipy not found: the reference rows are skipped');
     const log = (line: string) => {
       if (!io.json) io.err(`${line}\n`);
     };

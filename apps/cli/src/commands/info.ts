@@ -1,5 +1,6 @@
 /** `inv info`: a model's layers and whether the papers' conditions hold for it. */
 import { activationName, formatTable, opNorm, type Generator } from '@inv/core';
+import { MNIST_MODELS } from '@inv/models';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../files.js';
@@ -76,10 +77,10 @@ const yes = (b: boolean) => (b ? 'yes' : 'no');
 export const infoCommand: Command = {
   name: 'info',
   summary: "Show a model's layers, widths, expansion ratios and operator norms, whether the papers' conditions hold, and the suggested PLUGIn step.",
-  usage: 'inv info <model.json> [--json]',
+  usage: `inv info <model.json|${MNIST_MODELS.join('|')}> [--json]`,
   flags: {},
   async run(args, io) {
-    if (args.positionals.length !== 1) throw new UsageError(`info: expected one model.json, got ${args.positionals.length} arguments`);
+    if (args.positionals.length !== 1) throw new UsageError(`info: expected one model.json or shipped decoder name, got ${args.positionals.length} arguments`);
     const g = loadModel(args.positionals[0]);
     const info = modelInfo(g);
     if (io.json) {
