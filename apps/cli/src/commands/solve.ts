@@ -8,6 +8,7 @@ import { progressBar, say } from '../io.js';
 import { parseMeasurement } from '../measurement.js';
 import { batchResultJson, singleResultJson } from '../result-json.js';
 import { loadSolverPackages, optionFlags, solverOptions } from '../solvers.js';
+import { CHUNK_FLAG, QUEUE_FLAGS, solveOnQueue } from '../queue/client.js';
 
 const FLAGS: FlagSpecs = {
   model: { type: 'string', description: 'the generator (layers-model model.json)', placeholder: 'model.json' },
@@ -18,6 +19,8 @@ const FLAGS: FlagSpecs = {
   seed: { type: 'number', description: 'seed of the Gaussian measurement (and of the solver, if it takes one)', integer: true, min: 0, default: 0 },
   out: { type: 'string', description: 'write the result JSON here', placeholder: 'result.json' },
   png: { type: 'string', description: 'write <prefix>-reconstruction.png (and <prefix>-observation.png)', placeholder: 'prefix' },
+  ...QUEUE_FLAGS,
+  ...CHUNK_FLAG,
 };
 
 
@@ -54,7 +57,11 @@ export const solveCommand: Command = {
     const started = now();
     let results: Result[];
     try {
-      if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel }), solver, options, { onProgress });
+      if (args.flags.redis !== undefined) {
+        if (!batch) throw new UsageError('--redis: expected a batch (a B×m observation matrix); solve a single vector locally');
+        const modelPath = String(args.flags.model);
+        results = (await solveOnQueue(io, args, { solver: solver.name, generator, modelPath, measurement: String(args.flags.measurement), seed, noiseLevel, options, Y, chunk: args.flags.chunk as number })) as Result[];
+      } else if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel }), solver, options, { onProgress });
       else results = [await solve(createProblem({ generator, measurement, observation: Y.row(0), noiseLevel }), solver, options, { onProgress })];
     } finally {
       bar.finish();
