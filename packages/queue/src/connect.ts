@@ -12,7 +12,7 @@ export function checkQueueName(name: string): string {
 /** Parses the URL and checks with one PING that the server answers (and accepts the credentials). */
 export async function connect(url: string, timeoutMs = 5000): Promise<RedisConnection> {
   const connection = parseRedisUrl(url);
-  const client = new Redis({ ...connection, lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const client = new Redis({ ...connection, lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null, maxRetriesPerRequest: 0, disconnectTimeout: 100 });
   // ioredis reports connection errors as events as well as rejections; the rejection is what we report.
   let cause: unknown;
   client.on('error', (e) => (cause ??= e));

@@ -38,7 +38,7 @@ function freePort(): Promise<number> {
 }
 
 async function answers(port: number, password?: string): Promise<boolean> {
-  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500 });
+  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500, disconnectTimeout: 100 });
   client.on('error', () => {});
   try {
     await client.connect();

@@ -7,7 +7,6 @@ import { UsageError } from '../errors.js';
 import { loadQueue, QUEUE_FLAGS } from '../queue/client.js';
 import { checkExperimentPayload, checkSolvePayload, experimentTasks, type SolvePayload } from '../queue/jobs.js';
 import type { ChunkResult } from '../queue/thread.js';
-import { loadSolverPackages } from '../solvers.js';
 
 export const workerCommand: Command = {
   name: 'worker',
@@ -34,7 +33,6 @@ export const workerCommand: Command = {
         }
       });
     const queue = await loadQueue();
-    await loadSolverPackages();
     const experimentThread = new URL('./worker.js', import.meta.url);
     const solveThread = new URL('./queue/thread.js', import.meta.url);
     const handlers = {
