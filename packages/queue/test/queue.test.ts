@@ -1,7 +1,11 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, checkPlain, decodePlain, encodePlain, jobId, parseRedisUrl, redactUrl, runJobs, runWorker, type JobHandler } from '../src/index.js';
-import { startRedisServer, type RedisServer } from '../src/server.js';
+import { redisServerBinary, startRedisServer, type RedisServer } from '../src/server.js';
+
+// Like the browser test: without redis-server the suite is skipped with a message, except under CI=true.
+const haveRedis = redisServerBinary() !== undefined || process.env.CI === 'true';
+if (!haveRedis) console.warn('redis-server not found (apt-get install redis-server): the tests on a real Redis are skipped');
 
 const PASSWORD = 'p@ss:w/rd secret';
 
@@ -55,7 +59,7 @@ describe('plain data', () => {
   });
 });
 
-describe('jobs on a real redis-server', () => {
+describe.skipIf(!haveRedis)('jobs on a real redis-server', () => {
   let redis: RedisServer;
   beforeAll(async () => {
     redis = await startRedisServer({ password: PASSWORD });
