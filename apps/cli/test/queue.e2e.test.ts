@@ -76,9 +76,6 @@ beforeAll(async () => {
   redis = await startRedisServer({ password: PASSWORD });
   startWorker('main', 'main-a.log');
   startWorker('main', 'main-b.log');
-  // The fault test's own pair, started now so that they load alongside the others.
-  startWorker('fault', 'fault-a.log');
-  startWorker('fault', 'fault-b.log');
 });
 
 afterAll(async () => {
@@ -127,34 +124,6 @@ describe.skipIf(!haveRedis)('inv experiment --redis', () => {
     expectSameFiles(out, localExperiment(5, 7));
   });
 
-  it('finishes when one of 2 workers is killed mid-job: the job goes to the other worker, every trial once, same files as a local run', async () => {
-    const a = workers[2];
-    await until('both fault workers', () => logOf('fault-a.log').includes('connected') && logOf('fault-b.log').includes('connected'));
-    const out = tmp.path('fault');
-    const run = cli(['experiment', 'negation-check', '--trials', '6', '--seed', '11', '--redis', redis.url, '--queue', 'fault', '--out', out, '--json']);
-    // Freeze worker A inside a job (a started line without its done line), then kill it.
-    let victim: string | undefined;
-    while (!victim) {
-      await until('a job on worker A', () => lines('fault-a.log', 'started').length > lines('fault-a.log', 'done').length);
-      a.kill('SIGSTOP');
-      const open = lines('fault-a.log', 'started').filter((id) => !lines('fault-a.log', 'done').includes(id));
-      if (open.length) victim = open[0];
-      else a.kill('SIGCONT');
-    }
-    a.kill('SIGKILL');
-    const result = await run.done;
-    expect(result.code).toBe(0);
-    const last = JSON.parse(result.stderr.trim().split('\n').pop()!).progress;
-    expect(last).toMatchObject({ done: 18, total: 18, failed: 0 });
-    expect(last.stalled).toBeGreaterThanOrEqual(1);
-    // The victim job was finished by worker B; every job finished exactly once.
-    expect(lines('fault-b.log', 'done')).toContain(victim);
-    const done = [...lines('fault-a.log', 'done'), ...lines('fault-b.log', 'done')];
-    expect(done.sort()).toEqual(experimentIds(6, 11, 18).sort());
-    const csv = readFileSync(join(out, 'negation-check.csv'), 'utf8').trim().split('\n').slice(1);
-    expect(csv.map((r) => r.split(',')[2])).toEqual(['6', '6', '6', '6', '6', '6']);
-    expectSameFiles(out, localExperiment(6, 11));
-  });
 });
 
 describe.skipIf(!haveRedis)('inv solve --redis', () => {
@@ -182,7 +151,7 @@ describe.skipIf(!haveRedis)('inv solve --redis', () => {
   });
 });
 
-describe.skipIf(!haveRedis)('inv worker and hostile jobs', () => {
+describe.skipIf(!haveRedis)('inv worker: hostile jobs, failed jobs, a dead worker, SIGTERM', () => {
   it('rejects malformed and hostile payloads with a clear reason, without retries, and keeps working', async () => {
     const queue = new Queue('main', { connection: parseRedisUrl(redis.url) });
     const model = tinyModel(tmp.dir, 'keras', 6).path;
@@ -228,6 +197,46 @@ describe.skipIf(!haveRedis)('inv worker and hostile jobs', () => {
     } finally {
       elsewhere.cleanup();
     }
+  });
+
+  // Kills worker A, so it comes after every test that wants both.
+  it('finishes when one of 2 workers is killed mid-job: the job goes to the other worker, every trial once, same files as a local run', async () => {
+    const a = workers[0];
+    const out = tmp.path('fault');
+    const run = cli(['experiment', 'negation-check', '--trials', '6', '--seed', '11', '--redis', redis.url, '--queue', 'main', '--out', out, '--json']);
+    // Freeze worker A inside a job (a started line without its done line), then kill it.
+    let victim: string | undefined;
+    while (!victim) {
+      await until('a job on worker A', () => lines('main-a.log', 'started').length > lines('main-a.log', 'done').length);
+      a.kill('SIGSTOP');
+      const open = lines('main-a.log', 'started').filter((id) => !lines('main-a.log', 'done').includes(id));
+      if (open.length) victim = open[0];
+      else a.kill('SIGCONT');
+    }
+    a.kill('SIGKILL');
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    const last = JSON.parse(result.stderr.trim().split('\n').pop()!).progress;
+    expect(last).toMatchObject({ done: 18, total: 18, failed: 0 });
+    expect(last.stalled).toBeGreaterThanOrEqual(1);
+    // The victim job was finished by worker B; every job finished exactly once.
+    expect(lines('main-b.log', 'done')).toContain(victim);
+    const ids = experimentIds(6, 11, 18);
+    const done = [...lines('main-a.log', 'done'), ...lines('main-b.log', 'done')].filter((id) => ids.includes(id));
+    expect(done.sort()).toEqual(ids.sort());
+    const csv = readFileSync(join(out, 'negation-check.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(csv.map((r) => r.split(',')[2])).toEqual(['6', '6', '6', '6', '6', '6']);
+    expectSameFiles(out, localExperiment(6, 11));
+  });
+
+  it('a worker stops cleanly on SIGTERM, exit 0, reporting the jobs it did', async () => {
+    const a = workers[1];
+    const exited = new Promise<number | null>((resolve) => a.once('exit', (code) => resolve(code)));
+    a.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const done = lines('main-b.log', 'done').length;
+    const failed = lines('main-b.log', 'failed').length;
+    expect(logOf('main-b.log')).toContain(`inv worker: stopped after ${done} completed and ${failed} failed jobs`);
   });
 
   it('a wrong password is reported in one line without the password, and nothing is written', async () => {

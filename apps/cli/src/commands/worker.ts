@@ -32,7 +32,7 @@ export const workerCommand: Command = {
           throw new UsageError(`--data: ${d}: no such folder`);
         }
       });
-    const queue = await loadQueue();
+    const queue = await loadQueue(args.flags);
     const experimentThread = new URL('./worker.js', import.meta.url);
     const solveThread = new URL('./queue/thread.js', import.meta.url);
     const handlers = {

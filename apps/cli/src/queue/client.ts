@@ -29,13 +29,22 @@ export const QUEUE_FLAGS: FlagSpecs = {
   queue: { type: 'string', default: 'inv', description: 'the job queue name (with --redis)', placeholder: 'name' },
 };
 
-export async function loadQueue(): Promise<typeof QueueModule> {
+/** Imports @inv/queue and checks `--redis` (a malformed URL or queue name is a usage error, exit 2). */
+export async function loadQueue(flags: ParsedArgs['flags']): Promise<typeof QueueModule> {
+  let queue: typeof QueueModule;
   try {
-    return await import('@inv/queue');
+    queue = await import('@inv/queue');
   } catch (e) {
     if (isMissing(e)) throw new UsageError('--redis: the optional package @inv/queue is not installed (pnpm add @inv/queue)');
     throw e;
   }
+  try {
+    queue.parseRedisUrl(String(flags.redis));
+    queue.checkQueueName(String(flags.queue));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return queue;
 }
 
 /** Progress of the jobs: the bar on a terminal, JSON lines on stderr with --json (at most ten a second). */
@@ -52,8 +61,8 @@ function reporter(io: Io, bar: ProgressBar): (p: QueueModule.JobsProgress) => vo
   };
 }
 
-async function run(io: Io, flags: Record<string, unknown>, jobs: QueueModule.JobSpec[], what: string): Promise<unknown[]> {
-  const queue = await loadQueue();
+async function run(io: Io, flags: ParsedArgs['flags'], jobs: QueueModule.JobSpec[], what: string): Promise<unknown[]> {
+  const queue = await loadQueue(flags);
   const bar = progressBar(io, jobs.length, what);
   let report: QueueModule.RunJobsReport;
   try {
