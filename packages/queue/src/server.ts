@@ -3,7 +3,7 @@
  * 127.0.0.1 only, a free port, its files in a temporary folder, nothing saved to disk, stopped by `stop()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { QueueError } from './url.js';
 
 export interface RedisServer {
-  /** `redis://[:password@]127.0.0.1:<port>` */
+  /** `redis://[:password@]127.0.0.1:<port>` (`rediss://` with TLS) */
   url: string;
   port: number;
   process: ChildProcess;
@@ -37,8 +37,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function answers(port: number, password?: string): Promise<boolean> {
-  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500, disconnectTimeout: 100 });
+async function answers(port: number, password?: string, ca?: Buffer): Promise<boolean> {
+  const client = new Redis({ host: '127.0.0.1', port, password, tls: ca ? { ca } : undefined, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500, disconnectTimeout: 100 });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -50,12 +50,23 @@ async function answers(port: number, password?: string): Promise<boolean> {
   }
 }
 
-export async function startRedisServer(options: { password?: string; timeoutMs?: number } = {}): Promise<RedisServer> {
+export interface RedisServerOptions {
+  password?: string;
+  /** Serve TLS only (`rediss://`), with this certificate and key (PEM files); clients are not asked for certificates. */
+  tls?: { certFile: string; keyFile: string };
+  timeoutMs?: number;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const binary = redisServerBinary();
   if (!binary) throw new QueueError('redis-server not found (Debian: apt-get install redis-server; or set INV_REDIS_SERVER)');
   const dir = mkdtempSync(join(tmpdir(), 'inv-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'];
+  const listen = options.tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.certFile, '--tls-key-file', options.tls.keyFile, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const ca = options.tls ? readFileSync(options.tls.certFile) : undefined;
+  const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'];
   if (options.password) args.push('--requirepass', options.password);
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -69,7 +80,7 @@ export async function startRedisServer(options: { password?: string; timeoutMs?:
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  while (!(await answers(port, options.password))) {
+  while (!(await answers(port, options.password, ca))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new QueueError(`redis-server did not start on 127.0.0.1:${port}: ${stderr.trim().split('\n').pop() ?? 'no output'}`);
@@ -77,5 +88,5 @@ export async function startRedisServer(options: { password?: string; timeoutMs?:
     await new Promise((r) => setTimeout(r, 50));
   }
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
-  return { url: `redis://${auth}127.0.0.1:${port}`, port, process: child, stop };
+  return { url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`, port, process: child, stop };
 }

@@ -2,6 +2,7 @@
  * Redis URLs: `redis://[user[:password]@]host[:port][/db]` and `rediss://` (TLS). The password goes to
  * the connection options only; anything printed uses `redactUrl`, which never shows it.
  */
+import { isIP } from 'node:net';
 import { InvError } from '@inv/core';
 
 export class QueueError extends InvError {
@@ -45,7 +46,8 @@ export function parseRedisUrl(url: string): RedisConnection {
   const out: RedisConnection = { host, port, db };
   if (u.username) out.username = decodeURIComponent(u.username);
   if (u.password) out.password = decodeURIComponent(u.password);
-  if (u.protocol === 'rediss:') out.tls = { servername: host };
+  // TLS checks the certificate against the host; SNI takes a name, never an IP address (RFC 6066).
+  if (u.protocol === 'rediss:') out.tls = isIP(host) ? {} : { servername: host };
   return out;
 }
 

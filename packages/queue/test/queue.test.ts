@@ -15,6 +15,8 @@ describe('Redis URLs', () => {
     expect(parseRedisUrl(url)).toEqual({ host: 'cache.example', port: 6380, db: 2, username: 'worker', password: PASSWORD, tls: { servername: 'cache.example' } });
     expect(redactUrl(url)).toBe('rediss://worker:***@cache.example:6380/2');
     expect(parseRedisUrl('redis://[::1]')).toEqual({ host: '::1', port: 6379, db: 0 });
+    // No SNI for an IP address (Node warns, RFC 6066 forbids it); the certificate is still checked against it.
+    expect(parseRedisUrl('rediss://10.0.0.7')).toEqual({ host: '10.0.0.7', port: 6379, db: 0, tls: {} });
   });
 
   it('rejects other schemes and bad databases without echoing the password', () => {
