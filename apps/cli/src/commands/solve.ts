@@ -57,11 +57,8 @@ export const solveCommand: Command = {
     const started = now();
     let results: Result[];
     try {
-      if (args.flags.redis !== undefined) {
-        if (!batch) throw new UsageError('--redis: expected a batch (a B×m observation matrix); solve a single vector locally');
-        const modelPath = String(args.flags.model);
-        results = (await solveOnQueue(io, args, { solver: solver.name, generator, modelPath, measurement: String(args.flags.measurement), seed, noiseLevel, options, Y, chunk: args.flags.chunk as number })) as Result[];
-      } else if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel }), solver, options, { onProgress });
+      if (args.flags.redis !== undefined) results = (await solveOnQueue(io, args, { solver: solver.name, generator, batch, Y, seed, noiseLevel, options })) as Result[];
+      else if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel }), solver, options, { onProgress });
       else results = [await solve(createProblem({ generator, measurement, observation: Y.row(0), noiseLevel }), solver, options, { onProgress })];
     } finally {
       bar.finish();

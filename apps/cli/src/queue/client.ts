@@ -85,30 +85,31 @@ export async function experimentOnQueue(io: Io, args: ParsedArgs, name: string, 
   return run(io, args.flags, jobs, `experiment ${name}`);
 }
 
+/** What `inv solve` has loaded and checked; the model path, measurement spec and --chunk come from the flags. */
 export interface SolveJobInput {
   solver: string;
   generator: Generator;
-  modelPath: string;
-  measurement: string;
+  batch: boolean;
+  Y: Matrix;
   seed: number;
   noiseLevel?: number;
   options: OptionValues;
-  Y: Matrix;
-  /** Rows per job. */
-  chunk: number;
 }
 
 /** `inv solve --redis`: the batch in chunks of rows; the results in row order. */
 export async function solveOnQueue(io: Io, args: ParsedArgs, input: SolveJobInput): Promise<ChunkResult[]> {
+  if (!input.batch) throw new UsageError('--redis: expected a batch (a B×m observation matrix); solve a single vector locally');
+  const spec = String(args.flags.measurement);
+  const chunk = args.flags.chunk as number;
   // Workers read the files by absolute path (on a shared file system) and check them by content.
-  const files = measurementFiles(input.measurement).map((p) => resolve(p));
-  const measurement = files.length ? `${input.measurement.slice(0, input.measurement.indexOf(':'))}:${files[0]}` : input.measurement;
+  const files = measurementFiles(spec).map((p) => resolve(p));
+  const measurement = files.length ? `${spec.slice(0, spec.indexOf(':'))}:${files[0]}` : spec;
   const options: SolvePayload['options'] = {};
   for (const [k, v] of Object.entries(input.options)) if (v !== undefined) options[k] = v instanceof Float64Array ? Array.from(v) : v;
   const base = {
     format: JOB_FORMAT,
     solver: input.solver,
-    model: { path: resolve(input.modelPath), sha256: generatorHash(input.generator) },
+    model: { path: resolve(String(args.flags.model)), sha256: generatorHash(input.generator) },
     measurement,
     files: files.map((path) => ({ path, sha256: fileHash(path) })),
     seed: input.seed,
@@ -118,7 +119,7 @@ export async function solveOnQueue(io: Io, args: ParsedArgs, input: SolveJobInpu
   const { rows, cols, data } = input.Y;
   const jobs: QueueModule.JobSpec[] = [];
   // floor(rows / chunk) near-equal contiguous chunks: each has at least `chunk` rows (or is the whole batch).
-  const count = Math.max(1, Math.floor(rows / input.chunk));
+  const count = Math.max(1, Math.floor(rows / chunk));
   for (let c = 0; c < count; c++) {
     const item = Math.floor((c * rows) / count);
     const end = Math.floor(((c + 1) * rows) / count);
