@@ -23,10 +23,14 @@ const PASSWORD = 'queue-test-secret';
 let redis: RedisServer;
 const workers: ChildProcess[] = [];
 
-/** An `inv worker` process whose stderr goes to a file (read synchronously, so a stopped worker's log is complete). */
+/**
+ * An `inv worker` process whose stderr goes to a file (read synchronously, so a stopped worker's log is
+ * complete). Locks last 2 s (renewed every second from the worker's main thread, which never runs a job),
+ * so a killed worker's job is back in the queue within about 2.5 s; the default is 30 s.
+ */
 function startWorker(queue: string, log: string, extra: string[] = []): ChildProcess {
   const fd = openSync(tmp.path(log), 'w');
-  const child = spawn(process.execPath, [BIN, 'worker', '--redis', redis.url, '--queue', queue, '--concurrency', '1', '--lock-ms', '1000', '--stalled-ms', '500', '--data', tmp.dir, ...extra], {
+  const child = spawn(process.execPath, [BIN, 'worker', '--redis', redis.url, '--queue', queue, '--concurrency', '1', '--lock-ms', '2000', '--stalled-ms', '500', '--data', tmp.dir, ...extra], {
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
