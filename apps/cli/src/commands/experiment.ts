@@ -10,16 +10,18 @@ import { toCsv } from '../experiments/table.js';
 import { writeAll } from '../files.js';
 import { progressBar, say } from '../io.js';
 import { loadSolverPackages } from '../solvers.js';
+import { experimentOnQueue, QUEUE_FLAGS } from '../queue/client.js';
 
 export const experimentCommand: Command = {
   name: 'experiment',
   summary: `Reproduce a paper figure (${EXPERIMENTS.map((e) => e.name).join(', ')}): CSV, SVG plot and summary.`,
-  usage: `inv experiment <${EXPERIMENTS.map((e) => e.name).join('|')}> [--trials N] [--seed S] [--out <dir>] [--workers K] [--json]`,
+  usage: `inv experiment <${EXPERIMENTS.map((e) => e.name).join('|')}> [--trials N] [--seed S] [--out <dir>] [--workers K | --redis <url> [--queue <name>]] [--json]`,
   flags: {
     trials: { type: 'number', integer: true, min: 1, description: "trials per setting (default: the experiment's own, kept small)" },
     seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the random nets, latents and noise' },
     out: { type: 'string', default: 'results', description: 'folder for <name>.csv, <name>.svg and <name>.md', placeholder: 'dir' },
     workers: { type: 'number', integer: true, min: 0, description: 'worker threads (0: run in this thread; default: the CPU count, 1 for timing)' },
+    ...QUEUE_FLAGS,
   },
   async run(args, io) {
     const [name, ...extra] = args.positionals;
@@ -34,7 +36,8 @@ export const experimentCommand: Command = {
     const started = now();
     let outcomes: unknown[];
     try {
-      if (workers === 0) {
+      if (args.flags.redis !== undefined) outcomes = await experimentOnQueue(io, args, name, options, tasks.length);
+      else if (workers === 0) {
         await loadSolverPackages();
         outcomes = [];
         for (const task of tasks) {
@@ -61,7 +64,7 @@ export const experimentCommand: Command = {
       '',
       experiment.summary,
       '',
-      `Run: \`inv experiment ${name} --trials ${options.trials} --seed ${options.seed} --workers ${workers}\` (${tasks.length} tasks, ${seconds.toFixed(1)} s).`,
+      `Run: \`inv experiment ${name} --trials ${options.trials} --seed ${options.seed} ${args.flags.redis !== undefined ? '--redis <url>' : `--workers ${workers}`}\` (${tasks.length} tasks, ${seconds.toFixed(1)} s).`,
       '',
       ...experiment.summarize(table, options),
       '',

@@ -6,5 +6,6 @@ import { infoCommand } from './info.js';
 import { listCommand } from './list.js';
 import { solveCommand } from './solve.js';
 import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
 
-export const COMMANDS: readonly Command[] = [listCommand, infoCommand, solveCommand, demoCommand, benchCommand, trainCommand, experimentCommand];
+export const COMMANDS: readonly Command[] = [listCommand, infoCommand, solveCommand, demoCommand, benchCommand, trainCommand, experimentCommand, workerCommand];

@@ -9,6 +9,7 @@ import { progressBar, say } from '../io.js';
 import { parseMeasurement } from '../measurement.js';
 import { batchResultJson, singleResultJson } from '../result-json.js';
 import { loadSolverPackages, optionFlags, solverOptions } from '../solvers.js';
+import { CHUNK_FLAG, QUEUE_FLAGS, solveOnQueue } from '../queue/client.js';
 
 const FLAGS: FlagSpecs = {
   model: { type: 'string', description: `the generator: a layers-model model.json or a shipped decoder (${MNIST_MODELS.join(', ')})`, placeholder: 'model.json|name' },
@@ -19,6 +20,8 @@ const FLAGS: FlagSpecs = {
   seed: { type: 'number', description: 'seed of the Gaussian measurement (and of the solver, if it takes one)', integer: true, min: 0, default: 0 },
   out: { type: 'string', description: 'write the result JSON here', placeholder: 'result.json' },
   png: { type: 'string', description: 'write <prefix>-reconstruction.png (and <prefix>-observation.png)', placeholder: 'prefix' },
+  ...QUEUE_FLAGS,
+  ...CHUNK_FLAG,
 };
 
 
@@ -55,7 +58,8 @@ export const solveCommand: Command = {
     const started = now();
     let results: Result[];
     try {
-      if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel }), solver, options, { onProgress });
+      if (args.flags.redis !== undefined) results = (await solveOnQueue(io, args, { solver: solver.name, generator, batch, Y, seed, noiseLevel, options })) as Result[];
+      else if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel }), solver, options, { onProgress });
       else results = [await solve(createProblem({ generator, measurement, observation: Y.row(0), noiseLevel }), solver, options, { onProgress })];
     } finally {
       bar.finish();
