@@ -22,7 +22,7 @@ const MiB = 1024 * 1024;
 
 /** The defaults; INV_MAX_ARRAY_BYTES and INV_MAX_WEIGHT_BYTES override the two sizes in Node. */
 export const DEFAULT_LIMITS: Readonly<InputLimits> = {
-  arrayBytes: 256 * MiB,
+  arrayBytes: 64 * MiB,
   modelJsonBytes: 16 * MiB,
   weightBytes: 1024 * MiB,
   jsonDepth: 64,
