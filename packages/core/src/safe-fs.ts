@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvError } from './errors.js';
+import { DEFAULT_LIMITS } from './io/limits.js';
 
 /** Thrown when a file cannot be read or written (missing, unreadable, a directory, too large). */
 export class FileError extends InvError {
@@ -86,8 +87,11 @@ export interface ReadOptions {
   limitName?: string;
 }
 
-/** Reads a regular file of at most `maxBytes` bytes; `-` reads standard input (bounded the same way). */
-export function readBytes(path: string, options: ReadOptions = { maxBytes: Number.MAX_SAFE_INTEGER }): Uint8Array {
+/**
+ * Reads a regular file of at most `maxBytes` bytes (default: the array-file limit); `-` reads standard
+ * input, bounded the same way.
+ */
+export function readBytes(path: string, options: ReadOptions = { maxBytes: DEFAULT_LIMITS.arrayBytes }): Uint8Array {
   const label = path === '-' ? 'standard input' : path;
   const tooLarge = (size?: number) => () =>
     new FileError(`${label}: ${size !== undefined ? `${size} bytes, ` : ''}larger than the limit of ${options.maxBytes} bytes${options.limitName ? ` (${options.limitName})` : ''}`);
