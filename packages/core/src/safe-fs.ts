@@ -180,6 +180,8 @@ function checkTarget(path: string, inputs: ReadonlySet<string>): void {
     throw new FileError(`${path}: cannot write (${why(e)})`);
   }
   if (!st.isFile()) throw new FileError(`${path}: cannot write over ${fileKind(st)}; only a regular file is replaced`);
+  // A rename ignores the file's own mode (and root passes every access check): read the owner's write bit.
+  if ((st.mode & 0o200) === 0) throw new FileError(`${path}: cannot write over a read-only file (mode ${(st.mode & 0o777).toString(8)}); make it writable or remove it first`);
   if (inputs.has(`${st.dev}:${st.ino}`)) throw new FileError(`${path}: is one of this command's input files; choose another output path`);
 }
 

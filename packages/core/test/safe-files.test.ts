@@ -57,6 +57,14 @@ describe('writes', () => {
     expect(readdirSync(d).sort()).toEqual(['folder', 'null', 'pipe']);
   });
 
+  it('refuses to replace a read-only file', () => {
+    const d = dir();
+    writeFileSync(join(d, 'kept.json'), 'old', { mode: 0o444 });
+    expect(thrown(() => writeFileAtomic(join(d, 'kept.json'), 'new'))).toMatch(/kept.json: cannot write over a read-only file \(mode 444\)/);
+    expect(readFileSync(join(d, 'kept.json'), 'utf8')).toBe('old');
+    expect(readdirSync(d)).toEqual(['kept.json']);
+  });
+
   it('refuses an output that is one of the inputs, by identity (a hard link counts)', () => {
     const d = dir();
     writeFileSync(join(d, 'y.json'), '[1]');
