@@ -110,6 +110,19 @@ describe('batches over worker threads', () => {
     expect(results[4].message).toMatch(/aborted before item 4 of 6/);
   });
 
+  it('keeps the items a cut-short chunk had finished: only the unfinished ones get zero latents', async () => {
+    const controller = new AbortController();
+    // The second thread finishes item 3, then hangs on item 4 ignoring the abort.
+    const results = await solve(batchOf(6), 'toy-threads', { workers: 2, slowFrom: 4, delayMs: 60_000, deaf: true }, {
+      signal: controller.signal,
+      onProgress: (p) => p.item === 4 && controller.abort(),
+    });
+    expect(results.map((r) => r.status)).toEqual(['converged', 'converged', 'converged', 'converged', 'aborted', 'aborted']);
+    expect(results[3].latent[0]).toBe(3);
+    expect(results[3].latent[1]).toBeGreaterThan(0); // solved in a worker thread
+    expect(results.slice(4).map((r) => Array.from(r.latent))).toEqual([[0, 0], [0, 0]]);
+  });
+
   it('sends problems as plain data: identity, masks and matrices survive the round trip', () => {
     const rng = new Rng(3);
     const dense = new MatrixOperator(new Matrix(2, 6, Float64Array.from({ length: 12 }, () => rng.normal())));
