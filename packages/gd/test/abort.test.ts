@@ -1,6 +1,6 @@
 // An abort is answered promptly with the latest iterates: within 200 ms of the signal in this thread
 // and 500 ms in worker threads, status aborted, every latent finite and moved from its start point.
-import { createBatchProblem, createProblem, Matrix, now, solve, type Result } from '@inv/core';
+import { createBatchProblem, createProblem, Matrix, now, solve, type Progress, type Result } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { instance } from './helpers.js';
@@ -11,22 +11,25 @@ const { problem: clean } = instance([8, 120, 300], 5);
 const noisy = (b: number) => clean.observation.map((v, i) => v + 0.05 * Math.sin(i + b));
 const start = Float64Array.from({ length: 8 }, (_, i) => 0.1 * (i + 1));
 
-/** Solves until the first progress report, aborts 50 ms later, and returns the results and the lag. */
-async function abortedRun(run: (signal: AbortSignal, onProgress: () => void) => Promise<Result | Result[]>): Promise<{ results: Result[]; lagMs: number }> {
+/**
+ * Solves until each of `chunks` parts of the batch (one per thread) has reported progress, aborts 50 ms
+ * later, and returns the results and how long after the abort they came.
+ */
+async function abortedRun(chunks: number, run: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<Result | Result[]>): Promise<{ results: Result[]; lagMs: number }> {
   const controller = new AbortController();
-  let abortedAt = 0;
-  const onProgress = () => {
-    if (abortedAt === 0) {
-      abortedAt = -1;
-      setTimeout(() => {
-        abortedAt = now();
-        controller.abort();
-      }, 50);
-    }
+  let abortedAt = -1;
+  const reported = new Set<number>();
+  const onProgress = (p: Progress) => {
+    reported.add(Math.floor((p.item * chunks) / p.items));
+    if (reported.size < chunks || abortedAt !== -1) return;
+    abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = now();
+      controller.abort();
+    }, 50);
   };
   const out = await run(controller.signal, onProgress);
-  const lagMs = now() - abortedAt;
-  return { results: Array.isArray(out) ? out : [out], lagMs };
+  return { results: Array.isArray(out) ? out : [out], lagMs: now() - abortedAt };
 }
 
 function expectLatestLatents(results: Result[], lagMs: number, limitMs: number): void {
@@ -44,14 +47,14 @@ function expectLatestLatents(results: Result[], lagMs: number, limitMs: number):
 describe('gd answers an abort promptly with its latest latents', () => {
   it('a single problem, in this thread', async () => {
     const problem = createProblem({ generator: clean.generator, observation: noisy(0) });
-    const { results, lagMs } = await abortedRun((signal, onProgress) => solve(problem, 'gd', { ...SLOW, initialLatent: start }, { signal, onProgress }));
+    const { results, lagMs } = await abortedRun(1, (signal, onProgress) => solve(problem, 'gd', { ...SLOW, initialLatent: start }, { signal, onProgress }));
     expectLatestLatents(results, lagMs, 200);
   });
 
   for (const [where, workers, limitMs] of [['in this thread (tfjs)', 1, 200], ['in two worker threads', 2, 500]] as const) {
     it(`a batch of 16, ${where}`, async () => {
       const batch = createBatchProblem({ generator: clean.generator, observation: Matrix.fromRows(Array.from({ length: 16 }, (_, b) => noisy(b))) });
-      const { results, lagMs } = await abortedRun((signal, onProgress) => solve(batch, 'gd', { ...SLOW, initialLatent: start, workers }, { signal, onProgress }));
+      const { results, lagMs } = await abortedRun(workers, (signal, onProgress) => solve(batch, 'gd', { ...SLOW, initialLatent: start, workers }, { signal, onProgress }));
       expect(results).toHaveLength(16);
       expect(results.every((r) => r.info?.ranIn === (workers > 1 ? 'workers' : 'thread'))).toBe(true);
       expectLatestLatents(results, lagMs, limitMs);
