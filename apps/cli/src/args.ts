@@ -30,6 +30,8 @@ export const COMMON_FLAGS: FlagSpecs = {
 export function parseFlagValue(name: string, spec: FlagSpec, raw: string): FlagValue {
   switch (spec.type) {
     case 'string':
+      // Every string flag names something (a file, a solver, a spec); '' would silently mean nothing.
+      if (raw === '') throw new UsageError(`--${name}: expected a value, got an empty string`);
       return raw;
     case 'boolean':
       if (raw === 'true' || raw === 'false') return raw === 'true';

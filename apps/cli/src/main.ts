@@ -4,6 +4,7 @@ import { InvError } from '@inv/core';
 import { COMMON_FLAGS, formatHelp, parseArgs, type FlagSpecs } from './args.js';
 import type { Command } from './command.js';
 import { oneLine, UsageError } from './errors.js';
+import { setActivity } from './interrupt.js';
 import { processIo, type Io } from './io.js';
 
 export interface MainOptions {
@@ -71,6 +72,7 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     }
     const flags = Object.assign({}, command.flags, ...dynamic.map((d) => d.flags)) as FlagSpecs;
     const args = parseArgs(rest, flags);
+    setActivity(`running inv ${command.name}`);
     await command.run(args, io);
     return 0;
   } catch (e) {

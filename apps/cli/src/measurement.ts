@@ -4,8 +4,8 @@
  */
 import { gaussianOperator, subsampleOperator } from '@inv/compressed';
 import { asMatrix, asVector, IdentityOperator, MaskOperator, MatrixOperator, ShapeError, type LinearOperator } from '@inv/core';
-import { readArray } from '@inv/core/node';
 import { UsageError } from './errors.js';
+import { readInputArray } from './files.js';
 
 const SPECS = 'identity, mask:<file>, matrix:<file>, gaussian:<m>[:<seed>] or subsample:<m>[:<seed>]';
 
@@ -17,8 +17,12 @@ function integerPart(text: string | undefined, what: string, min: number): numbe
   return v;
 }
 
-/** Builds the operator for a generator with `n` outputs; `seed` is the default Gaussian seed. */
-export function parseMeasurement(spec: string, n: number, seed: number): LinearOperator {
+/**
+ * Builds the operator for a generator with `n` outputs; `seed` is the default Gaussian seed. When the
+ * observation's length is known (`observed`), a seeded operator's m must equal it, and is checked
+ * before the operator (m×n entries, or m row seeds) is allocated.
+ */
+export function parseMeasurement(spec: string, n: number, seed: number, observed?: number): LinearOperator {
   const colon = spec.indexOf(':');
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const arg = colon < 0 ? undefined : spec.slice(colon + 1);
@@ -28,13 +32,13 @@ export function parseMeasurement(spec: string, n: number, seed: number): LinearO
       return new IdentityOperator(n);
     case 'mask': {
       if (!arg) break;
-      const mask = asVector(readArray(arg), `mask ${arg}`);
+      const mask = asVector(readInputArray(arg), `mask ${arg}`);
       if (mask.length !== n) throw new ShapeError(`mask ${arg}: expected length ${n} (the generator's outputs), got ${mask.length}`);
       return MaskOperator.fromMask(mask, `mask ${arg}`);
     }
     case 'matrix': {
       if (!arg) break;
-      const A = asMatrix(readArray(arg), `measurement matrix ${arg}`);
+      const A = asMatrix(readInputArray(arg), `measurement matrix ${arg}`);
       if (A.cols !== n) throw new ShapeError(`measurement matrix ${arg}: expected ${n} columns (the generator's outputs), got ${A.cols}`);
       return new MatrixOperator(A, `measurement matrix ${arg}`);
     }
@@ -44,6 +48,9 @@ export function parseMeasurement(spec: string, n: number, seed: number): LinearO
       const [m, s, extra] = arg.split(':');
       if (extra !== undefined) break;
       const rows = integerPart(m, `${kind} m`, 1);
+      if (observed !== undefined && rows !== observed) {
+        throw new ShapeError(`--measurement ${spec}: m = ${rows}, but the observation has length ${observed}`);
+      }
       const opSeed = s === undefined ? seed : integerPart(s, `${kind} seed`, 0);
       return kind === 'gaussian' ? gaussianOperator(rows, n, opSeed) : subsampleOperator(rows, n, opSeed);
     }

@@ -7,9 +7,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asVector, checkSupport, createBatchProblem, type Generator, type LinearOperator, type OptionSchema, type OptionSpec, type OptionValues, type Solver } from '@inv/core';
-import { readArray } from '@inv/core/node';
 import { kebabCase, type FlagSpec, type FlagSpecs, type FlagValue } from './args.js';
 import { UsageError } from './errors.js';
+import { readInputArray } from './files.js';
 
 /** The solver packages that ship with inv. */
 export const SOLVER_PACKAGES = ['@inv/plugin', '@inv/lp-layerwise', '@inv/gd', '@inv/compressed'] as const;
@@ -93,7 +93,7 @@ export function solverOptions(schema: OptionSchema, keyOf: Map<string, string>, 
     const value = flags[name];
     if (schema[key].type === 'vector') {
       const path = String(value);
-      out[key] = asVector(readArray(path), `--${name} ${path}`);
+      out[key] = asVector(readInputArray(path), `--${name} ${path}`);
     } else out[key] = value;
   }
   return out;

@@ -17,12 +17,34 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; plugins?: boolean; timeoutMs?: number } = {}): CliRun {
+export interface RunOptions {
+  env?: Record<string, string>;
+  plugins?: boolean;
+  timeoutMs?: number;
+  /** Flags for node itself (e.g. --import of a preload module). */
+  nodeArgs?: readonly string[];
+  /** Standard input: text, or an open file descriptor. */
+  stdin?: string | number;
+}
+
+/** The environment runCli gives the child. */
+export function cliEnv(options: Pick<RunOptions, 'env' | 'plugins'> = {}): Record<string, string> {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (pnpm turbo run build --filter=@inv/cli...)`);
   const env = { ...process.env, ...options.env } as Record<string, string>;
   delete env.INV_DEBUG;
   if (options.plugins !== false) env.INV_PLUGINS = FAKE_SOLVER;
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: options.timeoutMs ?? 120_000 });
+  return env;
+}
+
+export function runCli(args: readonly string[], options: RunOptions = {}): CliRun {
+  const stdin = typeof options.stdin === 'number' ? options.stdin : 'pipe';
+  const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+    env: cliEnv(options),
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 120_000,
+    input: typeof options.stdin === 'string' ? options.stdin : undefined,
+    stdio: [stdin, 'pipe', 'pipe'],
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

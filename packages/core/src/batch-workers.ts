@@ -32,6 +32,13 @@ export interface BatchChunk {
   items: number;
 }
 
+/** What a batch worker reports, besides progress, when an item of its chunk is finished. */
+export interface ItemDone {
+  /** The item's index in the chunk. */
+  done: number;
+  result: Result;
+}
+
 export interface SpreadOptions {
   solver: string;
   /** The built module registering the solver, relative to `base`; `../dist/<module>` is tried too (for src/). */
@@ -93,8 +100,9 @@ export function abortedResults(solver: string, batch: BatchProblem, from = 0, to
  * Solves `batch` in pooled worker threads, one contiguous chunk per thread, or with `inThread` when
  * threads do not apply (or the built solver module is missing, which the `ranIn` tag shows). The
  * solvers' progress reports are relayed from the threads. An abort reaches the solver in every thread,
- * so running chunks return what they have (status aborted, latest latents) as in one thread; a chunk
- * that does not answer within the grace period, or never started, is reported aborted with a zero latent.
+ * so running chunks return what they have (status aborted, latest latents) as in one thread; of a chunk
+ * that does not answer within the grace period, the items it had finished are kept (a chunk solved one
+ * by one sends each as it is done) and the rest are reported aborted with a zero latent.
  */
 export async function solveBatchWithWorkers(
   batch: BatchProblem,
@@ -122,12 +130,18 @@ export async function solveBatchWithWorkers(
     items: total,
   }));
   const finished: (Result[] | undefined)[] = chunks.map(() => undefined);
+  /** Items of each chunk already finished, for chunks that are cut short. */
+  const partial: Result[][] = chunks.map(() => []);
   try {
     const parts = await mapInWorkers<BatchChunk, Result[]>(worker, chunks, {
       workers,
       signal: context.signal,
       // Solvers number items from context.item, so a chunk's reports already carry whole-batch indices.
-      onProgress: (progress) => context.onProgress?.(progress as Progress),
+      onProgress: (progress, index) => {
+        const item = progress as Partial<ItemDone>;
+        if (item.result !== undefined && item.done !== undefined) partial[index][item.done] = item.result;
+        else context.onProgress?.(progress as Progress);
+      },
       onResult: (part, index) => {
         finished[index] = part;
       },
@@ -136,7 +150,9 @@ export async function solveBatchWithWorkers(
   } catch (e) {
     if (!context.signal?.aborted) throw e;
     return tagged(
-      bounds.flatMap(([from, to], w) => finished[w] ?? abortedResults(spread.solver, batch, from, to, context)),
+      bounds.flatMap(([from, to], w) =>
+        finished[w] ?? Array.from({ length: to - from }, (_, i) => partial[w][i] ?? abortedResults(spread.solver, batch, from + i, from + i + 1, context)[0]),
+      ),
       'workers',
       workers,
     );

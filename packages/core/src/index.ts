@@ -21,5 +21,6 @@ export * from './io/npy.js';
 export * from './io/json-array.js';
 export * from './io/layers-model.js';
 export * from './io/png.js';
+export * from './io/limits.js';
 export * from './table.js';
 export * from './kernels/index.js';

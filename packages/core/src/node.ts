@@ -1,60 +1,87 @@
 /**
  * File-system I/O for Node (kept out of the main entry so that browsers can bundle @inv/core). Every
- * error names the file; writes go to a temporary file first so that a failure never leaves a
- * half-written output.
+ * error names the file; reads are bounded and writes atomic (safe-fs.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { FormatError, InvError } from './errors.js';
+import { FormatError, InvError, ValueError } from './errors.js';
 import type { Generator } from './generator.js';
 import type { GrayImage } from './image.js';
 import { formatJsonArray, parseJsonArray } from './io/json-array.js';
-import { assembleLayersModel, readModelJson, serializeLayersModel, type LayersModelLayout } from './io/layers-model.js';
+import { assembleLayersModel, declaredWeightBytes, readModelJson, serializeLayersModel, type LayersModelLayout } from './io/layers-model.js';
+import { DEFAULT_LIMITS, type InputLimits } from './io/limits.js';
 import type { NdArray } from './io/ndarray.js';
 import { encodeNpy, parseNpy } from './io/npy.js';
 import { encodePng } from './io/png.js';
+import { FileError, readBytes, writeFileAtomic, writeFilesAtomic } from './safe-fs.js';
 
-/** Thrown when a file cannot be read or written (missing, unreadable, a directory). */
-export class FileError extends InvError {
-  constructor(message: string) {
-    super('ERR_FILE', message);
-  }
+export { FileError, fileId, readBytes, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic, type ReadOptions, type WriteOptions } from './safe-fs.js';
+
+/** The input limits in effect: core's defaults, with INV_MAX_ARRAY_BYTES and INV_MAX_WEIGHT_BYTES applied. */
+export function inputLimits(): InputLimits {
+  const env = (name: string, fallback: number): number => {
+    const raw = process.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const v = Number(raw);
+    if (!Number.isSafeInteger(v) || v < 1) throw new ValueError(`${name}: expected a positive whole number of bytes, got '${raw}'`);
+    return v;
+  };
+  return { ...DEFAULT_LIMITS, arrayBytes: env('INV_MAX_ARRAY_BYTES', DEFAULT_LIMITS.arrayBytes), weightBytes: env('INV_MAX_WEIGHT_BYTES', DEFAULT_LIMITS.weightBytes) };
 }
 
-export function readBytes(path: string): Uint8Array {
+/**
+ * The shard's path, or an error if it leaves the model's folder (checked after symlinks are
+ * resolved, and before the shard is opened).
+ */
+function shardPath(folder: string, realFolder: string, shard: string, modelPath: string): string {
+  if (shard === '' || isAbsolute(shard) || shard.includes('\0')) throw new FormatError(`${modelPath}: weight file '${shard}' must be a relative path inside the model's folder`);
+  const path = resolve(folder, shard);
+  let real: string;
   try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new FileError(`${path}: cannot read (${why})`);
+    real = realpathSync(path);
+  } catch {
+    real = resolve(realFolder, shard); // missing: the read below reports it (if it stays inside)
   }
+  const rel = relative(realFolder, real);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new FormatError(`${modelPath}: weight file '${shard}' is outside the model's folder; refused`);
+  return path;
 }
 
-/** Writes atomically: a temporary file in the same folder, renamed over the target. */
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // the folder itself is unusable; there is nothing to clean up
-    }
-    throw new FileError(`${path}: cannot write (${(e as Error).message.split('\n')[0]})`);
+/**
+ * Loads a generator from a layers-model model.json and its weight shards, returning the files read.
+ * Every shard must lie inside the model's folder; reads are bounded by the manifest's byte count.
+ */
+export function readModel(modelPath: string): { generator: Generator; files: string[] } {
+  const limits = inputLimits();
+  const { json, shards } = readModelJson(readBytes(modelPath, { maxBytes: limits.modelJsonBytes }), modelPath);
+  const declared = declaredWeightBytes(json, modelPath);
+  if (declared > limits.weightBytes) {
+    throw new FormatError(`${modelPath}: the manifest declares ${declared} weight bytes, more than the limit of ${limits.weightBytes} (INV_MAX_WEIGHT_BYTES)`);
   }
+  const folder = dirname(resolve(modelPath));
+  let realFolder: string;
+  try {
+    realFolder = realpathSync(folder);
+  } catch (e) {
+    throw new FileError(`${modelPath}: cannot read its folder (${(e as Error).message.split('\n')[0]})`);
+  }
+  const paths = shards.map((p) => shardPath(folder, realFolder, p, modelPath));
+  let left = declared;
+  const bytes = paths.map((p) => {
+    // Each shard may hold at most what the manifest has not yet accounted for.
+    const b = readBytes(p, { maxBytes: left });
+    left -= b.length;
+    return b;
+  });
+  return { generator: assembleLayersModel(json, bytes, modelPath), files: [modelPath, ...paths] };
 }
 
 /** Loads a generator from a layers-model model.json; the weight shards are read from its folder. */
 export function readGenerator(modelPath: string): Generator {
-  const { json, shards } = readModelJson(readBytes(modelPath), modelPath);
-  return assembleLayersModel(json, shards.map((p) => readBytes(resolve(dirname(modelPath), p))), modelPath);
+  return readModel(modelPath).generator;
 }
 
 /**
@@ -65,17 +92,24 @@ export function writeGenerator(generator: Generator, target: string, options: { 
   const modelPath = extname(target) === '.json' ? target : join(target, 'model.json');
   const weightsPath = options.weightsFile ?? 'weights.bin';
   const files = serializeLayersModel(generator, { layout: options.layout, weightsPath });
-  writeFileAtomic(join(dirname(modelPath), weightsPath), files.weightData);
-  writeFileAtomic(modelPath, JSON.stringify(files.modelJson));
+  writeFilesAtomic([
+    { path: join(dirname(modelPath), weightsPath), data: files.weightData },
+    { path: modelPath, data: JSON.stringify(files.modelJson) },
+  ]);
   return modelPath;
 }
 
-/** Reads a .npy or .json array (by extension). */
+/**
+ * Reads a .npy or .json array (by extension), at most INV_MAX_ARRAY_BYTES. `-` reads standard input,
+ * which is .npy if it starts with the .npy magic and JSON otherwise.
+ */
 export function readArray(path: string): NdArray {
   const ext = extname(path).toLowerCase();
-  if (ext === '.npy') return parseNpy(readBytes(path), path);
-  if (ext === '.json') return parseJsonArray(new TextDecoder().decode(readBytes(path)), path);
-  throw new FormatError(`${path}: unknown array file type '${ext || '(none)'}' (expected .npy or .json)`);
+  if (path !== '-' && ext !== '.npy' && ext !== '.json') throw new FormatError(`${path}: unknown array file type '${ext || '(none)'}' (expected .npy or .json)`);
+  const bytes = readBytes(path, { maxBytes: inputLimits().arrayBytes, limitName: 'INV_MAX_ARRAY_BYTES' });
+  const source = path === '-' ? 'standard input' : path;
+  if (ext === '.npy' || (path === '-' && bytes[0] === 0x93)) return parseNpy(bytes, source);
+  return parseJsonArray(new TextDecoder().decode(bytes), source);
 }
 
 /** Writes a vector or row-major matrix as .npy (float64 unless asked) or .json, by extension. */

@@ -54,6 +54,11 @@ export interface SolveContext {
   item?: number;
   /** The size of that larger batch; otherwise 1 (a problem) or the batch's own size. */
   items?: number;
+  /**
+   * Called with each item of a batch as it is finished, by index in this batch, when the batch is solved
+   * one by one: a worker thread sends them on, so that finished items survive if the rest is cut short.
+   */
+  onItem?: (index: number, result: Result) => void;
 }
 
 export interface Solver {
@@ -206,6 +211,7 @@ export async function solveOneByOne(solver: Solver, problem: BatchProblem, optio
     const item = first + i;
     const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item, items }));
     results.push(await solver.solve(batchItem(problem, i), options, { signal: context.signal, onProgress, item, items }));
+    context.onItem?.(i, results[i]);
   }
   return results;
 }

@@ -99,15 +99,29 @@ describe('batches over worker threads', () => {
     expect(results[3].latent[1]).toBeGreaterThan(0);
   });
 
-  it('reports a chunk that ignores the abort past the grace period as aborted, with zero latents', async () => {
+  /** A batch of 6 in two threads whose item `slowFrom` hangs ignoring the abort, aborted when that item starts. */
+  async function deafRun(slowFrom: number) {
     const controller = new AbortController();
-    const results = await solve(batchOf(6), 'toy-threads', { workers: 2, slowFrom: 3, delayMs: 60_000, deaf: true }, {
+    return solve(batchOf(6), 'toy-threads', { workers: 2, slowFrom, delayMs: 60_000, deaf: true }, {
       signal: controller.signal,
-      onProgress: (p) => p.item === 3 && controller.abort(),
+      onProgress: (p) => p.item === slowFrom && controller.abort(),
     });
+  }
+
+  it('reports a chunk that ignores the abort past the grace period as aborted, with zero latents', async () => {
+    const results = await deafRun(3);
     expect(results.map((r) => r.status)).toEqual(['converged', 'converged', 'converged', 'aborted', 'aborted', 'aborted']);
     expect(results.slice(3).map((r) => Array.from(r.latent))).toEqual([[0, 0], [0, 0], [0, 0]]);
     expect(results[4].message).toMatch(/aborted before item 4 of 6/);
+  });
+
+  it('keeps the items a cut-short chunk had finished: only the unfinished ones get zero latents', async () => {
+    // The second thread finishes item 3, then hangs on item 4 ignoring the abort.
+    const results = await deafRun(4);
+    expect(results.map((r) => r.status)).toEqual(['converged', 'converged', 'converged', 'converged', 'aborted', 'aborted']);
+    expect(results[3].latent[0]).toBe(3);
+    expect(results[3].latent[1]).toBeGreaterThan(0); // solved in a worker thread
+    expect(results.slice(4).map((r) => Array.from(r.latent))).toEqual([[0, 0], [0, 0]]);
   });
 
   it('sends problems as plain data: identity, masks and matrices survive the round trip', () => {

@@ -61,6 +61,24 @@ function objectiveData(problem: Problem | BatchProblem, observations: Matrix, se
   return { generator: problem.generator, measurement: problem.measurement, observations, lambda: settings.lambda };
 }
 
+/** `work`'s value, or undefined if `signal` fires first (a late value is disposed when it arrives). */
+async function unlessAborted<T extends { dispose(): void }>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    void work.then((v) => v.dispose(), () => {});
+    return undefined;
+  }
+  let onAbort = () => {};
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const winner = await Promise.race([work, aborted]);
+  signal.removeEventListener('abort', onAbort);
+  if (winner === undefined) void work.then((v) => v.dispose(), () => {});
+  return winner;
+}
+
 export const gdSolver: Solver = {
   name: 'gd',
   summary: 'gradient descent or Adam on ‖A·G(z) − y‖² + λ‖z‖², with random restarts and the negation check',
@@ -89,12 +107,17 @@ export const gdSolver: Solver = {
       const settings = settingsFrom(options);
       const data = objectiveData(problem, problem.observations, settings);
       const useTf = problem.observations.rows * settings.restarts >= TF_BATCH_MIN;
-      // tfjs is loaded only when a batch needs it, so single solves never touch the wasm backend.
-      const oracle = useTf ? await (await loadOptional(() => import('./tf-oracle.js'), `gd: ${TF_BATCH_MIN} or more descents at once`)).TfOracle.create(data) : new Float64Oracle(data);
+      // tfjs is loaded only when a batch needs it, so single solves never touch the wasm backend. Loading
+      // it takes up to a second; an abort meanwhile scores the start points in float64 at once instead.
+      const tfOracle = useTf
+        ? unlessAborted(loadOptional(() => import('./tf-oracle.js'), `gd: ${TF_BATCH_MIN} or more descents at once`).then((m) => m.TfOracle.create(data)), context.signal)
+        : undefined;
+      const oracle = (await tfOracle) ?? new Float64Oracle(data);
+      const backend = oracle instanceof Float64Oracle ? 'float64' : 'tfjs-wasm';
       const raws = await solveAll(data, oracle, settings, context);
       return raws.map((raw, b) => {
         const result = finishResult(gdSolver.name, batchItem(problem, b), raw, startedAt);
-        result.info = { ...result.info, backend: useTf ? 'tfjs-wasm' : 'float64' };
+        result.info = { ...result.info, backend };
         return result;
       });
     });

@@ -14,20 +14,25 @@ import { finish, initialStep } from './single.js';
 
 export async function solveBatchTf(problem: BatchProblem, options: PluginOptions, context: SolveContext): Promise<Result[]> {
   const startedAt = now();
-  await initTf();
   const B = problem.observations.rows;
   const rows = Array.from({ length: B }, (_, i) => problem.observations.row(i));
   // solveBatch has already turned invertOutput 'auto' into 'always' or 'never' for the whole batch.
   const plan = planFor(problem.generator, problem.measurement, invertsOutput(problem.generator, problem.measurement, rows, problem.noiseLevel, options.invertOutput));
   const k = plan.inner.inputDim;
-  const phi = TfMeasurement.create(plan.measurement);
   const tol = Math.max(options.tol, options.batchTol);
-  const targets = phi.liftRows(rows.map((y) => targetOf(plan, y, options.clip)));
   const step = initialStep(plan, options);
   const first = context.item ?? 0; // this batch may be a chunk of a larger one (worker threads)
   const columns = Array.from({ length: B }, (_, i) => new Column(initialLatent(options, k, first + i), step, options.safeguard, options.history));
   const limits = { maxIterations: options.maxIterations, tol };
+  if (context.signal?.aborted) {
+    // Aborted before the first sweep (e.g. while this worker thread was loading): return the start points now, without loading tfjs.
+    for (const c of columns) c.status = 'aborted';
+    return columns.map((c, i) => finish(batchItem(problem, i), plan, options, c, startedAt, { batch: context.items ?? B, tol }));
+  }
 
+  await initTf();
+  const phi = TfMeasurement.create(plan.measurement);
+  const targets = phi.liftRows(rows.map((y) => targetOf(plan, y, options.clip)));
   const net = await TfGenerator.create(plan.inner);
   const product = toTensor(phi.liftMatrix(plan.product));
   let active = columns.map((_, i) => i);

@@ -4,7 +4,8 @@ import { MNIST_MODELS } from '@inv/models';
 import { peekFlag, type FlagSpecs } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { gridPng, imageSide, loadModel, loadObservation, writeAll } from '../files.js';
+import { gridPng, humanIo, imageSide, loadModel, loadObservation, readObservation, writeAll } from '../files.js';
+import { setActivity } from '../interrupt.js';
 import { progressBar, say } from '../io.js';
 import { parseMeasurement } from '../measurement.js';
 import { batchResultJson, singleResultJson } from '../result-json.js';
@@ -13,12 +14,12 @@ import { CHUNK_FLAG, QUEUE_FLAGS, solveOnQueue } from '../queue/client.js';
 
 const FLAGS: FlagSpecs = {
   model: { type: 'string', description: `the generator: a layers-model model.json or a shipped decoder (${MNIST_MODELS.join(', ')})`, placeholder: 'model.json|name' },
-  observation: { type: 'string', description: 'y: a vector, or a B×m matrix for a batch (.npy or .json)', placeholder: 'file' },
+  observation: { type: 'string', description: 'y: a vector, or a B×m matrix for a batch (.npy or .json; - reads standard input)', placeholder: 'file' },
   solver: { type: 'string', description: 'a registered solver (see `inv list`)', placeholder: 'name' },
   measurement: { type: 'string', description: 'identity, mask:<mask.npy>, matrix:<A.npy> or gaussian:<m>[:<seed>]', default: 'identity', placeholder: 'spec' },
   'noise-level': { type: 'number', description: 'the noise size, if known (the solver documents its meaning)', min: 0 },
   seed: { type: 'number', description: 'seed of the Gaussian measurement (and of the solver, if it takes one)', integer: true, min: 0, default: 0 },
-  out: { type: 'string', description: 'write the result JSON here', placeholder: 'result.json' },
+  out: { type: 'string', description: 'write the result JSON here (- for standard output)', placeholder: 'result.json' },
   png: { type: 'string', description: 'write <prefix>-reconstruction.png (and <prefix>-observation.png)', placeholder: 'prefix' },
   ...QUEUE_FLAGS,
   ...CHUNK_FLAG,
@@ -43,8 +44,9 @@ export const solveCommand: Command = {
     const solver = getSolver(String(args.flags.solver));
     const generator = loadModel(args.flags.model as string | undefined);
     const seed = args.flags.seed as number;
-    const measurement = parseMeasurement(String(args.flags.measurement), generator.outputDim, seed);
-    const { Y, batch } = loadObservation(args.flags.observation as string | undefined, measurement.rows, measurement.describe());
+    const observation = readObservation(args.flags.observation as string | undefined);
+    const measurement = parseMeasurement(String(args.flags.measurement), generator.outputDim, seed, observation.length);
+    const { Y, batch } = loadObservation(observation, measurement.rows, measurement.describe());
     const { keyOf } = optionFlags(solver.options, FLAGS);
     const options = solverOptions(solver.options, keyOf, args.flags, args.given);
     const noiseLevel = args.flags['noise-level'] as number | undefined;
@@ -55,6 +57,7 @@ export const solveCommand: Command = {
     const bar = progressBar(io, batch ? Y.rows : 1, `${solver.name}`);
     const onProgress = (p: { item: number; items: number; iteration: number; residual?: number }) =>
       bar.tick(p.item, `iteration ${p.iteration}${p.residual !== undefined ? ` residual ${p.residual.toExponential(2)}` : ''}`);
+    setActivity(`solving ${Y.rows} problem${Y.rows > 1 ? 's' : ''} with ${solver.name} (inv solve; nothing written yet)`);
     const started = now();
     let results: Result[];
     try {
@@ -77,13 +80,17 @@ export const solveCommand: Command = {
         files.push({ path: `${png}-observation.png`, data: gridPng(observed, columns) });
       }
     }
-    writeAll(files);
+    writeAll(files, io);
+    setActivity('finishing inv solve (its outputs are written)');
 
-    if (io.json) io.out(JSON.stringify(json));
-    else {
-      say(io, `${solver.name} on ${generator.describe()}, ${measurement.describe()}, ${results.length} problem${results.length > 1 ? 's' : ''}`);
-      say(io, formatTable(['#', 'status', 'iterations', 'residual', 'time ms'], results.map((r, i) => [i, r.status, r.iterations, r.residual, r.timeMs])));
-      for (const f of files) say(io, `wrote ${f.path}`);
+    // With --out -, stdout carries the result JSON alone; the human lines go to stderr.
+    const human = humanIo(io, args.flags.out);
+    if (io.json) {
+      if (args.flags.out !== '-') io.out(JSON.stringify(json));
+    } else {
+      say(human, `${solver.name} on ${generator.describe()}, ${measurement.describe()}, ${results.length} problem${results.length > 1 ? 's' : ''}`);
+      say(human, formatTable(['#', 'status', 'iterations', 'residual', 'time ms'], results.map((r, i) => [i, r.status, r.iterations, r.residual, r.timeMs])));
+      for (const f of files) if (f.path !== '-') say(human, `wrote ${f.path}`);
     }
   },
 };

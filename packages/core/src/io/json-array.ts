@@ -1,11 +1,13 @@
 /** JSON arrays: a list of numbers (a vector) or a list of equal-length lists (a matrix). */
 import { FormatError } from '../errors.js';
+import { checkJsonDepth } from './limits.js';
 import type { NdArray } from './ndarray.js';
 
 /** Parses JSON text (or an already-parsed value); `source` is named in every error message. */
 export function parseJsonArray(input: string | unknown, source = 'array'): NdArray {
   let value: unknown = input;
   if (typeof input === 'string') {
+    checkJsonDepth(input, source);
     try {
       value = JSON.parse(input);
     } catch (e) {

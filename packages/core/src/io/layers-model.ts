@@ -7,6 +7,7 @@ import { activationName, leakyRelu, linear, parseActivation, type Activation } f
 import { FormatError } from '../errors.js';
 import { denseLayer, Generator, type DenseLayer } from '../generator.js';
 import { Matrix } from '../linalg.js';
+import { checkJsonDepth, checkLayerCount } from './limits.js';
 
 export type LayersModelLayout = 'tfjs' | 'keras';
 
@@ -46,6 +47,20 @@ export function weightPaths(modelJson: unknown, source = 'model.json'): string[]
   });
 }
 
+/** Throws if a name occurs twice: a repeated weight would silently feed the wrong layer, a repeated shard be read twice. */
+function checkUnique(names: readonly string[], what: string, source: string): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new FormatError(`${source}: ${what} '${n}' is listed more than once in weightsManifest`);
+    seen.add(n);
+  }
+}
+
+/** The number of weight bytes the manifest declares (float32), known before any shard is read. */
+export function declaredWeightBytes(modelJson: unknown, source = 'model.json'): number {
+  return weightSpecs(modelJson, source).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+}
+
 function getManifest(modelJson: unknown, source: string): unknown[] {
   if (!isObject(modelJson)) throw new FormatError(`${source}: expected a JSON object (a tfjs layers-model)`);
   if (modelJson.format !== undefined && modelJson.format !== 'layers-model') {
@@ -73,6 +88,7 @@ function weightSpecs(modelJson: unknown, source: string): WeightSpec[] {
       offset += shape.reduce((a, b) => a * b, 1) * 4;
     });
   });
+  checkUnique(specs.map((w) => w.name), 'weight', source);
   return specs;
 }
 
@@ -86,7 +102,9 @@ function layerList(modelJson: Json, source: string): Json[] {
   }
   const config = model.config;
   const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(layers) || !layers.every(isObject)) throw new FormatError(`${source}: modelTopology has no list of layers`);
+  if (!Array.isArray(layers)) throw new FormatError(`${source}: modelTopology has no list of layers`);
+  checkLayerCount(layers.length, source);
+  if (!layers.every(isObject)) throw new FormatError(`${source}: modelTopology has no list of layers`);
   return layers as Json[];
 }
 
@@ -107,12 +125,16 @@ function inputWidth(cfg: Json): number | undefined {
 /** Parses model.json bytes; returns the JSON and the weight shard paths it names (relative to it). */
 export function readModelJson(bytes: Uint8Array, source = 'model.json'): { json: unknown; shards: string[] } {
   let json: unknown;
+  const text = new TextDecoder().decode(bytes);
+  checkJsonDepth(text, source);
   try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
+    json = JSON.parse(text);
   } catch (e) {
     throw new FormatError(`${source}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  return { json, shards: weightPaths(json, source) };
+  const shards = weightPaths(json, source);
+  checkUnique(shards, 'weight file', source);
+  return { json, shards };
 }
 
 /** A Generator from a parsed model.json and its weight shards' bytes, in manifest order. */

@@ -4,6 +4,7 @@
  */
 import { FormatError } from '../errors.js';
 import type { NdArray } from './ndarray.js';
+import { parsePyLiteral, type PyValue } from './py-literal.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -34,17 +35,8 @@ export function parseNpy(bytes: Uint8Array, source = 'array'): NdArray {
   const start = major === 1 ? 10 : 12;
   if (start + (headerLen as number) > bytes.length) fail('truncated header');
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + (headerLen as number)));
-  const descr = /'descr'\s*:\s*'([<>|=])([a-z])(\d+)'/.exec(header);
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header);
-  const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
-  if (!descr || !fortran || !shapeMatch) fail('header lacks descr, fortran_order or shape');
-  const [, order, kind, width] = descr!;
-  const dtype = DTYPES[kind + width];
-  if (!dtype) throw new FormatError(`${source}: unsupported dtype '${order}${kind}${width}' (expected float32, float64, bool or integer)`);
-  if (fortran![1] === 'True') throw new FormatError(`${source}: Fortran-order arrays are not supported (save with C order)`);
-  const dims = shapeMatch![1].split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const shape = dims.map((d) => (/^\d+$/.test(d) ? Number(d) : fail(`bad shape entry '${d}'`)) as number);
-  if (shape.length < 1 || shape.length > 2) throw new FormatError(`${source}: expected a 1-D or 2-D array, got shape (${dims.join(', ')})`);
+  const { order, kind, width, shape } = readHeader(header, source);
+  const dtype = DTYPES[kind + width] ?? unsupportedDtype(order + kind + width, source);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + (headerLen as number);
   if (bytes.length - dataStart !== count * dtype.size) {
@@ -54,6 +46,40 @@ export function parseNpy(bytes: Uint8Array, source = 'array'): NdArray {
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = dtype.read(view, dataStart + i * dtype.size, le);
   return { shape, data };
+}
+
+/** The dtype and shape from a header dict, which is parsed as the Python literal it is. */
+function readHeader(header: string, source: string): { order: string; kind: string; width: string; shape: number[] } {
+  const fail = (what: string): never => {
+    throw new FormatError(`${source}: not a valid .npy file (${what})`);
+  };
+  let dict: PyValue;
+  try {
+    dict = parsePyLiteral(header);
+  } catch (e) {
+    return fail(`header is not a Python dict literal: ${(e as Error).message}`);
+  }
+  if (!(dict instanceof Map)) return fail('header is not a dict');
+  const descr = dict.get('descr');
+  const fortran = dict.get('fortran_order');
+  const shape = dict.get('shape');
+  if (descr === undefined || fortran === undefined || shape === undefined) fail('header lacks descr, fortran_order or shape');
+  if (typeof descr !== 'string') throw new FormatError(`${source}: structured dtypes are not supported (expected float32, float64, bool or integer)`);
+  if (typeof fortran !== 'boolean') fail('fortran_order is not True or False');
+  if (fortran) throw new FormatError(`${source}: Fortran-order arrays are not supported (save with C order)`);
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) return fail('shape is not a tuple of non-negative integers');
+  const dims = shape as number[];
+  if (dims.length < 1 || dims.length > 2) throw new FormatError(`${source}: expected a 1-D or 2-D array, got shape (${dims.join(', ')})`);
+  const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr as string);
+  if (!m) return unsupportedDtype(descr as string, source);
+  return { order: m[1], kind: m[2], width: m[3], shape: dims };
+}
+
+/** A dtype inv cannot read, named for what it is (nothing is ever unpickled). */
+function unsupportedDtype(descr: string, source: string): never {
+  const kind = /^[<>|=]?([a-zA-Z])/.exec(descr)?.[1];
+  const what = kind === 'O' ? ' (Python objects, stored pickled: not read, for safety)' : kind === 'U' || kind === 'S' ? ' (strings)' : kind === 'c' ? ' (complex numbers)' : '';
+  throw new FormatError(`${source}: unsupported dtype ${JSON.stringify(descr)}${what} (expected float32, float64, bool or integer)`);
 }
 
 /** Encodes a C-order array as .npy (version 1.0, little-endian). */
