@@ -6,6 +6,7 @@ import { InvError, OptionError, ShapeError, UnsupportedError } from './errors.js
 import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './problem.js';
 import type { ActivationKind } from './activations.js';
 import type { Result } from './result.js';
+import { judge } from './verdict.js';
 
 export type OptionSpec =
   /** `exclusiveMin`: the value must be greater than this (a step size > 0). */
@@ -174,7 +175,8 @@ function checkLatentOptions(solver: Solver, values: OptionValues, k: number): vo
 
 /**
  * Solves a problem with a solver given by name or object (scipy's `minimize(method=…)`): options are
- * validated first, a batch gives one result per observation.
+ * validated first, a batch gives one result per observation. Every result is judged here, whichever
+ * path produced it (docs/verdict.md): `success` only when the solver stopped properly and the answer fits.
  */
 export function solve(problem: Problem, solver: string | Solver, options?: Record<string, unknown>, context?: SolveContext): Promise<Result>;
 export function solve(problem: BatchProblem, solver: string | Solver, options?: Record<string, unknown>, context?: SolveContext): Promise<Result[]>;
@@ -188,9 +190,12 @@ export async function solve(
   const resolved = resolveOptions(solver.options, options, `solver '${solver.name}'`);
   checkSupport(solver, problem);
   checkLatentOptions(solver, resolved, problem.generator.inputDim);
-  if (!isBatchProblem(problem)) return solver.solve(problem, resolved, context);
-  if (solver.solveBatch) return solver.solveBatch(problem, resolved, context);
-  return solveOneByOne(solver, problem, resolved, context);
+  if (!isBatchProblem(problem)) return judge(problem, await solver.solve(problem, resolved, context));
+  const results = solver.solveBatch ? await solver.solveBatch(problem, resolved, context) : await solveOneByOne(solver, problem, resolved, context);
+  if (results.length !== problem.observations.rows) {
+    throw new InvError('ERR_SOLVER', `solver '${solver.name}' returned ${results.length} results for a batch of ${problem.observations.rows}`);
+  }
+  return results.map((r, i) => judge(batchItem(problem, i), r));
 }
 
 /**
@@ -205,7 +210,8 @@ export async function solveOneByOne(solver: Solver, problem: BatchProblem, optio
   for (let i = 0; i < problem.observations.rows; i++) {
     const item = first + i;
     const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item, items }));
-    results.push(await solver.solve(batchItem(problem, i), options, { signal: context.signal, onProgress, item, items }));
+    const one = batchItem(problem, i);
+    results.push(judge(one, await solver.solve(one, options, { signal: context.signal, onProgress, item, items })));
   }
   return results;
 }
