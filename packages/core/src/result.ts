@@ -1,7 +1,7 @@
 /** One result shape for every solver, modelled on scipy.optimize.OptimizeResult. */
 import { norm2 } from './linalg.js';
 import type { Problem } from './problem.js';
-import { judge } from './verdict.js';
+import { measureFit } from './verdict.js';
 
 export type Status =
   /** The stopping rule was met and the answer fits the observation to the stated noise (docs/verdict.md). */
@@ -82,8 +82,10 @@ export function residualNorm(problem: Problem, latent: ArrayLike<number>, recons
 }
 
 /**
- * Completes a solver's raw result and judges it (see `judge`). A latent with a non-finite entry is never
- * returned: it becomes the zero vector with status `diverged`, so callers can always use the numbers they get.
+ * Completes a solver's raw result: reconstruction, residual, the fit and `success` (converged and fits;
+ * `solve` then applies the full verdict, `judge`, which also renames a converged misfit `no_fit`). A
+ * latent with a non-finite entry is never returned: it becomes the zero vector with status `diverged`,
+ * so callers can always use the numbers they get.
  */
 export function finishResult(solver: string, problem: Problem, raw: RawResult, startedAt: number): Result {
   let latent = Float64Array.from(raw.latent);
@@ -94,18 +96,19 @@ export function finishResult(solver: string, problem: Problem, raw: RawResult, s
     message = `${message}; the latent was not finite and was replaced by zeros`;
   }
   const reconstruction = problem.generator.forward(latent);
-  const unjudged = {
+  const fit = measureFit(problem, latent, reconstruction);
+  const result: Result = {
     solver,
     status,
-    success: false,
+    success: status === 'converged' && fit.ok,
+    fit,
     message,
     latent,
     reconstruction,
     iterations: raw.iterations,
-    residual: NaN,
+    residual: fit.residual,
     timeMs: now() - startedAt,
-  } as Result;
-  const result = judge(problem, unjudged, reconstruction);
+  };
   if (raw.history) result.history = raw.history;
   if (raw.info) {
     // A Result never carries NaN or Infinity: a non-finite info number is kept as its text.

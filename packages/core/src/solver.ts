@@ -186,16 +186,31 @@ export async function solve(
   options: Record<string, unknown> = {},
   context: SolveContext = {},
 ): Promise<Result | Result[]> {
+  const results = await solveUnjudged(problem, solverOrName, options, context);
+  if (!isBatchProblem(problem)) return judge(problem, results as Result);
+  return (results as Result[]).map((r, i) => judge(batchItem(problem, i), r));
+}
+
+/**
+ * `solve` without the verdict: what core's batch worker runs on a chunk, so that the caller's `solve`
+ * judges every result exactly once. Not for applications: their results must be judged.
+ */
+export async function solveUnjudged(
+  problem: Problem | BatchProblem,
+  solverOrName: string | Solver,
+  options: Record<string, unknown> = {},
+  context: SolveContext = {},
+): Promise<Result | Result[]> {
   const solver = typeof solverOrName === 'string' ? getSolver(solverOrName) : solverOrName;
   const resolved = resolveOptions(solver.options, options, `solver '${solver.name}'`);
   checkSupport(solver, problem);
   checkLatentOptions(solver, resolved, problem.generator.inputDim);
-  if (!isBatchProblem(problem)) return judge(problem, await solver.solve(problem, resolved, context));
+  if (!isBatchProblem(problem)) return solver.solve(problem, resolved, context);
   const results = solver.solveBatch ? await solver.solveBatch(problem, resolved, context) : await solveOneByOne(solver, problem, resolved, context);
   if (results.length !== problem.observations.rows) {
     throw new InvError('ERR_SOLVER', `solver '${solver.name}' returned ${results.length} results for a batch of ${problem.observations.rows}`);
   }
-  return results.map((r, i) => judge(batchItem(problem, i), r));
+  return results;
 }
 
 /**
@@ -210,8 +225,7 @@ export async function solveOneByOne(solver: Solver, problem: BatchProblem, optio
   for (let i = 0; i < problem.observations.rows; i++) {
     const item = first + i;
     const onProgress = context.onProgress && ((p: Progress) => context.onProgress!({ ...p, item, items }));
-    const one = batchItem(problem, i);
-    results.push(judge(one, await solver.solve(one, options, { signal: context.signal, onProgress, item, items })));
+    results.push(await solver.solve(batchItem(problem, i), options, { signal: context.signal, onProgress, item, items }));
   }
   return results;
 }

@@ -58,22 +58,22 @@ function advice(fit: Fit): string {
   return fit.noise === undefined ? `${hint}; if the observation is noisy, state its noise (noiseLevel or noiseNorm)` : hint;
 }
 
+const FITS = '; the answer fits nonetheless (';
+const DOES_NOT_FIT = '; the answer does not fit (';
+
 /**
- * Applies the verdict to a solver's result: a `converged` answer that does not fit becomes `no_fit`;
- * `max_iterations` and `time_limit` say whether their answer fits; `success` = converged and fits.
- * Idempotent: a result judged already keeps its message (worker threads judge before the caller does).
+ * Applies the verdict to a solver's result (`solve` does, once, whichever path produced the result):
+ * a `converged` answer that does not fit becomes `no_fit`; `max_iterations` and `time_limit` say
+ * whether their answer fits; `success` = converged and fits. Judging a judged result changes nothing.
  */
-export function judge(problem: Problem, result: Result, reconstruction?: Float64Array): Result {
-  const fit = measureFit(problem, result.latent, reconstruction);
-  const judged = result.fit !== undefined;
+export function judge(problem: Problem, result: Result): Result {
+  const fit = measureFit(problem, result.latent);
   let { status, message } = result;
   if (status === 'converged' && !fit.ok) {
     status = 'no_fit';
     message = `stopped by its own rule (${message}) at a point that does not fit: ${describe(fit)}; ${advice(fit)}`;
-  } else if (!judged && (status === 'max_iterations' || status === 'time_limit')) {
-    message = fit.ok
-      ? `${message}; the answer fits nonetheless (${describe(fit)}), but the stopping rule was not met`
-      : `${message}; the answer does not fit (${describe(fit)})`;
+  } else if ((status === 'max_iterations' || status === 'time_limit') && !message.includes(FITS) && !message.includes(DOES_NOT_FIT)) {
+    message = fit.ok ? `${message}${FITS}${describe(fit)}), but the stopping rule was not met` : `${message}${DOES_NOT_FIT}${describe(fit)})`;
   }
   return { ...result, status, message, residual: fit.residual, fit, success: status === 'converged' && fit.ok };
 }
