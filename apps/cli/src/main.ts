@@ -1,7 +1,7 @@
-/** Dispatch: `inv <command> [flags]`, one-line errors, exit codes (0 ok, 1 failure, 2 usage). */
+/** Dispatch: `inv <command> [flags]`, one-line errors, exit codes (see EXIT). */
 import { InvError } from '@inv/core';
 import { COMMON_FLAGS, formatHelp, parseArgs, type FlagSpecs } from './args.js';
-import type { Command } from './command.js';
+import { EXIT, type Command } from './command.js';
 import { oneLine, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 
@@ -48,12 +48,11 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     }
     const flags = Object.assign({}, command.flags, ...dynamic.map((d) => d.flags)) as FlagSpecs;
     const args = parseArgs(rest, flags);
-    await command.run(args, io);
-    return 0;
+    return (await command.run(args, io)) ?? EXIT.ok;
   } catch (e) {
     if (process.env.INV_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
     const prefix = e instanceof InvError ? '' : 'internal error: ';
     io.err(`inv: ${prefix}${oneLine(e)}\n`);
-    return e instanceof UsageError ? 2 : 1;
+    return e instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
 }
