@@ -82,13 +82,16 @@ describe('inv experiment', () => {
       const run = runCli(['experiment', 'negation-check', '--trials', '4', '--workers', workers, '--out', out, '--json'], { plugins: false });
       expect(run.code).toBe(0);
       const csv = readCsv(join(out, 'negation-check.csv'));
-      expect(csv[0]).toEqual(['net', 'negation_check', 'trials', 'successes', 'success_rate', 'median_error']);
+      expect(csv[0]).toEqual(['net', 'negation_check', 'trials', 'successes', 'success_rate', 'verdict_success_rate', 'false_successes', 'median_error']);
       expect(csv).toHaveLength(7);
       for (const net of ['1-100-500', '2-100-500', '2-50-300-1000']) {
         const on = csv.find((r) => r[0] === net && r[1] === 'on')!;
         const off = csv.find((r) => r[0] === net && r[1] === 'off')!;
         expect(Number(on[3])).toBeGreaterThanOrEqual(Number(off[3]));
         expect(Number(on[3])).toBe(4);
+        // The verdict never calls a solve that missed z* a success here (these nets are injective).
+        expect([on[6], off[6]]).toEqual(['0', '0']);
+        expect(Number(on[5])).toBeLessThanOrEqual(1);
       }
       expect(readFileSync(join(out, 'negation-check.svg'), 'utf8')).toMatch(/^<svg [^>]*>/);
       expect(readFileSync(join(out, 'negation-check.md'), 'utf8')).toContain('# negation-check');
