@@ -2,6 +2,16 @@
 import type { FlagSpecs, ParsedArgs } from './args.js';
 import type { Io } from './io.js';
 
+/** The exit codes (apps/cli/README.md, "Contract"). */
+export const EXIT = {
+  ok: 0,
+  /** Bad input or a runtime error. */
+  failure: 1,
+  usage: 2,
+  /** A solve ran, but some result is not a success (status other than converged, or no fit). */
+  notSuccess: 3,
+} as const;
+
 export interface Command {
   name: string;
   summary: string;
@@ -9,5 +19,6 @@ export interface Command {
   flags: FlagSpecs;
   /** Flags that depend on what was typed (e.g. the chosen solver's options), shown in --help too. */
   dynamicFlags?(argv: readonly string[]): Promise<{ title: string; flags: FlagSpecs }[]>;
-  run(args: ParsedArgs, io: Io): Promise<void>;
+  /** Resolves to the exit code, or to nothing for 0 (see EXIT). */
+  run(args: ParsedArgs, io: Io): Promise<void | number>;
 }

@@ -1,5 +1,6 @@
 /** @inv/cli: the `inv` command as a library (`main`) plus the pieces other tools may reuse. */
 export { main, type MainOptions } from './main.js';
+export { EXIT } from './command.js';
 export { COMMANDS } from './commands/index.js';
 export { parseArgs, type FlagSpec, type FlagSpecs, type ParsedArgs } from './args.js';
 export { modelInfo, type ModelInfo } from './commands/info.js';

@@ -1,8 +1,8 @@
-/** Dispatch: `inv <command> [flags]`, one-line errors, exit codes (EXIT_CODES below). */
+/** Dispatch: `inv <command> [flags]`, one-line errors, exit codes (EXIT in command.ts). */
 import { readFileSync } from 'node:fs';
 import { InvError } from '@inv/core';
 import { COMMON_FLAGS, formatHelp, parseArgs, type FlagSpecs } from './args.js';
-import type { Command } from './command.js';
+import { EXIT, type Command } from './command.js';
 import { oneLine, UsageError } from './errors.js';
 import { setActivity } from './interrupt.js';
 import { processIo, type Io } from './io.js';
@@ -13,13 +13,13 @@ export interface MainOptions {
   io?: (json: boolean) => Io;
 }
 
-/** The exit codes every command uses (documented in apps/cli/README.md). */
-export const EXIT_CODES = [
-  [0, 'success (every item solved successfully)'],
-  [1, 'input or runtime error (one line on stderr, no output file)'],
-  [2, 'usage error (unknown command or flag, missing or invalid argument)'],
-  [3, 'a solve ran but did not succeed (some item not `success`)'],
-] as const;
+/** What each exit code means, for `inv --help`. */
+const EXIT_MEANINGS: readonly (readonly [number, string])[] = [
+  [EXIT.ok, 'success (every item solved successfully)'],
+  [EXIT.failure, 'input or runtime error (one line on stderr, no output file)'],
+  [EXIT.usage, 'usage error (unknown command or flag, missing or invalid argument)'],
+  [EXIT.notSuccess, 'a solve ran but did not succeed (some item not `success`)'],
+];
 
 /** This package's version (package.json sits one level above both src/ and dist/). */
 export function cliVersion(): string {
@@ -39,7 +39,7 @@ function globalHelp(commands: readonly Command[]): string {
     'Options: --help (also after a command), --version',
     '',
     'Exit codes:',
-    ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
+    ...EXIT_MEANINGS.map(([code, meaning]) => `  ${code}  ${meaning}`),
   ].join('\n');
 }
 
@@ -73,12 +73,11 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     const flags = Object.assign({}, command.flags, ...dynamic.map((d) => d.flags)) as FlagSpecs;
     const args = parseArgs(rest, flags);
     setActivity(`running inv ${command.name}`);
-    await command.run(args, io);
-    return 0;
+    return (await command.run(args, io)) ?? EXIT.ok;
   } catch (e) {
     if (process.env.INV_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
     const prefix = e instanceof InvError ? '' : 'internal error: ';
     io.err(`inv: ${prefix}${oneLine(e)}\n`);
-    return e instanceof UsageError ? 2 : 1;
+    return e instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
 }

@@ -1,10 +1,12 @@
 /** The result file of `inv solve`: one result, or per-problem arrays for a batch. */
-import type { Result } from '@inv/core';
+import type { Fit, Result } from '@inv/core';
 
 export interface ResultJson {
   solver: string;
   status: string | string[];
   success: boolean | boolean[];
+  /** The verdict's fit: residual, allowed level, ok, and the stated noise norm (docs/verdict.md). */
+  fit: Fit | Fit[];
   message: string | string[];
   latent: number[] | number[][];
   reconstruction: number[] | number[][];
@@ -22,6 +24,7 @@ export function singleResultJson(r: Result): ResultJson {
     solver: r.solver,
     status: r.status,
     success: r.success,
+    fit: r.fit,
     message: r.message,
     latent: Array.from(r.latent),
     reconstruction: Array.from(r.reconstruction),
@@ -38,6 +41,7 @@ export function batchResultJson(solver: string, results: readonly Result[], tota
     solver,
     status: results.map((r) => r.status),
     success: results.map((r) => r.success),
+    fit: results.map((r) => r.fit),
     message: results.map((r) => r.message),
     latent: results.map((r) => Array.from(r.latent)),
     reconstruction: results.map((r) => Array.from(r.reconstruction)),

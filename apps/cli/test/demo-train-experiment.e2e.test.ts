@@ -31,10 +31,21 @@ describe('inv demo on the shipped MNIST decoder and held-out digits', () => {
       expect(r.relativeError).toBeLessThan(1);
       expect(r.psnr).toBeGreaterThan(8);
     }
-    // 2 digits per row, 28 px + 2 px gaps, drawn at 2x: rows = original (+ observed) + one per solver.
+    // The observation's own PSNR is the baseline a prior must beat (denoising at σ = 0.3: about 10 dB).
+    const base = (task: string) => demo.baselines.find((b: { task: string }) => b.task === task);
+    expect(base('denoise').psnr).toBeGreaterThan(9);
+    expect(base('denoise').psnr).toBeLessThan(11.5);
+    expect(base('compressed')).toBeUndefined(); // 200 numbers are not a picture
+    const gd = (task: string) => demo.rows.find((r: { task: string; solver: string }) => r.task === task && r.solver === 'gd');
+    for (const task of ['denoise', 'inpaint']) expect(gd(task).psnr).toBeGreaterThan(base(task).psnr + 3);
+    for (const r of demo.rows) expect(r.successes === 0 || r.status.includes('converged')).toBe(true);
+    // 2 digits per row, 28 px + 2 px gaps, drawn at 2x: rows = original (+ observed) + one per solver,
+    // below a 9 px strip of column labels and right of a strip of row labels.
     const perTask = (task: string) => demo.rows.filter((r: { task: string }) => r.task === task).length;
-    expect(pngSize(join(out, 'denoise.png'))).toEqual([2 * (2 * 28 + 3 * 2), 2 * ((2 + perTask('denoise')) * 28 + (3 + perTask('denoise')) * 2)]);
-    expect(pngSize(join(out, 'compressed.png'))[1]).toBe(2 * ((1 + perTask('compressed')) * 28 + (2 + perTask('compressed')) * 2));
+    const [width, height] = pngSize(join(out, 'denoise.png'));
+    expect(height).toBe(2 * ((2 + perTask('denoise')) * 28 + (3 + perTask('denoise')) * 2 + 9));
+    expect(width).toBeGreaterThan(2 * (2 * 28 + 3 * 2) + 2 * 40);
+    expect(pngSize(join(out, 'compressed.png'))[1]).toBe(2 * ((1 + perTask('compressed')) * 28 + (2 + perTask('compressed')) * 2 + 9));
   });
 
   it('rejects a model that does not output 28×28 digits, writing nothing', () => {
@@ -71,13 +82,16 @@ describe('inv experiment', () => {
       const run = runCli(['experiment', 'negation-check', '--trials', '4', '--workers', workers, '--out', out, '--json'], { plugins: false });
       expect(run.code).toBe(0);
       const csv = readCsv(join(out, 'negation-check.csv'));
-      expect(csv[0]).toEqual(['net', 'negation_check', 'trials', 'successes', 'success_rate', 'median_error']);
+      expect(csv[0]).toEqual(['net', 'negation_check', 'trials', 'successes', 'success_rate', 'verdict_success_rate', 'false_successes', 'median_error']);
       expect(csv).toHaveLength(7);
       for (const net of ['1-100-500', '2-100-500', '2-50-300-1000']) {
         const on = csv.find((r) => r[0] === net && r[1] === 'on')!;
         const off = csv.find((r) => r[0] === net && r[1] === 'off')!;
         expect(Number(on[3])).toBeGreaterThanOrEqual(Number(off[3]));
         expect(Number(on[3])).toBe(4);
+        // The verdict never calls a solve that missed z* a success here (these nets are injective).
+        expect([on[6], off[6]]).toEqual(['0', '0']);
+        expect(Number(on[5])).toBeLessThanOrEqual(1);
       }
       expect(readFileSync(join(out, 'negation-check.svg'), 'utf8')).toMatch(/^<svg [^>]*>/);
       expect(readFileSync(join(out, 'negation-check.md'), 'utf8')).toContain('# negation-check');

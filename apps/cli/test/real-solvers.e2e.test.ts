@@ -31,19 +31,22 @@ describe('inv solve with the shipped solvers on a noise-free expansive net', () 
     expect(relativeError(r.latent, z)).toBeLessThan(1e-6);
   });
 
-  /** y from the operator gaussian:60:4, solved with the operator named by `spec`. */
-  function gaussianLatentError(spec: string): number {
+  /** y from the operator gaussian:60:4, solved with the operator named by `spec`: latent error and exit code. */
+  function gaussianLatentError(spec: string): [number, number] {
     const yA = writeNpy(tmp.path(`yA-${spec.replace(/:/g, '_')}.npy`), gaussianOperator(60, 240, 4).apply(x));
     const run = runCli(['solve', '--model', model, '--observation', yA, '--measurement', spec, '--solver', 'gd', '--json'], { plugins: false });
-    expect(run.code).toBe(0);
-    return relativeError(JSON.parse(run.stdout).latent, z);
+    return [relativeError(JSON.parse(run.stdout).latent, z), run.code];
   }
 
   it('gd inverts gaussian:<m>:<seed> measurements built by @inv/compressed', () => {
-    expect(gaussianLatentError('gaussian:60:4')).toBeLessThan(1e-6);
+    const [error, code] = gaussianLatentError('gaussian:60:4');
+    expect(error).toBeLessThan(1e-6);
+    expect(code).toBe(0);
   });
 
-  it('a different gaussian seed is a different operator, so the same y no longer fits', () => {
-    expect(gaussianLatentError('gaussian:60:5')).toBeGreaterThan(1e-3);
+  it('a different gaussian seed is a different operator, so the same y no longer fits: exit code 3', () => {
+    const [error, code] = gaussianLatentError('gaussian:60:5');
+    expect(error).toBeGreaterThan(1e-3);
+    expect(code).toBe(3);
   });
 });

@@ -88,10 +88,38 @@ describe('inv solve measurements and batches', () => {
   it('maps kebab-case flags of every option type onto the solver schema', () => {
     const y = writeNpy(tmp.path('y-flags.npy'), x);
     const run = runCli(['solve', '--model', model, '--observation', y, '--solver', 'test-gd', '--init', init, '--max-iterations', '7', '--step=0.1', '--normalize', '--schedule', 'decay', '--json']);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3); // the solve ran but stopped at its iteration limit: not a success
     const r = JSON.parse(run.stdout);
     expect(r.iterations).toBe(7);
     expect(r.status).toBe('max_iterations');
+    expect(r.success).toBe(false);
+  });
+
+  it('exits 3 when a solve ran but an item does not fit, says why, and exits 0 once the stated noise allows the fit', () => {
+    // Row 0 is realizable; row 1 is −G(z*), which a ReLU net cannot produce (‖G(ẑ) + x‖ ≥ ‖x‖).
+    const Y = new Float64Array([...x, ...x.map((v) => -v)]);
+    const y = writeNpy(tmp.path('y-unfit.npy'), Y, [2, 64]);
+    const args = ['solve', '--model', model, '--observation', y, '--solver', 'test-gd', '--init', init];
+    const table = runCli(args);
+    expect(table.code).toBe(3);
+    expect(table.stderr).toBe('');
+    expect(table.stdout).toMatch(/\| 1 +\| (no_fit|max_iterations) +\| no +\|/);
+    expect(table.stdout).toMatch(/1 of 2 did not succeed \(exit code 3\); #1: .*does not fit.*‖A·G\(ẑ\) − y‖ = .* > .* allowed \(no noise stated\)/);
+    const json = JSON.parse(runCli([...args, '--json']).stdout);
+    expect(json.success).toEqual([true, false]);
+    expect(json.status[1]).toMatch(/^(no_fit|max_iterations)$/);
+    const norm = Math.hypot(...x);
+    expect(json.fit[1].ok).toBe(false);
+    expect(json.fit[1].residual).toBeGreaterThanOrEqual(norm * (1 - 1e-9));
+    expect(json.fit[1].allowed).toBeCloseTo(1e-3 * norm, 12);
+    expect(json.fit[0]).toMatchObject({ ok: true });
+    // Stating noise as large as the signal makes −G(z*) consistent with it: both items succeed (but see docs/verdict.md).
+    const loud = runCli([...args, '--noise-norm', String(2 * norm), '--json']);
+    expect(JSON.parse(loud.stdout).fit[1]).toMatchObject({ ok: true, noise: 2 * norm, allowed: 1.5 * 2 * norm + 1e-3 * norm });
+    expect(loud.code).toBe(JSON.parse(loud.stdout).status[1] === 'converged' ? 0 : 3);
+    const strict = runCli([...args, '--noise-norm', String(2 * norm), '--noise-factor', '0.1', '--fit-tol', '0', '--json']);
+    expect(JSON.parse(strict.stdout).fit[1]).toMatchObject({ ok: false, allowed: 0.1 * 2 * norm });
+    expect(strict.code).toBe(3);
   });
 
   it('passes --seed to a solver whose schema has a seed (different seeds, different starts)', () => {

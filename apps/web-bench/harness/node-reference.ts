@@ -6,13 +6,28 @@ import { readOptions } from '../src/options.js';
 import type { ExperimentSpec } from '../src/protocol.js';
 import '../src/runtime.js';
 
-/** The experiment the page's controls start with (index.html): the first MNIST decoder, held-out digit 0, denoising at σ = 0.05, seed 0. */
+/**
+ * The experiment the page's controls start with (index.html, src/ui/form.ts): a random 20-250-784
+ * Gaussian ReLU net (seed 0), G(z*) for latent seed 1, noise-free denoising, task seed 0: a setting
+ * where every solver's guarantee applies, so every row is a success.
+ */
 export function defaultSpec(): ExperimentSpec {
+  return {
+    generator: { kind: 'gaussian', widths: [20, 250, 784], seed: 0 },
+    signal: { kind: 'latent', seed: 1 },
+    task: { kind: 'denoise' },
+    noise: 0,
+    noiseSeed: 1,
+  };
+}
+
+/** The page's first MNIST decoder with held-out digit 0 (the signal a user picks first). */
+export function digitSpec(noise: number): ExperimentSpec {
   return {
     generator: { kind: 'mnist', name: '20-60-784' },
     signal: { kind: 'image', pixels: heldOutDigits().images[0], label: 'held-out digit #0' },
     task: { kind: 'denoise' },
-    noise: 0.05,
+    noise,
     noiseSeed: 1,
   };
 }

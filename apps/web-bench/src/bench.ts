@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { median, relativeError, type BenchRow } from '@inv/core';
 import type { Page } from 'playwright-core';
 import { chromiumPath, openSite, pageSolvers, pressAndWait, resultNumbers, waitUntilReady } from '../harness/browser.js';
-import { defaultSpec, experimentInNode, solveLikeThePage } from '../harness/node-reference.js';
+import { digitSpec, experimentInNode, solveLikeThePage } from '../harness/node-reference.js';
 import type { ExperimentSpec } from './protocol.js';
 
 export interface BenchOptions {
@@ -25,12 +25,13 @@ interface BenchCase {
   spec: () => ExperimentSpec;
 }
 
-const inRange = (task: ExperimentSpec['task']) => (): ExperimentSpec => ({ ...defaultSpec(), signal: { kind: 'latent', seed: 1 }, task, noise: 0 });
+const inRange = (task: ExperimentSpec['task']) => (): ExperimentSpec => ({ ...digitSpec(0), signal: { kind: 'latent', seed: 1 }, task });
+const decoder = { generator: 'mnist:20-60-784' };
 
 const CASES: BenchCase[] = [
-  { name: '20-60-784 denoise σ=0.05 digit #0', controls: {}, spec: defaultSpec },
-  { name: '20-60-784 inpaint 50% G(z*)', controls: { signal: 'latent', task: 'inpaint-random', fraction: '0.5', noise: '0' }, spec: inRange({ kind: 'inpaint-random', fraction: 0.5, seed: 0 }) },
-  { name: '20-60-784 CS m=200 G(z*)', controls: { signal: 'latent', task: 'cs', m: '200', noise: '0' }, spec: inRange({ kind: 'cs', m: 200, seed: 0 }) },
+  { name: '20-60-784 denoise σ=0.05 digit #0', controls: { ...decoder, signal: 'heldout', noise: '0.05' }, spec: () => digitSpec(0.05) },
+  { name: '20-60-784 inpaint 50% G(z*)', controls: { ...decoder, signal: 'latent', task: 'inpaint-random', fraction: '0.5', noise: '0' }, spec: inRange({ kind: 'inpaint-random', fraction: 0.5, seed: 0 }) },
+  { name: '20-60-784 CS m=200 G(z*)', controls: { ...decoder, signal: 'latent', task: 'cs', m: '200', noise: '0' }, spec: inRange({ kind: 'cs', m: 200, seed: 0 }) },
 ];
 
 async function setControls(page: Page, controls: Record<string, string>): Promise<void> {

@@ -99,13 +99,13 @@ function measurementFor(task: TaskSpec, n: number): LinearOperator {
 }
 
 /** What the observation looks like over the signal's pixels, for the "observed" tile. */
-function observedPicture(A: LinearOperator, y: Float64Array): { observed: Float64Array; label: string } {
+function observedPicture(A: LinearOperator, y: Float64Array, noise: number): { observed: Float64Array; label: string } {
   if (A instanceof MaskOperator) {
     const observed = new Float64Array(A.cols).fill(NaN);
     A.indices.forEach((p, i) => (observed[p] = y[i]));
     return { observed, label: `observed ${A.rows}/${A.cols} pixels` };
   }
-  if (A instanceof IdentityOperator) return { observed: y, label: 'observed (noisy)' };
+  if (A instanceof IdentityOperator) return { observed: y, label: noise > 0 ? 'observed (noisy)' : 'observed' };
   return { observed: A.adjoint(y), label: `Aᵀy (${A.rows} measurements)` };
 }
 
@@ -134,7 +134,7 @@ export function buildExperiment(generator: Generator, spec: ExperimentSpec): Exp
     for (let i = 0; i < y.length; i++) y[i] += e[i];
   }
   const problem = createProblem({ generator, measurement, observation: y, noiseLevel: spec.noise });
-  const { observed, label } = observedPicture(measurement, y);
+  const { observed, label } = observedPicture(measurement, y, spec.noise);
   const signal = spec.signal.kind === 'image' ? spec.signal.label : `G(z*), z* ~ N(0, I) seed ${spec.signal.seed}`;
   return {
     problem,
@@ -154,6 +154,8 @@ export function scoreResult(experiment: Experiment, result: Result): ResultRow {
   return {
     solver: result.solver,
     status: result.status,
+    success: result.success,
+    fit: { residual: result.fit.residual, allowed: result.fit.allowed, ok: result.fit.ok },
     message: result.message,
     relativeError: relativeError(result.reconstruction, experiment.truth),
     latentError: experiment.truthLatent && relativeError(result.latent, experiment.truthLatent),

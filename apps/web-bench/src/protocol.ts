@@ -50,6 +50,10 @@ export interface SolverInfo {
 export interface ResultRow {
   solver: string;
   status: Status;
+  /** The verdict (docs/verdict.md): stopped properly and fits the stated noise. */
+  success: boolean;
+  /** ρ = ‖A·G(ẑ) − y‖ and the largest ρ the stated noise allows. */
+  fit: { residual: number; allowed: number; ok: boolean };
   message: string;
   /** ‖x̂ − x‖ / ‖x‖ on the signal. */
   relativeError: number;

@@ -96,8 +96,10 @@ describe('scoreResult', () => {
     const e = buildExperiment(generator, base);
     const latent = e.truthLatent!.map((v) => v * 1.1);
     const reconstruction = generator.forward(latent);
-    const result: Result = { solver: 'x', status: 'converged', success: true, message: '', latent, reconstruction, iterations: 3, residual: 0, timeMs: 1 };
+    const fit = { residual: 0.5, allowed: 0.25, ok: false };
+    const result: Result = { solver: 'x', status: 'no_fit', success: false, fit, message: '', latent, reconstruction, iterations: 3, residual: 0.5, timeMs: 1 };
     const row = scoreResult(e, result);
+    expect([row.status, row.success, row.fit]).toEqual(['no_fit', false, fit]);
     // Bias-free ReLU nets are positively homogeneous: G(1.1 z) = 1.1 G(z), so both errors are 0.1.
     expect(row.relativeError).toBeCloseTo(0.1, 12);
     expect(row.latentError).toBeCloseTo(0.1, 12);

@@ -43,13 +43,22 @@ function noiseSpec(noise: number | NoiseSpec | undefined): NoiseSpec | undefined
   return spec;
 }
 
-/** Measures a given signal: y = A·x + ε with seeded noise. Shared by problems with and without a latent truth. */
-export function measureSignal(measurement: LinearOperator, signal: ArrayLike<number>, noise: number | NoiseSpec | undefined, rng: Rng): { observation: Float64Array; noise: Float64Array; noiseLevel?: number } {
+/**
+ * Measures a given signal: y = A·x + ε with seeded noise. Shared by problems with and without a latent
+ * truth. The noise is stated as `noiseLevel` (its level, as the solvers have always read it) and, for
+ * `sphere` noise, whose level is ‖ε‖ itself, also as `noiseNorm`, which the verdict prefers (docs/verdict.md).
+ */
+export function measureSignal(
+  measurement: LinearOperator,
+  signal: ArrayLike<number>,
+  noise: number | NoiseSpec | undefined,
+  rng: Rng,
+): { observation: Float64Array; noise: Float64Array; noiseLevel?: number; noiseNorm?: number } {
   const spec = noiseSpec(noise);
   const observation = measurement.apply(signal);
   const eps = spec ? noiseVector(rng, measurement.rows, spec.kind, spec.level) : new Float64Array(measurement.rows);
   for (let i = 0; i < observation.length; i++) observation[i] += eps[i];
-  return { observation, noise: eps, noiseLevel: spec?.level };
+  return { observation, noise: eps, noiseLevel: spec?.level, noiseNorm: spec?.kind === 'sphere' ? spec.level : undefined };
 }
 
 /**
@@ -73,6 +82,6 @@ export function createCompressedSensingProblem(input: CompressedSensingInput): C
   }
   const signal = generator.forward(latent);
   const measured = measureSignal(measurement, signal, input.noise, noiseRng);
-  const problem = createProblem({ generator, measurement, observation: measured.observation, noiseLevel: measured.noiseLevel });
+  const problem = createProblem({ generator, measurement, observation: measured.observation, noiseLevel: measured.noiseLevel, noiseNorm: measured.noiseNorm });
   return { problem, truth: { latent, signal, noise: measured.noise } };
 }

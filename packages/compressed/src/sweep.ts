@@ -142,7 +142,7 @@ export async function measurementSweep(input: MeasurementSweepInput): Promise<Sw
       const measurement = gaussianOperator(m, n, imageSeeds[i]);
       const noiseRng = new Rng(imageSeeds[i] + 1);
       const measured = measureSignal(measurement, images[i], noise > 0 ? noise / Math.sqrt(m) : undefined, noiseRng);
-      const problem = createProblem({ generator, measurement, observation: measured.observation, noiseLevel: measured.noiseLevel });
+      const problem = createProblem({ generator, measurement, observation: measured.observation, noiseLevel: measured.noiseLevel, noiseNorm: measured.noiseNorm });
       for (const { solver, label, options } of solvers) {
         const started = performance.now();
         const result = await solve(problem, solver, options, { signal: input.signal });

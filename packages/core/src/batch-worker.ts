@@ -2,7 +2,7 @@
 import type { BatchChunk, ItemDone } from './batch-workers.js';
 import { batchFromPlain } from './problem.js';
 import type { Result } from './result.js';
-import { solve } from './solver.js';
+import { solveUnjudged } from './solver.js';
 import { serveWorker } from './workers.js';
 
 serveWorker(async (chunk: BatchChunk, { signal, report }) => {
@@ -10,5 +10,6 @@ serveWorker(async (chunk: BatchChunk, { signal, report }) => {
   await import(chunk.module);
   // Finished items travel as they finish (as `ItemDone`), so they survive if this thread is cut short.
   const onItem = (index: number, result: Result) => report({ done: index, result } satisfies ItemDone);
-  return solve(batchFromPlain(chunk.problem), chunk.solver, chunk.options, { item: chunk.item, items: chunk.items, signal, onProgress: report, onItem });
+  // Unjudged: the caller's `solve` judges the whole batch once (docs/verdict.md).
+  return solveUnjudged(batchFromPlain(chunk.problem), chunk.solver, chunk.options, { item: chunk.item, items: chunk.items, signal, onProgress: report, onItem });
 });

@@ -11,6 +11,8 @@ export * from './generator.js';
 export * from './operators.js';
 export * from './problem.js';
 export * from './result.js';
+export * from './verdict.js';
+export * from './polish.js';
 export * from './solver.js';
 export * from './batch-workers.js';
 export * from './metrics.js';

@@ -3,40 +3,74 @@ import { assertFinite, ShapeError, ValueError } from './errors.js';
 import { Generator, type PlainGenerator } from './generator.js';
 import { Matrix } from './linalg.js';
 import { IdentityOperator, operatorFromPlain, operatorToPlain, type LinearOperator, type PlainOperator } from './operators.js';
+import type { VerdictSettings } from './verdict.js';
 
-export interface Problem {
+/**
+ * What a problem states about its noise, read by the verdict (docs/verdict.md) and by solvers.
+ * Neither field: the noise is unknown and only a near-exact fit counts.
+ */
+export interface NoiseStatement {
+  /**
+   * The per-entry noise size: a standard deviation σ or an l-inf bound, as each solver documents
+   * (lp-layerwise reads it as the l-inf bound). The verdict takes ‖ε‖ ≈ noiseLevel·√m.
+   */
+  readonly noiseLevel?: number;
+  /** The noise norm ‖ε‖₂ itself; the verdict prefers it to noiseLevel·√m. */
+  readonly noiseNorm?: number;
+  /** Overrides of the verdict's allowed fit noiseFactor·‖ε‖ + tol·‖y‖. */
+  readonly verdict?: Partial<VerdictSettings>;
+}
+
+export interface Problem extends NoiseStatement {
   readonly generator: Generator;
   readonly measurement: LinearOperator;
   /** y, length m. */
   readonly observation: Float64Array;
-  /** The noise size if known: per-entry l-inf bound or standard deviation, as the solver documents. */
-  readonly noiseLevel?: number;
 }
 
-export interface BatchProblem {
+export interface BatchProblem extends NoiseStatement {
   readonly generator: Generator;
   readonly measurement: LinearOperator;
-  /** B×m: one observation per row. */
+  /** B×m: one observation per row (noiseNorm is per row). */
   readonly observations: Matrix;
-  readonly noiseLevel?: number;
 }
 
-export interface ProblemInput {
+export interface ProblemInput extends NoiseStatement {
   generator: Generator;
   /** Default: the identity (denoising). */
   measurement?: LinearOperator;
   /** A vector of length m, or a B×m matrix for a batch. */
   observation: ArrayLike<number> | Matrix;
-  noiseLevel?: number;
+}
+
+function checkNonNegative(value: unknown, field: string): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    throw new ValueError(`${field}: expected a finite number >= 0, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+}
+
+/** The noise fields of `input`, checked, without undefined entries (problems stay structured-cloneable). */
+function noiseOf(input: NoiseStatement): NoiseStatement {
+  checkNonNegative(input.noiseLevel, 'noiseLevel');
+  checkNonNegative(input.noiseNorm, 'noiseNorm');
+  const out: { noiseLevel?: number; noiseNorm?: number; verdict?: Partial<VerdictSettings> } = {};
+  if (input.noiseLevel !== undefined) out.noiseLevel = input.noiseLevel;
+  if (input.noiseNorm !== undefined) out.noiseNorm = input.noiseNorm;
+  if (input.verdict !== undefined) {
+    const { noiseFactor, tol, ...rest } = input.verdict;
+    const unknown = Object.keys(rest);
+    if (unknown.length) throw new ValueError(`verdict: unknown field '${unknown[0]}' (known: noiseFactor, tol)`);
+    checkNonNegative(noiseFactor, 'verdict.noiseFactor');
+    checkNonNegative(tol, 'verdict.tol');
+    out.verdict = Object.freeze({ ...(noiseFactor !== undefined && { noiseFactor }), ...(tol !== undefined && { tol }) });
+  }
+  return out;
 }
 
 function checkCommon(input: ProblemInput): LinearOperator {
   const measurement = input.measurement ?? new IdentityOperator(input.generator.outputDim);
   if (measurement.cols !== input.generator.outputDim) {
     throw new ShapeError(`measurement: expects signals of length ${measurement.cols}, but the generator outputs ${input.generator.outputDim}`);
-  }
-  if (input.noiseLevel !== undefined && !(Number.isFinite(input.noiseLevel) && input.noiseLevel >= 0)) {
-    throw new ValueError(`noiseLevel: expected a finite number >= 0, got ${input.noiseLevel}`);
   }
   return measurement;
 }
@@ -48,7 +82,7 @@ export function createProblem(input: ProblemInput): Problem {
   const y = Float64Array.from(input.observation);
   if (y.length !== measurement.rows) throw new ShapeError(`observation: expected length ${measurement.rows} (${measurement.describe()}), got ${y.length}`);
   assertFinite(y, 'observation');
-  return Object.freeze({ generator: input.generator, measurement, observation: y, noiseLevel: input.noiseLevel });
+  return Object.freeze({ generator: input.generator, measurement, observation: y, ...noiseOf(input) });
 }
 
 /** A batch of B problems sharing generator and measurement; a vector counts as a batch of one. */
@@ -58,12 +92,12 @@ export function createBatchProblem(input: ProblemInput): BatchProblem {
   if (Y.cols !== measurement.rows) throw new ShapeError(`observation: expected rows of length ${measurement.rows} (${measurement.describe()}), got ${Y.cols}`);
   if (Y.rows === 0) throw new ShapeError('observation: the batch is empty');
   assertFinite(Y.data, 'observation');
-  return Object.freeze({ generator: input.generator, measurement, observations: Y, noiseLevel: input.noiseLevel });
+  return Object.freeze({ generator: input.generator, measurement, observations: Y, ...noiseOf(input) });
 }
 
 /** Problem i of a batch (the observation is a view, not a copy). */
 export function batchItem(batch: BatchProblem, i: number): Problem {
-  return { generator: batch.generator, measurement: batch.measurement, observation: batch.observations.row(i), noiseLevel: batch.noiseLevel };
+  return { generator: batch.generator, measurement: batch.measurement, observation: batch.observations.row(i), ...noiseOf(batch) };
 }
 
 export function isBatchProblem(p: Problem | BatchProblem): p is BatchProblem {
@@ -71,11 +105,10 @@ export function isBatchProblem(p: Problem | BatchProblem): p is BatchProblem {
 }
 
 /** A structured-cloneable batch (for worker threads). */
-export interface PlainBatchProblem {
+export interface PlainBatchProblem extends NoiseStatement {
   generator: PlainGenerator;
   measurement: PlainOperator;
   observations: { rows: number; cols: number; data: Float64Array };
-  noiseLevel?: number;
 }
 
 /** Rows [from, to) of a batch in plain form. */
@@ -85,7 +118,7 @@ export function batchToPlain(batch: BatchProblem, from = 0, to = batch.observati
     generator: batch.generator.toPlain(),
     measurement: operatorToPlain(batch.measurement),
     observations: { rows: to - from, cols: Y.cols, data: Y.data.slice(from * Y.cols, to * Y.cols) },
-    noiseLevel: batch.noiseLevel,
+    ...noiseOf(batch),
   };
 }
 
@@ -94,6 +127,6 @@ export function batchFromPlain(p: PlainBatchProblem): BatchProblem {
     generator: Generator.fromPlain(p.generator),
     measurement: operatorFromPlain(p.measurement),
     observation: new Matrix(p.observations.rows, p.observations.cols, p.observations.data),
-    noiseLevel: p.noiseLevel,
+    ...noiseOf(p),
   });
 }

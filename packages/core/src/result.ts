@@ -1,10 +1,13 @@
 /** One result shape for every solver, modelled on scipy.optimize.OptimizeResult. */
 import { norm2 } from './linalg.js';
 import type { Problem } from './problem.js';
+import { measureFit } from './verdict.js';
 
 export type Status =
-  /** The stopping tolerance was met (or the LP/inversion is exact). */
+  /** The stopping rule was met and the answer fits the observation to the stated noise (docs/verdict.md). */
   | 'converged'
+  /** The stopping rule was met at a point that does not fit the observation (a local minimum, a spurious fixed point). */
+  | 'no_fit'
   /** The iteration limit was reached first. */
   | 'max_iterations'
   /** The constraints admit no solution (LP), even after the threshold schedule. */
@@ -17,7 +20,7 @@ export type Status =
   /** A factorisation or the LP solver reported numerical trouble. */
   | 'numerical_error';
 
-export const STATUSES: readonly Status[] = ['converged', 'max_iterations', 'infeasible', 'diverged', 'aborted', 'time_limit', 'numerical_error'];
+export const STATUSES: readonly Status[] = ['converged', 'no_fit', 'max_iterations', 'infeasible', 'diverged', 'aborted', 'time_limit', 'numerical_error'];
 
 export interface HistoryEntry {
   iteration: number;
@@ -27,11 +30,25 @@ export interface HistoryEntry {
   objective?: number;
 }
 
+/** How well an answer fits the observation, against what the stated noise allows (docs/verdict.md). */
+export interface Fit {
+  /** ρ = ‖A·G(ẑ) − y‖₂. */
+  residual: number;
+  /** The largest ρ the stated noise allows: noiseFactor·‖ε‖ + tol·‖y‖. */
+  allowed: number;
+  /** residual ≤ allowed. */
+  ok: boolean;
+  /** The noise norm ‖ε‖ the problem states (noiseNorm, or noiseLevel·√m); absent when unknown. */
+  noise?: number;
+}
+
 export interface Result {
   solver: string;
   status: Status;
-  /** status === 'converged'. */
+  /** The solver stopped by its own rule (status 'converged') and the answer fits (fit.ok). */
   success: boolean;
+  /** The verdict's measurement of the fit. */
+  fit: Fit;
   message: string;
   /** ẑ. Always finite. */
   latent: Float64Array;
@@ -47,7 +64,7 @@ export interface Result {
   info?: Record<string, number | string | boolean>;
 }
 
-/** What a solver reports; `finishResult` adds reconstruction, residual, success and time. */
+/** What a solver reports; `finishResult` adds reconstruction, residual, the verdict (fit, success) and time. */
 export interface RawResult {
   status: Status;
   message: string;
@@ -65,8 +82,10 @@ export function residualNorm(problem: Problem, latent: ArrayLike<number>, recons
 }
 
 /**
- * Completes a solver's raw result. A latent with a non-finite entry is never returned: it becomes the
- * zero vector with status `diverged`, so callers can always use the numbers they get.
+ * Completes a solver's raw result: reconstruction, residual, the fit and `success` (converged and fits;
+ * `solve` then applies the full verdict, `judge`, which also renames a converged misfit `no_fit`). A
+ * latent with a non-finite entry is never returned: it becomes the zero vector with status `diverged`,
+ * so callers can always use the numbers they get.
  */
 export function finishResult(solver: string, problem: Problem, raw: RawResult, startedAt: number): Result {
   let latent = Float64Array.from(raw.latent);
@@ -77,16 +96,17 @@ export function finishResult(solver: string, problem: Problem, raw: RawResult, s
     message = `${message}; the latent was not finite and was replaced by zeros`;
   }
   const reconstruction = problem.generator.forward(latent);
-  const residual = residualNorm(problem, latent, reconstruction);
+  const fit = measureFit(problem, latent, reconstruction);
   const result: Result = {
     solver,
     status,
-    success: status === 'converged',
+    success: status === 'converged' && fit.ok,
+    fit,
     message,
     latent,
     reconstruction,
     iterations: raw.iterations,
-    residual,
+    residual: fit.residual,
     timeMs: now() - startedAt,
   };
   if (raw.history) result.history = raw.history;

@@ -6,6 +6,7 @@ import { InvError, OptionError, ShapeError, UnsupportedError } from './errors.js
 import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './problem.js';
 import type { ActivationKind } from './activations.js';
 import type { Result } from './result.js';
+import { judge } from './verdict.js';
 
 export type OptionSpec =
   /** `exclusiveMin`: the value must be greater than this (a step size > 0). */
@@ -179,11 +180,27 @@ function checkLatentOptions(solver: Solver, values: OptionValues, k: number): vo
 
 /**
  * Solves a problem with a solver given by name or object (scipy's `minimize(method=…)`): options are
- * validated first, a batch gives one result per observation.
+ * validated first, a batch gives one result per observation. Every result is judged here, whichever
+ * path produced it (docs/verdict.md): `success` only when the solver stopped properly and the answer fits.
  */
 export function solve(problem: Problem, solver: string | Solver, options?: Record<string, unknown>, context?: SolveContext): Promise<Result>;
 export function solve(problem: BatchProblem, solver: string | Solver, options?: Record<string, unknown>, context?: SolveContext): Promise<Result[]>;
 export async function solve(
+  problem: Problem | BatchProblem,
+  solverOrName: string | Solver,
+  options: Record<string, unknown> = {},
+  context: SolveContext = {},
+): Promise<Result | Result[]> {
+  const results = await solveUnjudged(problem, solverOrName, options, context);
+  if (!isBatchProblem(problem)) return judge(problem, results as Result);
+  return (results as Result[]).map((r, i) => judge(batchItem(problem, i), r));
+}
+
+/**
+ * `solve` without the verdict: what core's batch worker runs on a chunk, so that the caller's `solve`
+ * judges every result exactly once. Not for applications: their results must be judged.
+ */
+export async function solveUnjudged(
   problem: Problem | BatchProblem,
   solverOrName: string | Solver,
   options: Record<string, unknown> = {},
@@ -194,8 +211,11 @@ export async function solve(
   checkSupport(solver, problem);
   checkLatentOptions(solver, resolved, problem.generator.inputDim);
   if (!isBatchProblem(problem)) return solver.solve(problem, resolved, context);
-  if (solver.solveBatch) return solver.solveBatch(problem, resolved, context);
-  return solveOneByOne(solver, problem, resolved, context);
+  const results = solver.solveBatch ? await solver.solveBatch(problem, resolved, context) : await solveOneByOne(solver, problem, resolved, context);
+  if (results.length !== problem.observations.rows) {
+    throw new InvError('ERR_SOLVER', `solver '${solver.name}' returned ${results.length} results for a batch of ${problem.observations.rows}`);
+  }
+  return results;
 }
 
 /**

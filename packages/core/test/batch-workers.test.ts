@@ -48,11 +48,15 @@ registerSolver(toy);
 }
 
 
-function batchOf(B: number, measurement?: MaskOperator) {
+/**
+ * The toy's latents are arbitrary, so by default the batch states a noise large enough for any of them
+ * to fit: these tests are about threads; the last one is about the verdict in threads.
+ */
+function batchOf(B: number, measurement?: MaskOperator, noiseNorm: number | null = 1e6) {
   const generator = Generator.random([2, 6], { seed: 1 });
   const m = measurement?.rows ?? 6;
   const Y = new Matrix(B, m, Float64Array.from({ length: B * m }, (_, i) => i % 7));
-  return createBatchProblem({ generator, measurement, observation: Y });
+  return createBatchProblem({ generator, measurement, observation: Y, noiseNorm: noiseNorm ?? undefined });
 }
 
 describe('batches over worker threads', () => {
@@ -124,6 +128,24 @@ describe('batches over worker threads', () => {
     expect(results.slice(4).map((r) => Array.from(r.latent))).toEqual([[0, 0], [0, 0]]);
   });
 
+  it('judges results from threads as results from this thread: a converged toy answer that does not fit is no_fit', async () => {
+    for (const workers of [2, 1]) {
+      const results = await solve(batchOf(6, undefined, null), 'toy-threads', { workers });
+      expect(results.map((r) => r.info?.ranIn)).toEqual(Array(6).fill(workers > 1 ? 'workers' : 'thread'));
+      for (const r of results) {
+        expect(r.status).toBe('no_fit');
+        expect(r.success).toBe(false);
+        expect(r.fit.ok).toBe(false);
+        expect(r.fit.residual).toBeGreaterThan(r.fit.allowed);
+        expect(r.message).toMatch(/^stopped by its own rule \(identity 6\) at a point that does not fit/);
+      }
+      // In this thread item 0's latent is [0, 0], which a bias-free net maps to 0: ρ = ‖y_0‖ = ‖(0, 1, …, 5)‖.
+      if (workers === 1) expect(results[0].fit.residual).toBeCloseTo(Math.hypot(0, 1, 2, 3, 4, 5), 12);
+    }
+    const loud = await solve(batchOf(6, undefined, 2e6), 'toy-threads', { workers: 2 });
+    expect(loud.map((r) => [r.status, r.success, r.fit.noise])).toEqual(Array(6).fill(['converged', true, 2e6]));
+  });
+
   it('sends problems as plain data: identity, masks and matrices survive the round trip', () => {
     const rng = new Rng(3);
     const dense = new MatrixOperator(new Matrix(2, 6, Float64Array.from({ length: 12 }, () => rng.normal())));
@@ -138,5 +160,8 @@ describe('batches over worker threads', () => {
       expect(Array.from(back.generator.forward([0.3, -1]))).toEqual(Array.from(batch.generator.forward([0.3, -1])));
     }
     expect(operatorFromPlain(operatorToPlain(dense)).kind).toBe('matrix');
+    const stated = createBatchProblem({ generator: Generator.random([2, 6], { seed: 1 }), observation: new Matrix(2, 6), noiseLevel: 0.1, noiseNorm: 0.3, verdict: { tol: 1e-6 } });
+    const back = batchFromPlain(structuredClone(batchToPlain(stated)));
+    expect([back.noiseLevel, back.noiseNorm, back.verdict]).toEqual([0.1, 0.3, { tol: 1e-6 }]);
   });
 });

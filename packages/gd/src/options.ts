@@ -26,6 +26,16 @@ export const gdOptionSchema: OptionSchema = {
   maxIterations: { type: 'integer', min: 1, description: 'iterations per restart (default: 5000; csgm 1000)' },
   tol: { type: 'number', min: 0, description: 'stop when an accepted move is shorter than tol·‖z‖ (default: 1e-10; csgm 0, i.e. run every step)' },
   restarts: { type: 'integer', min: 1, description: 'random restarts; the one with the lowest objective is kept (default: 1; csgm 10)' },
+  retries: {
+    type: 'integer',
+    min: 0,
+    description: 'further random starts, one at a time, while the best descent stopped by its own rule at a point that does not fit (a dead start: G(z) = 0 or a vanishing gradient) (default: 4; csgm 0)',
+  },
+  polishSteps: {
+    type: 'integer',
+    min: 0,
+    description: 'Gauss–Newton steps on the best latent of an observation that has not converged to a fit, each kept only if it lowers the residual; λ = 0 only (default: 10; csgm 0)',
+  },
   seed: { type: 'integer', min: 0, description: 'seed of the random initial points (default: 0)' },
   lambda: { type: 'number', min: 0, description: 'weight of the prior term λ‖z‖² (default: 0)' },
   negationCheck: { type: 'boolean', description: 'at each iterate move to −z when f(−z) < f(z) (Huang et al.; default: on; csgm off)' },
@@ -45,6 +55,10 @@ export interface GdSettings {
   maxIterations: number;
   tol: number;
   restarts: number;
+  /** Extra starts for an observation whose best descent stopped without fitting (docs/verdict.md). */
+  retries: number;
+  /** Gauss–Newton steps after the descent (see gdOptionSchema). */
+  polishSteps: number;
   seed: number;
   lambda: number;
   negationCheck: boolean;
@@ -56,8 +70,8 @@ export interface GdSettings {
 type PresetValues = Omit<GdSettings, 'preset' | 'step' | 'initialLatent' | 'history' | 'init'>;
 
 const PRESET_VALUES: Record<PresetName, PresetValues> = {
-  default: { optimizer: 'gd', learningRate: 0.01, maxIterations: 5000, tol: 1e-10, restarts: 1, seed: 0, lambda: 0, negationCheck: true },
-  csgm: { optimizer: 'adam', learningRate: 0.01, maxIterations: 1000, tol: 0, restarts: 10, seed: 0, lambda: 0, negationCheck: false },
+  default: { optimizer: 'gd', learningRate: 0.01, maxIterations: 5000, tol: 1e-10, restarts: 1, retries: 4, polishSteps: 10, seed: 0, lambda: 0, negationCheck: true },
+  csgm: { optimizer: 'adam', learningRate: 0.01, maxIterations: 1000, tol: 0, restarts: 10, retries: 0, polishSteps: 0, seed: 0, lambda: 0, negationCheck: false },
 };
 
 /** Merges validated option values over their preset and checks the combinations a schema cannot. */
@@ -80,6 +94,8 @@ export function settingsFrom(options: OptionValues): GdSettings {
     maxIterations: pick('maxIterations'),
     tol: pick('tol'),
     restarts: pick('restarts'),
+    retries: pick('retries'),
+    polishSteps: pick('polishSteps'),
     seed: pick('seed'),
     lambda: pick('lambda'),
     negationCheck: pick('negationCheck'),

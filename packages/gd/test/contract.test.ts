@@ -112,11 +112,21 @@ describe('runs', () => {
   it('says so when it starts at a stationary point that fits nothing (z = 0 of a bias-free ReLU net)', async () => {
     const { problem } = small();
     for (const optimizer of ['gd', 'adam'] as const) {
-      const result = await solve(problem, 'gd', { init: 'zero', optimizer, restarts: 1, negationCheck: false });
+      const result = await solve(problem, 'gd', { init: 'zero', optimizer, restarts: 1, retries: 0, negationCheck: false });
       expect(result.iterations).toBe(0);
       expect(result.message).toMatch(/gradient is exactly zero at the initial point/);
       expect(result.residual).toBeGreaterThan(0.1);
+      expect([result.status, result.success]).toEqual(['no_fit', false]);
     }
+  });
+
+  it('retries a dead start from a random point, and the retry fits', async () => {
+    const { problem, truth } = small();
+    const result = await solve(problem, 'gd', { init: 'zero', restarts: 1, polishSteps: 0 });
+    expect(result.info).toMatchObject({ restarts: 1, retries: 1, bestRestart: 1 });
+    expect([result.status, result.success]).toEqual(['converged', true]);
+    expect(relativeError(result.latent, truth)).toBeLessThan(1e-6);
+    expect(result.message).toMatch(/best of 2 starts, 1 of them retries/);
   });
 
   it('a fixed step that is far too large diverges and returns the last finite iterate', async () => {

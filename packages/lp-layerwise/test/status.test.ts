@@ -1,4 +1,4 @@
-import { boxVector, createProblem, gaussianVector, Generator, getSolver, MaskOperator, Matrix, MatrixOperator, OptionError, Rng, sigmoid, solve, UnsupportedError, ValueError } from '@inv/core';
+import { boxVector, createProblem, gaussianVector, Generator, getSolver, MaskOperator, Matrix, MatrixOperator, norm2, OptionError, Rng, sigmoid, solve, UnsupportedError, ValueError } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { instance } from './helpers.js';
@@ -53,8 +53,9 @@ describe('honest status', () => {
     const r = await solve(createProblem({ generator, observation: y }), 'lp-linf', { maxThresholdSteps: 0 });
     expect(r.status).toBe('infeasible');
     expect(r.message).toMatch(/layer 1: the l-inf LP stayed infeasible/);
-    // With the schedule allowed to grow (from 1e-3 to save steps) the same observation is inverted.
-    const ok = await solve(createProblem({ generator, observation: y }), 'lp-linf', { threshold: 1e-3 });
+    // With the schedule allowed to grow (from 1e-3 to save steps) the same observation is inverted; it
+    // fits to the noise only if the problem states it (noiseNorm: the verdict's, not lp's noiseLevel).
+    const ok = await solve(createProblem({ generator, observation: y, noiseNorm: norm2(e) }), 'lp-linf', { threshold: 1e-3 });
     expect(ok.status).toBe('converged');
     expect(ok.info?.threshold).toBeGreaterThan(1e-3);
   });
@@ -72,9 +73,10 @@ describe('honest status', () => {
     const clean = await solve(createProblem({ generator, observation, noiseLevel: 0 }), 'lp-linf');
     expect(clean.status).toBe('infeasible');
     expect(clean.message).toMatch(/> 10× the stated noise level/);
-    // ... and without a stated noise level it converges but says which noise it had to assume.
+    // ... and without a stated noise level it stops, says which noise it had to assume, and the verdict
+    // (docs/verdict.md: unknown noise allows only 1e-3·‖y‖) calls the misfit what it is.
     const unknown = await solve(createProblem({ generator, observation }), 'lp-linf');
-    expect(unknown.status).toBe('converged');
+    expect([unknown.status, unknown.success]).toEqual(['no_fit', false]);
     expect(unknown.message).toMatch(/needed the threshold to grow from 1\.00e-9: if the observation is clean/);
   });
 

@@ -23,7 +23,8 @@ export function instance(
   const clean = measurement ? measurement.apply(signal) : signal;
   const y = Float64Array.from(clean);
   if (opts.noise) sphereVector(rng, y.length, opts.noise).forEach((e, i) => (y[i] += e));
-  return { generator, truth, clean, problem: createProblem({ generator, measurement, observation: y }) };
+  // The problem states ‖ε‖, so that the verdict (docs/verdict.md) judges the fit against it.
+  return { generator, truth, clean, problem: createProblem({ generator, measurement, observation: y, noiseNorm: opts.noise || undefined }) };
 }
 
 export { median } from '@inv/core';

@@ -2,7 +2,7 @@
 import { createBatchProblem, createProblem, formatTable, getSolver, listSolvers, now, solve, type Result } from '@inv/core';
 import { MNIST_MODELS } from '@inv/models';
 import { peekFlag, type FlagSpecs } from '../args.js';
-import type { Command } from '../command.js';
+import { EXIT, type Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { gridPng, humanIo, imageSide, loadModel, loadObservation, readObservation, writeAll } from '../files.js';
 import { setActivity } from '../interrupt.js';
@@ -17,7 +17,10 @@ const FLAGS: FlagSpecs = {
   observation: { type: 'string', description: 'y: a vector, or a B×m matrix for a batch (.npy or .json; - reads standard input)', placeholder: 'file' },
   solver: { type: 'string', description: 'a registered solver (see `inv list`)', placeholder: 'name' },
   measurement: { type: 'string', description: 'identity, mask:<mask.npy>, matrix:<A.npy> or gaussian:<m>[:<seed>]', default: 'identity', placeholder: 'spec' },
-  'noise-level': { type: 'number', description: 'the noise size, if known (the solver documents its meaning)', min: 0 },
+  'noise-level': { type: 'number', description: 'per-entry noise size σ, if known (the verdict allows ‖ε‖ = σ·√m; solvers document their own use)', min: 0 },
+  'noise-norm': { type: 'number', description: 'the noise norm ‖ε‖₂, if known (per observation; preferred by the verdict to --noise-level)', min: 0 },
+  'noise-factor': { type: 'number', description: 'verdict: a fit may reach this multiple of ‖ε‖ (default 1.5; docs/verdict.md)', min: 0 },
+  'fit-tol': { type: 'number', description: 'verdict: relative slack tol·‖y‖ added to the allowed fit (default 1e-3)', min: 0 },
   seed: { type: 'number', description: 'seed of the Gaussian measurement (and of the solver, if it takes one)', integer: true, min: 0, default: 0 },
   out: { type: 'string', description: 'write the result JSON here (- for standard output)', placeholder: 'result.json' },
   png: { type: 'string', description: 'write <prefix>-reconstruction.png (and <prefix>-observation.png)', placeholder: 'prefix' },
@@ -29,7 +32,8 @@ const FLAGS: FlagSpecs = {
 export const solveCommand: Command = {
   name: 'solve',
   summary: 'Recover z* and G(z*) from y = A·G(z*) + noise with a registered solver; solver options are flags too.',
-  usage: 'inv solve --model <model.json> --observation <file.npy|file.json> --solver <name> [--measurement <spec>] [--noise-level <e>] [--seed <n>] [solver options] [--out <result.json>] [--png <prefix>]',
+  usage:
+    'inv solve --model <model.json> --observation <file.npy|file.json> --solver <name> [--measurement <spec>] [--noise-level <σ>] [--noise-norm <‖ε‖>] [--noise-factor <c>] [--fit-tol <t>] [--seed <n>] [solver options] [--out <result.json>] [--png <prefix>]',
   flags: FLAGS,
   async dynamicFlags(argv) {
     const name = peekFlag(argv, 'solver');
@@ -49,7 +53,11 @@ export const solveCommand: Command = {
     const { Y, batch } = loadObservation(observation, measurement.rows, measurement.describe());
     const { keyOf } = optionFlags(solver.options, FLAGS);
     const options = solverOptions(solver.options, keyOf, args.flags, args.given);
-    const noiseLevel = args.flags['noise-level'] as number | undefined;
+    const noise = {
+      noiseLevel: args.flags['noise-level'] as number | undefined,
+      noiseNorm: args.flags['noise-norm'] as number | undefined,
+      verdict: { noiseFactor: args.flags['noise-factor'] as number | undefined, tol: args.flags['fit-tol'] as number | undefined },
+    };
     const side = imageSide(generator.outputDim);
     const png = args.flags.png as string | undefined;
     if (png !== undefined && side === undefined) throw new UsageError(`--png: the generator's ${generator.outputDim} outputs are not a square image`);
@@ -61,9 +69,9 @@ export const solveCommand: Command = {
     const started = now();
     let results: Result[];
     try {
-      if (args.flags.redis !== undefined) results = (await solveOnQueue(io, args, { solver: solver.name, generator, batch, Y, seed, noiseLevel, options })) as Result[];
-      else if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel }), solver, options, { onProgress });
-      else results = [await solve(createProblem({ generator, measurement, observation: Y.row(0), noiseLevel }), solver, options, { onProgress })];
+      if (args.flags.redis !== undefined) results = (await solveOnQueue(io, args, { solver: solver.name, generator, batch, Y, seed, noise, options })) as Result[];
+      else if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, ...noise }), solver, options, { onProgress });
+      else results = [await solve(createProblem({ generator, measurement, observation: Y.row(0), ...noise }), solver, options, { onProgress })];
     } finally {
       bar.finish();
     }
@@ -85,12 +93,17 @@ export const solveCommand: Command = {
 
     // With --out -, stdout carries the result JSON alone; the human lines go to stderr.
     const human = humanIo(io, args.flags.out);
+    const failed = results.filter((r) => !r.success).length;
     if (io.json) {
       if (args.flags.out !== '-') io.out(JSON.stringify(json));
     } else {
       say(human, `${solver.name} on ${generator.describe()}, ${measurement.describe()}, ${results.length} problem${results.length > 1 ? 's' : ''}`);
-      say(human, formatTable(['#', 'status', 'iterations', 'residual', 'time ms'], results.map((r, i) => [i, r.status, r.iterations, r.residual, r.timeMs])));
+      say(human, formatTable(['#', 'status', 'success', 'iterations', 'residual', 'allowed', 'time ms'], results.map((r, i) => [i, r.status, r.success ? 'yes' : 'no', r.iterations, r.residual, r.fit.allowed, r.timeMs])));
       for (const f of files) if (f.path !== '-') say(human, `wrote ${f.path}`);
+      // The message says why and what to try; for a batch, the first failure's stands for the rest.
+      const first = results.findIndex((r) => !r.success);
+      if (first >= 0) say(human, `${failed} of ${results.length} did not succeed (exit code ${EXIT.notSuccess}); #${first}: ${results[first].message}`);
     }
+    return failed > 0 ? EXIT.notSuccess : EXIT.ok;
   },
 };

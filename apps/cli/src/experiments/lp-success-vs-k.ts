@@ -4,7 +4,7 @@
  */
 import { lineChart } from './svg.js';
 import { groupBy, mean, median, records } from './table.js';
-import { randomInstance, range, solveScored, type Scored } from './trial.js';
+import { randomInstance, range, solveScored, VERDICT_COLUMNS, verdictCells, type Scored } from './trial.js';
 import type { Experiment } from './types.js';
 
 export const LP_SOLVERS = ['lp-linf', 'lp-l1', 'gd'] as const;
@@ -34,10 +34,11 @@ export const lpSuccessVsK: Experiment<Task, Scored[]> = {
       g[0].solver,
       g.length,
       g.filter((r) => r.latentError < SUCCESS).length / g.length,
+      ...verdictCells(g, (r) => r.latentError < SUCCESS),
       median(g.map((r) => r.latentError)),
       mean(g.map((r) => r.timeMs)),
     ]);
-    return { columns: ['k', 'solver', 'trials', 'success_rate', 'median_error', 'mean_time_ms'], rows };
+    return { columns: ['k', 'solver', 'trials', 'success_rate', ...VERDICT_COLUMNS, 'median_error', 'mean_time_ms'], rows };
   },
   plot(table) {
     const recs = records(table);
@@ -55,7 +56,8 @@ export const lpSuccessVsK: Experiment<Task, Scored[]> = {
       const full = mine.filter((r) => Number(r.success_rate) === 1).map((r) => Number(r.k));
       const zero = mine.filter((r) => Number(r.success_rate) === 0).map((r) => Number(r.k));
       const meanTime = mean(mine.map((r) => Number(r.mean_time_ms)));
-      return `- ${s}: success rate 1 at k ∈ {${full.join(', ')}}; 0 at k ∈ {${zero.join(', ')}}; ${Number.isFinite(meanTime) ? `mean time ${meanTime.toFixed(0)} ms` : 'no timed runs'}`;
+      const falseSuccesses = mine.reduce((sum, r) => sum + Number(r.false_successes), 0);
+      return `- ${s}: success rate 1 at k ∈ {${full.join(', ')}}; 0 at k ∈ {${zero.join(', ')}}; verdict successes that did not recover z*: ${falseSuccesses}; ${Number.isFinite(meanTime) ? `mean time ${meanTime.toFixed(0)} ms` : 'no timed runs'}`;
     });
   },
 };

@@ -5,7 +5,7 @@
  */
 import { lineChart } from './svg.js';
 import { groupBy, median, records } from './table.js';
-import { randomInstance, solveScored, type Scored } from './trial.js';
+import { randomInstance, solveScored, VERDICT_COLUMNS, verdictCells, type Scored } from './trial.js';
 import type { Experiment } from './types.js';
 
 export const NEGATION_NETS = [
@@ -29,7 +29,7 @@ export const negationCheck: Experiment<Task, Scored[]> = {
     const instance = randomInstance(task.widths, task.seed);
     const out: Scored[] = [];
     for (const check of [false, true]) {
-      const s = await solveScored(instance, instance.signal, 'gd', { optimizer: 'gd', step: 2 ** (task.widths.length - 1) / 4, negationCheck: check, maxIterations: 1500, init: 'random', seed: task.seed % 1_000_000 });
+      const s = await solveScored(instance, instance.signal, 'gd', { optimizer: 'gd', step: 2 ** (task.widths.length - 1) / 4, negationCheck: check, maxIterations: 1500, init: 'random', seed: task.seed % 1_000_000, retries: 0, polishSteps: 0 });
       out.push({ ...s, solver: check ? 'gd with negation check' : 'gd without negation check' });
     }
     return out;
@@ -42,9 +42,10 @@ export const negationCheck: Experiment<Task, Scored[]> = {
       g.length,
       g.filter((r) => r.latentError < SUCCESS).length,
       g.filter((r) => r.latentError < SUCCESS).length / g.length,
+      ...verdictCells(g, (r) => r.latentError < SUCCESS),
       median(g.map((r) => r.latentError)),
     ]);
-    return { columns: ['net', 'negation_check', 'trials', 'successes', 'success_rate', 'median_error'], rows };
+    return { columns: ['net', 'negation_check', 'trials', 'successes', 'success_rate', ...VERDICT_COLUMNS, 'median_error'], rows };
   },
   plot(table) {
     const recs = records(table);
@@ -61,6 +62,8 @@ export const negationCheck: Experiment<Task, Scored[]> = {
     );
   },
   summarize(table) {
-    return records(table).map((r) => `- ${r.net}, negation check ${r.negation_check}: ${r.successes}/${r.trials} successes, median error ${Number(r.median_error).toExponential(2)}`);
+    return records(table).map(
+      (r) => `- ${r.net}, negation check ${r.negation_check}: ${r.successes}/${r.trials} successes, verdict success rate ${r.verdict_success_rate} (false: ${r.false_successes}), median error ${Number(r.median_error).toExponential(2)}`,
+    );
   },
 };

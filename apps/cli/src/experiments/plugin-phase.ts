@@ -5,7 +5,7 @@
  */
 import { heatmap } from './svg.js';
 import { groupBy, median, records } from './table.js';
-import { randomInstance, range, solveScored, type Scored } from './trial.js';
+import { randomInstance, range, solveScored, VERDICT_COLUMNS, verdictCells, type Scored } from './trial.js';
 import type { Experiment } from './types.js';
 
 export const PHASE_SUCCESS = 1e-5;
@@ -37,9 +37,10 @@ export const pluginPhase: Experiment<Task, Scored> = {
       g.length,
       // x* is a unit vector, so the relative latent error is the paper's ‖x̂ − x*‖.
       g.filter((r) => r.latentError <= PHASE_SUCCESS).length / g.length,
+      ...verdictCells(g, (r) => r.latentError <= PHASE_SUCCESS),
       median(g.map((r) => r.latentError)),
     ]);
-    return { columns: ['n0', 'n', 'trials', 'success_rate', 'median_error'], rows };
+    return { columns: ['n0', 'n', 'trials', 'success_rate', ...VERDICT_COLUMNS, 'median_error'], rows };
   },
   plot(table) {
     const recs = records(table);
@@ -60,6 +61,7 @@ export const pluginPhase: Experiment<Task, Scored> = {
     }
     lines.push(`- cells with n ≥ 20 n_0: mean success rate ${(aboveOk / Math.max(above, 1)).toFixed(2)} over ${above} cells`);
     lines.push(`- cells with n < 20 n_0: mean success rate ${(belowOk / Math.max(below, 1)).toFixed(2)} over ${below} cells`);
+    lines.push(`- verdict successes that did not recover x*: ${recs.reduce((sum, r) => sum + Number(r.false_successes), 0)}`);
     for (const n0 of N0) {
       const first = recs.filter((r) => Number(r.n0) === n0 && Number(r.success_rate) === 1).map((r) => Number(r.n));
       lines.push(`- n_0 = ${n0}: smallest width with success rate 1: ${first.length ? Math.min(...first) : 'none'} (20 n_0 = ${20 * n0})`);

@@ -9,6 +9,20 @@ export interface Scored {
   reconstructionError: number;
   timeMs: number;
   status: string;
+  /** The verdict (docs/verdict.md): stopped properly and fits the observation. */
+  success: boolean;
+}
+
+/** The verdict columns every success-rate experiment adds beside its recovery-based success rate. */
+export const VERDICT_COLUMNS = ['verdict_success_rate', 'false_successes'] as const;
+
+/**
+ * The fraction of solves the verdict calls a success, and how many of those did not recover the
+ * latent (`recovered` says which did): a false success is a fit to a wrong latent, which only a
+ * non-injective G allows on the noise-free observations the experiments use.
+ */
+export function verdictCells(group: readonly Scored[], recovered: (s: Scored) => boolean): [number, number] {
+  return [group.filter((r) => r.success).length / group.length, group.filter((r) => r.success && !recovered(r)).length];
 }
 
 export interface Instance {
@@ -40,6 +54,7 @@ export async function solveScored(
     reconstructionError: relativeError(r.reconstruction, instance.signal),
     timeMs: r.timeMs,
     status: r.status,
+    success: r.success,
   };
 }
 

@@ -92,7 +92,8 @@ export interface SolveJobInput {
   batch: boolean;
   Y: Matrix;
   seed: number;
-  noiseLevel?: number;
+  /** What the problem states about its noise, as \`inv solve\` builds it from its flags. */
+  noise: { noiseLevel?: number; noiseNorm?: number; verdict: { noiseFactor?: number; tol?: number } };
   options: OptionValues;
 }
 
@@ -113,7 +114,10 @@ export async function solveOnQueue(io: Io, args: ParsedArgs, input: SolveJobInpu
     measurement,
     files: files.map((path) => ({ path, sha256: fileHash(path) })),
     seed: input.seed,
-    noiseLevel: input.noiseLevel,
+    noiseLevel: input.noise.noiseLevel,
+    noiseNorm: input.noise.noiseNorm,
+    noiseFactor: input.noise.verdict.noiseFactor,
+    fitTol: input.noise.verdict.tol,
     options,
   };
   const { rows, cols, data } = input.Y;

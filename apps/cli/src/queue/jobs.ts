@@ -47,7 +47,11 @@ export interface SolvePayload {
   measurement: string;
   files: FileRef[];
   seed: number;
+  /** The noise the problem states and the verdict's overrides (see `inv solve`'s flags). */
   noiseLevel?: number;
+  noiseNorm?: number;
+  noiseFactor?: number;
+  fitTol?: number;
   /** Solver options as given (vectors as arrays of numbers). */
   options: Record<string, number | boolean | string | number[]>;
   rows: number[][];
@@ -146,9 +150,11 @@ function fileRef(v: unknown, what: string, dirs: readonly string[]): FileRef {
   return { path, sha256 };
 }
 
+const NOISE_FIELDS = ['noiseLevel', 'noiseNorm', 'noiseFactor', 'fitTol'] as const;
+
 /** Checks a solve payload's shape and that every file it names is inside `dirs`; contents are checked where they are read. */
 export function checkSolvePayload(p: unknown, dirs: readonly string[]): SolvePayload {
-  const f = fields(p, { required: ['format', 'solver', 'model', 'measurement', 'files', 'seed', 'options', 'rows', 'item', 'items'], optional: ['noiseLevel'] }, 'solve job');
+  const f = fields(p, { required: ['format', 'solver', 'model', 'measurement', 'files', 'seed', 'options', 'rows', 'item', 'items'], optional: [...NOISE_FIELDS] }, 'solve job');
   format(f.format, 'solve job');
   const solver = str(f.solver, 'solve job: solver', 100);
   const model = fileRef(f.model, 'solve job: model', dirs);
@@ -158,10 +164,12 @@ export function checkSolvePayload(p: unknown, dirs: readonly string[]): SolvePay
   const named = measurementFiles(measurement);
   if (named.length !== files.length || named.some((n, i) => n !== files[i].path)) throw new JobError('solve job: files: expected exactly the files the measurement spec names');
   const seed = int(f.seed, 'solve job: seed', 0, Number.MAX_SAFE_INTEGER);
-  let noiseLevel: number | undefined;
-  if (f.noiseLevel !== undefined) {
-    if (typeof f.noiseLevel !== 'number' || !(f.noiseLevel >= 0)) throw new JobError('solve job: noiseLevel: expected a number >= 0');
-    noiseLevel = f.noiseLevel;
+  const noise: Partial<Record<(typeof NOISE_FIELDS)[number], number>> = {};
+  for (const key of NOISE_FIELDS) {
+    const v = f[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new JobError(`solve job: ${key}: expected a finite number >= 0`);
+    noise[key] = v;
   }
   const options = f.options;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new JobError('solve job: options: expected an object');
@@ -177,5 +185,5 @@ export function checkSolvePayload(p: unknown, dirs: readonly string[]): SolvePay
   const items = int(f.items, 'solve job: items', 1, Number.MAX_SAFE_INTEGER);
   const item = int(f.item, 'solve job: item', 0, items - 1);
   if (item + f.rows.length > items) throw new JobError('solve job: rows run past items');
-  return { format: JOB_FORMAT, solver, model, measurement, files, seed, noiseLevel, options: options as SolvePayload['options'], rows: f.rows as number[][], item, items };
+  return { format: JOB_FORMAT, solver, model, measurement, files, seed, ...noise, options: options as SolvePayload['options'], rows: f.rows as number[][], item, items };
 }

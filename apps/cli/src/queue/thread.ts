@@ -11,7 +11,7 @@ import { loadSolverPackages } from '../solvers.js';
 import { fileHash, generatorHash, JobError, type SolvePayload } from './jobs.js';
 
 /** What a gathered result keeps (the fields of the result JSON and the PNGs). */
-export type ChunkResult = Pick<Result, 'solver' | 'status' | 'success' | 'message' | 'latent' | 'reconstruction' | 'iterations' | 'residual' | 'timeMs' | 'info'>;
+export type ChunkResult = Pick<Result, 'solver' | 'status' | 'success' | 'message' | 'latent' | 'reconstruction' | 'iterations' | 'residual' | 'fit' | 'timeMs' | 'info'>;
 
 const ready = loadSolverPackages();
 
@@ -26,6 +26,6 @@ serveWorker(async (p: SolvePayload): Promise<ChunkResult[]> => {
   for (const [k, v] of Object.entries(p.options)) options[k] = Array.isArray(v) && solver.options[k]?.type === 'vector' ? Float64Array.from(v) : v;
   const cols = p.rows[0].length;
   const Y = new Matrix(p.rows.length, cols, Float64Array.from(p.rows.flat()));
-  const results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel: p.noiseLevel }), solver, options, { item: p.item, items: p.items });
-  return results.map(({ solver, status, success, message, latent, reconstruction, iterations, residual, timeMs, info }) => ({ solver, status, success, message, latent, reconstruction, iterations, residual, timeMs, info }));
+  const results = await solve(createBatchProblem({ generator, measurement, observation: Y, noiseLevel: p.noiseLevel, noiseNorm: p.noiseNorm, verdict: { noiseFactor: p.noiseFactor, tol: p.fitTol } }), solver, options, { item: p.item, items: p.items });
+  return results.map(({ solver, status, success, message, latent, reconstruction, iterations, residual, fit, timeMs, info }) => ({ solver, status, success, message, latent, reconstruction, iterations, residual, fit, timeMs, info }));
 });

@@ -31,7 +31,9 @@ export class ExperimentForm {
   constructor(onChange: () => void) {
     select('generator').append(
       ...MNIST_MODELS.map((name) => el('option', { value: `mnist:${name}` }, `MNIST decoder ${name}`)),
-      el('option', { value: 'gaussian' }, 'random Gaussian ReLU net'),
+      // The default: a random expansive net and a realizable, noise-free G(z*), where every solver's
+      // guarantee applies and each one succeeds (docs/verdict.md); the decoders are one click away.
+      el('option', { value: 'gaussian', selected: true }, 'random Gaussian ReLU net'),
     );
     byId('draw-clear').addEventListener('click', () => this.drawPad.clear());
     byId('mask-clear').addEventListener('click', () => this.maskPad.clear());

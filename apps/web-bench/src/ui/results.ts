@@ -27,13 +27,16 @@ export function addResultRow(body: HTMLTableSectionElement, row: ResultRow, colo
       numberCell(row.psnr),
       numberCell(row.iterations),
       numberCell(row.timeMs),
+      numberCell(row.fit.residual),
+      numberCell(row.fit.allowed),
+      el('td', { class: row.success ? 'verdict-yes' : 'verdict-no' }, row.success ? 'yes' : 'no'),
     ),
   );
 }
 
 /** A solver that could not take the problem still gets a row, with the reason. */
 export function addErrorRow(body: HTMLTableSectionElement, solver: string, message: string): void {
-  body.append(el('tr', { 'data-solver': solver, class: 'solver-error' }, el('td', {}, solver), el('td', { colspan: 6 }, message)));
+  body.append(el('tr', { 'data-solver': solver, class: 'solver-error' }, el('td', {}, solver), el('td', { colspan: 9 }, message)));
 }
 
 /** The sweep's numbers beside its plot: one row per swept value, one column per solver. */
