@@ -32,7 +32,8 @@ describe('solve job payloads', () => {
     [{ ...good, options: { init: { nested: true } } }, 'solve job: options.init: expected a number, boolean, string or list of numbers'],
     [{ ...good, format: 0 }, 'solve job: job format 0 (this worker reads format 1'],
     [{ ...good, extra: 1 }, "solve job: unexpected field 'extra'"],
-    [{ ...good, noiseLevel: -1 }, 'solve job: noiseLevel: expected a number >= 0'],
+    [{ ...good, noiseLevel: -1 }, 'solve job: noiseLevel: expected a finite number >= 0'],
+    [{ ...good, fitTol: 'x' }, 'solve job: fitTol: expected a finite number >= 0'],
   ])('rejects %#', (payload, reason) => {
     expect(() => checkSolvePayload(payload, [data])).toThrow(reason);
   });
