@@ -1,7 +1,7 @@
 /**
  * A Vite plugin that serves (dev) and copies (build) the files the page fetches at run time: the
  * MNIST decoders and held-out digits of @inv/models and the tfjs-backend-wasm binaries, which a bundle
- * cannot find next to the packages (stack.md gotcha 11); they go to fixed folders beside index.html and
+ * cannot find next to the packages (docs/engineering.md, "tfjs housekeeping"); they go to fixed folders beside index.html and
  * the worker is told where. highs.wasm needs nothing here: highs.mjs refers to it as
  * `new URL('highs.wasm', import.meta.url)`, which Vite rewrites into an emitted asset of its own.
  */

@@ -1,5 +1,5 @@
 /**
- * The measurement-count condition of PLUGIn-CS (papers.md 1.5): with a Gaussian A, recovery is
+ * The measurement-count condition of PLUGIn-CS (docs/algorithms.md, "PLUGIn"): with a Gaussian A, recovery is
  * guaranteed once m ≳ 2^d·n_0 (up to constants and logs), d the depth and n_0 the latent dimension.
  */
 import { assertInteger, type Generator, type LinearOperator, type Problem, type Result } from '@inv/core';

@@ -1,7 +1,7 @@
 /**
  * Dense float64 kernels for single inversions. tfjs has no float64 and exact recovery (errors of 1e-9
  * and below) needs it; for one matrix-vector product these loops are within about 1.35x of tfjs-wasm
- * (stack.md), so single problems stay here and batches go to ./tf.ts.
+ * (docs/engineering.md, "Dense kernels"), so single problems stay here and batches go to ./tf.ts.
  */
 import { ShapeError, ValueError } from './errors.js';
 import { kernelMatTvec } from './kernels/select.js';
@@ -52,7 +52,7 @@ export class Matrix {
   }
 }
 
-/** out = A·x. Row dot products, four rows at a time (register accumulation; see stack.md "dot4"). */
+/** out = A·x. Row dot products, four rows at a time (register accumulation; see docs/engineering.md, "Dense kernels"). */
 export function matvec(A: Matrix, x: ArrayLike<number>, out: Float64Array = new Float64Array(A.rows)): Float64Array {
   const { rows, cols, data } = A;
   if (x.length !== cols) throw new ShapeError(`matvec: x has length ${x.length}, expected ${cols}`);

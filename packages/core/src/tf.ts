@@ -1,6 +1,6 @@
 /**
  * Batched work on tfjs-core with the wasm backend (SIMD): for 16 or more observations at once it is
- * 10-35x faster than plain JavaScript (stack.md). tfjs is float32 only, so single inversions that
+ * 10-35x faster than plain JavaScript (docs/engineering.md). tfjs is float32 only, so single inversions that
  * must reach 1e-9 stay on the float64 kernels of ./linalg.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -16,7 +16,7 @@ import './index.js';
 
 const WIDTHS = [20, 600, 500, 500];
 const SINGLE_CASE = `${WIDTHS.join('-')} single`;
-/** Plain GD as in papers.md 3.3: step 2^d/4 on ½‖G(z) − y‖², i.e. 2^d/8 on ‖G(z) − y‖². */
+/** Plain GD as in docs/algorithms.md (negation check): step 2^d/4 on ½‖G(z) − y‖², i.e. 2^d/8 on ‖G(z) − y‖². */
 const PLAIN = { step: 2 ** (WIDTHS.length - 1) / 8, negationCheck: false, tol: 1e-10, maxIterations: 20000 };
 const BATCH = 64;
 

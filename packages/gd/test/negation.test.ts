@@ -1,5 +1,5 @@
 /**
- * The negation check of Huang, Hand, Heckel and Voroninski (papers.md 3.2-3.3): plain gradient descent
+ * The negation check of Huang, Hand, Heckel and Voroninski (docs/algorithms.md): plain gradient descent
  * can settle in the spurious basin near −ρ·z*; comparing f(−z) with f(z) at every iterate removes it.
  */
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ async function successes(widths: number[], options: Record<string, unknown>): Pr
   return ok;
 }
 
-// Plain GD as in papers.md 3.3: a fixed step of 2^d/4 on ½‖G(z) − y‖², i.e. 2^d/8 on our ‖G(z) − y‖².
+// Plain GD as in docs/algorithms.md: a fixed step of 2^d/4 on ½‖G(z) − y‖², i.e. 2^d/8 on our ‖G(z) − y‖².
 // Without the retries after a stop that does not fit and the Gauss–Newton polish, which would rescue it.
 const alone = { retries: 0, polishSteps: 0 };
 const plain = (depth: number) => ({ step: 2 ** depth / 8, negationCheck: false, maxIterations: 1500, ...alone });
@@ -33,7 +33,7 @@ describe('negation check', () => {
     expect(without).toBeLessThan(withCheck);
   });
 
-  it('1-100-500 nets (papers.md 3.3: 19/40 without, 40/40 with): the check turns many failures into successes', async () => {
+  it('1-100-500 nets (docs/algorithms.md #23: 19/40 without, 40/40 with): the check turns many failures into successes', async () => {
     const withCheck = await successes([1, 100, 500], {});
     const without = await successes([1, 100, 500], plain(2));
     const withoutDefaultStep = await successes([1, 100, 500], { negationCheck: false, ...alone });

@@ -4,7 +4,7 @@ import { pluginOptions, pluginOptionSchema, WORKER_BATCH_MIN } from './options.j
 import { invertsOutput } from './plan.js';
 import { solveSingle, SOLVER_NAME } from './single.js';
 
-/** Below this many observations a batch is solved item by item in float64 (tfjs pays off from 16, stack.md). */
+/** Below this many observations a batch is solved item by item in float64 (tfjs pays off from 16, docs/engineering.md). */
 export const TF_BATCH_MIN = 16;
 
 export const pluginSolver: Solver = {

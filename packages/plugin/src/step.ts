@@ -1,6 +1,6 @@
 /**
  * The default step. PLUGIn's theory takes η = θ·2^d (θ < 4/3) for Gaussian ReLU nets, which diverges at
- * realistic widths (papers.md 1.6); the authors run η = 3 for d = 3. Both are θ/γ where γ = 2^{-d} is the
+ * realistic widths (docs/algorithms.md, "PLUGIn"); the authors run η = 3 for d = 3. Both are θ/γ where γ = 2^{-d} is the
  * gain of the update, E⟨W u, G(u)⟩ = λ^d‖u‖² with W = W_d⋯W_1 and λ = E[g·σ(g)]. Measuring γ̂ on the
  * actual generator and measurement carries the same rule over to masks (γ scales with m/n), scaled
  * measurement matrices, leaky ReLU (λ = (1 + α)/2), biases and trained weights.

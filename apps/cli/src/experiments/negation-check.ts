@@ -22,7 +22,7 @@ interface Task {
 
 export const negationCheck: Experiment<Task, Scored[]> = {
   name: 'negation-check',
-  summary: 'gradient descent with and without the negation check on 1-100-500, 2-100-500 and 2-50-300-1000 ReLU nets (A = I, noise-free, random start, 1500 iterations of plain GD with step 2^d/4, as in the local check of papers.md)',
+  summary: 'gradient descent with and without the negation check on 1-100-500, 2-100-500 and 2-50-300-1000 ReLU nets (A = I, noise-free, random start, 1500 iterations of plain GD with step 2^d/4, as in the check of docs/algorithms.md)',
   defaultTrials: 40,
   tasks: ({ trials, seed }) => NEGATION_NETS.flatMap((widths, i) => Array.from({ length: trials }, (_, t) => ({ widths, seed: seed * 1_000_003 + i * 10_000 + t }))),
   async run(task) {
