@@ -39,7 +39,8 @@ function startWorker(queue: string, log: string, extra: string[] = []): ChildPro
 }
 
 const logOf = (name: string) => readFileSync(tmp.path(name), 'utf8');
-const lines = (name: string, verb: string) => [...logOf(name).matchAll(new RegExp(`^inv worker: ${verb} (\\S+)`, 'gm'))].map((m) => m[1]);
+// Whole lines only: a log read while the worker writes it may end in half a line (and half a job id).
+const lines = (name: string, verb: string) => [...logOf(name).matchAll(new RegExp(`^inv worker: ${verb} (\\S+)[^\\n]*\\n`, 'gm'))].map((m) => m[1]);
 
 async function until(what: string, test: () => boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
