@@ -30,6 +30,8 @@ export interface InvertSettings {
   maxThreshold?: number;
   /** l-inf constraint generation (default true; false: every row in every LP). */
   generate?: boolean;
+  /** Cut HiGHS runs into slices of a few simplex iterations (a solve that can be aborted). */
+  sliced?: boolean;
   /** Awaited between LPs and HiGHS slices (a yield to the event loop); `stop` is checked after it. */
   between?: () => Promise<void>;
   stop?: () => boolean;
@@ -168,7 +170,9 @@ export class LayerwiseInverter {
     const remaining = (settings.deadline - now()) / 1000;
     const k = this.data[i].weight.cols;
     if (remaining <= 0) return { h: extra.start ?? new Float64Array(k), threshold, failure: { status: 'time_limit', message: `time limit reached before layer ${i}` } };
-    const lp = await this.model(i, settings).solve(x, { thres: threshold, timeLimit: remaining, warm, ...extra, between: settings.between, stop: settings.stop });
+    await settings.between?.();
+    if (settings.stop?.()) return { h: extra.start ?? new Float64Array(k), threshold, failure: { status: 'aborted', message: `aborted before an LP of layer ${i}` } };
+    const lp = await this.model(i, settings).solve(x, { thres: threshold, timeLimit: remaining, warm, ...extra, between: settings.between, stop: settings.stop, sliced: settings.sliced });
     this.counters.lpSolves++;
     if (lp.status === 'optimal') return lp;
     const h = lp.h.every((v) => v === 0) && extra.start ? extra.start : lp.h;

@@ -113,6 +113,9 @@ export async function solveWith(inverter: LayerwiseInverter, name: string, probl
     ...settingsFor(problem, options, inverter.norm, startedAt, problem.observation),
     between: () => pacer.maybeYield(),
     stop: () => signal?.aborted === true,
+    // Only a solve that can be aborted cuts its LPs into slices (each costs HiGHS a refactorisation;
+    // layer-lp.ts); a time limit is HiGHS' own.
+    sliced: signal !== undefined,
   };
   const raw = isNative(problem)
     ? await inverter.invert(problem.observation, settings)
