@@ -7,7 +7,7 @@ by `growth` while min t > threshold). Reads JSON on stdin:
    "observations": [[...], ...], "threshold": float, "growth": float, "max_steps": int, "clip": float,
    "max_threshold": float (optional: the schedule stops there, as inv's threshold cap)}
 A sigmoid layer is undone as the package does: logit of the clipped value, then least squares.
-and prints {"times_ms": [...], "latents": [[...], ...], "lp_solves": [...], "thresholds": [...],
+and prints {"times_ms": [...] (wall), "cpu_ms": [...] (process CPU time), "latents": [[...], ...], "lp_solves": [...], "thresholds": [...],
 "feasible": [...] (false when a layer gave up at max_steps or max_threshold)}.
 Needs python3 with numpy and cvxopt (Debian: python3-cvxopt)."""
 import json
@@ -75,9 +75,9 @@ def invert_layer(W, b, alpha, x, thres, growth, max_steps, nonneg, max_threshold
 def main():
     spec = json.load(sys.stdin)
     layers = [(L["kind"], W, b, float(L.get("alpha", 0.0)), bool(L["nonneg"])) for L, W, b in read_layers(spec)]
-    times, latents, counts, finals, fits = [], [], [], [], []
+    times, cpu, latents, counts, finals, fits = [], [], [], [], [], []
     for y in spec["observations"]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         x = np.asarray(y, dtype=float)
         thres = spec["threshold"]
         total = 0
@@ -92,11 +92,12 @@ def main():
             total += solves
             feasible = feasible and ok
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         latents.append(x.tolist())
         counts.append(total)
         finals.append(thres)
         fits.append(feasible)
-    json.dump({"times_ms": times, "latents": latents, "lp_solves": counts, "thresholds": finals, "feasible": fits}, sys.stdout)
+    json.dump({"times_ms": times, "cpu_ms": cpu, "latents": latents, "lp_solves": counts, "thresholds": finals, "feasible": fits}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -225,6 +225,7 @@ function problemOf(c: Instance, i: number) {
 
 interface CvxoptOut {
   times_ms: number[];
+  cpu_ms: number[];
   latents: number[][];
   lp_solves: number[];
   thresholds: number[];
@@ -249,18 +250,20 @@ function runCvxopt(tools: NodeTools, python: string, c: Instance): CvxoptOut {
 type NodeTools = typeof import('@inv/core/node');
 
 /** Median time of single cold solves (fresh models each), with the latent errors and LP counts. */
-async function timeSingles(c: Instance, options: Record<string, unknown>): Promise<{ ms: number; errors: number[]; lps: number; thresholds: number[]; statuses: string[] }> {
-  const times: number[] = [], errors: number[] = [], lps: number[] = [], thresholds: number[] = [], statuses: string[] = [];
+async function timeSingles(c: Instance, options: Record<string, unknown>): Promise<{ ms: number; cpuMs: number; errors: number[]; lps: number; thresholds: number[]; statuses: string[] }> {
+  const times: number[] = [], cpu: number[] = [], errors: number[] = [], lps: number[] = [], thresholds: number[] = [], statuses: string[] = [];
   for (let i = 0; i < c.observations.length; i++) {
-    const t0 = now();
+    const t0 = now(), c0 = process.cpuUsage();
     const r = await solve(problemOf(c, i), 'lp-linf', options);
     times.push(now() - t0);
+    const used = process.cpuUsage(c0);
+    cpu.push((used.user + used.system) / 1000);
     errors.push(relativeError(r.latent, c.latents[i]));
     lps.push(Number(r.info?.lpSolves ?? 0));
     thresholds.push(Number(r.info?.threshold ?? NaN));
     statuses.push(r.status);
   }
-  return { ms: median(times), errors, lps: median(lps), thresholds, statuses };
+  return { ms: median(times), cpuMs: median(cpu), errors, lps: median(lps), thresholds, statuses };
 }
 
 /**
@@ -282,14 +285,14 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
       const errors = reference.latents.map((z, i) => relativeError(z, c.latents[i]));
       const thr = median(reference.thresholds).toExponential(1);
       const gaveUp = reference.feasible.filter((f) => !f).length;
-      rows.push({ suite: SUITE, case: c.label, impl: 'cvxopt lp (authors)', items: c.latents.length, timeMs: median(reference.times_ms) * c.latents.length, perItemMs: median(reference.times_ms), error: median(errors), note: `median ${median(reference.lp_solves)} LPs, final threshold ${thr}${gaveUp ? `; ${gaveUp} gave up at the cap` : ''}` });
+      rows.push({ suite: SUITE, case: c.label, impl: 'cvxopt lp (authors)', items: c.latents.length, timeMs: median(reference.times_ms) * c.latents.length, perItemMs: median(reference.times_ms), error: median(errors), note: `CPU ${median(reference.cpu_ms).toPrecision(3)} ms; median ${median(reference.lp_solves)} LPs, final threshold ${thr}${gaveUp ? `; ${gaveUp} gave up at the cap` : ''}` });
     }
     for (const [impl, v] of [['inv lp-linf', {}], ['inv lp-linf (LP only)', { fastPath: false }]] as const) {
       log(`inv ${c.label} ${impl}`);
       // One untimed solve per instance, so that V8 has optimised the HiGHS wasm for this shape.
       await solve(problemOf(c, 0), 'lp-linf', v);
       const r = await timeSingles(c, v);
-      const ratio = reference ? `, ${(r.ms / median(reference.times_ms)).toFixed(2)}x cvxopt` : '';
+      const ratio = reference ? `, ${(r.cpuMs / median(reference.cpu_ms)).toFixed(2)}x cvxopt CPU, ${(r.ms / median(reference.times_ms)).toFixed(2)}x wall` : '';
       const bad = r.statuses.filter((s) => s !== 'converged').length;
       rows.push({
         suite: SUITE,
@@ -299,7 +302,7 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
         timeMs: r.ms * c.latents.length,
         perItemMs: r.ms,
         error: median(r.errors),
-        note: `median ${r.lps} LPs, final threshold ${median(r.thresholds).toExponential(1)}${ratio}${bad ? `; ${bad} not converged` : ''}`,
+        note: `CPU ${r.cpuMs.toPrecision(3)} ms; median ${r.lps} LPs, final threshold ${median(r.thresholds).toExponential(1)}${ratio}${bad ? `; ${bad} not converged` : ''}`,
       });
     }
   }
