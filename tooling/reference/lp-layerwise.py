@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 from scipy.optimize import linprog
+from layer_input import read_layers
 
 
 def invert_layer(W, b, x, thres, growth, max_steps, nonneg):
@@ -35,11 +36,7 @@ def invert_layer(W, b, x, thres, growth, max_steps, nonneg):
 
 def main():
     spec = json.load(sys.stdin)
-    layers = []
-    for L in spec["layers"]:
-        W = np.asarray(L["weight"], dtype=float).reshape(L["rows"], L["cols"])
-        b = np.zeros(L["rows"]) if L["bias"] is None else np.asarray(L["bias"], dtype=float)
-        layers.append((W, b, L["relu_input"]))
+    layers = [(W, b, L["relu_input"]) for L, W, b in read_layers(spec)]
     times, latents, total = [], [], 0
     for y in spec["observations"]:
         t0 = time.perf_counter()

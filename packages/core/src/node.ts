@@ -133,13 +133,15 @@ export function pngBytes(image: GrayImage, scale = 1): Uint8Array {
 export { closeWorkers, idleWorkers, mapInWorkers, serveWorker, type PoolOptions, type TaskControl } from './workers.js';
 
 /**
- * The python3 executable if it can import every module in `modules` (for the reference benchmarks),
- * else undefined. INV_PYTHON overrides the executable name.
+ * The first python3 that can import every module in `modules` (for the reference benchmarks), else
+ * undefined. INV_PYTHON names the only executable tried; otherwise `python3` on PATH, then the
+ * system's /usr/bin/python3 (Debian packages such as python3-cvxopt install there, while PATH may
+ * lead to another python).
  */
 export function findPython(modules: readonly string[]): string | undefined {
-  const exe = process.env.INV_PYTHON ?? 'python3';
-  const r = spawnSync(exe, ['-c', modules.map((m) => `import ${m}`).join('; ') || 'pass'], { stdio: 'ignore', timeout: 30_000 });
-  return r.status === 0 ? exe : undefined;
+  const candidates = process.env.INV_PYTHON ? [process.env.INV_PYTHON] : ['python3', '/usr/bin/python3'];
+  const code = modules.map((m) => `import ${m}`).join('; ') || 'pass';
+  return candidates.find((exe) => spawnSync(exe, ['-c', code], { stdio: 'ignore', timeout: 30_000 }).status === 0);
 }
 
 /**

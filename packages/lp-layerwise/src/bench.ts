@@ -8,23 +8,35 @@ import {
   type BenchRow,
   boxVector,
   createBatchProblem,
+  createProblem,
   gaussianVector,
   Generator,
   Matrix,
   median,
+  normInf,
   now,
   relativeError,
   Rng,
   solve,
 } from '@inv/core';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import './index.js';
 import { getHighs } from './highs.js';
+import { CLEAN_THRESHOLD, DATA_CAP, NOISE_CAP } from './solve.js';
 
 export interface BenchOptions {
   /** Fewer items (8 instead of 32) for a smoke run. */
   quick?: boolean;
   /** A python3 with numpy and scipy (from `findPython(['numpy', 'scipy'])`) for the reference rows. */
   python?: string;
+  /**
+   * A python3 with numpy and cvxopt for the rows against the LP paper's own solver; default: the
+   * first such python `findPython` finds (those rows are skipped with a message when none has it).
+   */
+  cvxoptPython?: string | null;
+  /** Only the comparison with cvxopt (skip the scipy rows and the batches). */
+  cvxoptOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -83,17 +95,24 @@ async function timeInv(c: Case, options: Record<string, unknown>, singles: numbe
   };
 }
 
+/** The generator's layers as the Python references read them (nonneg: the input is a ReLU output). */
+function layersInput(g: Generator) {
+  return g.layers.map((l, i) => ({
+    rows: l.weight.rows,
+    cols: l.weight.cols,
+    weight: Array.from(l.weight.data),
+    bias: l.bias ? Array.from(l.bias) : null,
+    kind: l.activation.kind,
+    alpha: l.activation.kind === 'leaky_relu' ? l.activation.alpha : 0,
+    nonneg: i > 0 && g.layers[i - 1].activation.kind === 'relu',
+  }));
+}
+
 async function timeScipy(python: string, c: Case): Promise<{ single: BenchRow; batch: BenchRow }> {
   const { referenceScript, runPythonJson } = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as typeof import('@inv/core/node');
   const g = c.batch.generator;
   const input = {
-    layers: g.layers.map((l, i) => ({
-      rows: l.weight.rows,
-      cols: l.weight.cols,
-      weight: Array.from(l.weight.data),
-      bias: l.bias ? Array.from(l.bias) : null,
-      relu_input: i > 0 && g.layers[i - 1].activation.kind === 'relu',
-    })),
+    layers: layersInput(g).map(({ nonneg, ...l }) => ({ ...l, relu_input: nonneg })),
     observations: c.batch.observations.toRows(),
     threshold: c.noise || 1e-9,
     growth: 1.2,
@@ -111,6 +130,8 @@ async function timeScipy(python: string, c: Case): Promise<{ single: BenchRow; b
 
 export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRow[]> {
   const log = options.log ?? (() => {});
+  const cvxoptRows = await cvxoptComparison(options, log);
+  if (options.cvxoptOnly) return cvxoptRows;
   const items = options.quick ? 8 : 32;
   const singles = options.quick ? 3 : 5;
   const generator = Generator.random(WIDTHS, { seed: 2019 });
@@ -132,6 +153,157 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRo
       log(`scipy ${c.label}`);
       const r = await timeScipy(options.python, c);
       rows.push(r.single, r.batch);
+    }
+  }
+  return [...rows, ...cvxoptRows];
+}
+
+// ---- Against the LP paper's own solver: cvxopt's dense interior point (tooling/reference/lp-cvxopt.py).
+
+interface Instance {
+  label: string;
+  generator: Generator;
+  observations: Float64Array[];
+  latents: Float64Array[];
+  noise: number;
+}
+
+/** The generator with every weight rounded to float32, so both sides read exactly the same numbers. */
+function float32Weights(g: Generator): Generator {
+  return new Generator(g.layers.map((l) => ({ ...l, weight: new Matrix(l.weight.rows, l.weight.cols, Float64Array.from(Float32Array.from(l.weight.data))) })));
+}
+
+function instance(label: string, generator: Generator, items: number, noise: number, seed: number): Instance {
+  const rng = new Rng(seed);
+  const latents: Float64Array[] = [], observations: Float64Array[] = [];
+  for (let i = 0; i < items; i++) {
+    const z = gaussianVector(rng, generator.inputDim);
+    const y = generator.forward(z);
+    if (noise > 0) {
+      const e = boxVector(rng, y.length, noise);
+      for (let j = 0; j < y.length; j++) y[j] += e[j];
+    }
+    latents.push(z);
+    observations.push(y);
+  }
+  return { label, generator, observations, latents, noise };
+}
+
+/**
+ * The shipped decoder closest to the issue's trained 20-200-500-784 LeakyReLU shape, read from the
+ * monorepo's packages/models/assets (this file is packages/lp-layerwise/{src,dist}/bench.*).
+ */
+function shippedDecoder(tools: NodeTools, log: (line: string) => void): Generator | undefined {
+  const path = fileURLToPath(new URL('../../models/assets/20-500-500-784/model.json', import.meta.url));
+  if (!existsSync(path)) {
+    log(`lp-layerwise bench: ${path} not found (not a monorepo checkout): the trained-decoder row is skipped`);
+    return undefined;
+  }
+  return tools.readGenerator(path);
+}
+
+function instances(tools: NodeTools, items: number, log: (line: string) => void): Instance[] {
+  const relu250 = float32Weights(Generator.random([20, 250, 600], { seed: 2019 }));
+  const relu200 = float32Weights(Generator.random([10, 200, 500], { seed: 2020 }));
+  const leaky = float32Weights(Generator.random([20, 200, 500, 784], { seed: 2021, activation: { kind: 'leaky_relu', alpha: 0.1 } }));
+  const list = [
+    instance('20-250-600 clean', relu250, items, 0, 11),
+    instance('20-250-600 noise 1e-3', relu250, items, 1e-3, 12),
+    instance('10-200-500 clean', relu200, items, 0, 13),
+    instance('10-200-500 noise 1e-3', relu200, items, 1e-3, 14),
+    instance('random leaky(0.1) 20-200-500-784, noise 1e-6', leaky, items, 1e-6, 15),
+  ];
+  const trained = shippedDecoder(tools, log);
+  // Layer-wise LPs do not invert it (its 500→500 layer is not expansive): both sides walk to the cap, at ~1 s per LP; 2 latents.
+  if (trained) list.push(instance('trained 20-500-500-784 (relu, sigmoid out), noise 1e-6', float32Weights(trained), Math.min(items, 2), 1e-6, 16));
+  return list;
+}
+
+function problemOf(c: Instance, i: number) {
+  return createProblem({ generator: c.generator, observation: c.observations[i], noiseLevel: c.noise || undefined });
+}
+
+interface CvxoptOut {
+  times_ms: number[];
+  cpu_ms: number[];
+  latents: number[][];
+  lp_solves: number[];
+  thresholds: number[];
+  feasible: boolean[];
+}
+
+function runCvxopt(tools: NodeTools, python: string, c: Instance): CvxoptOut {
+  const g = c.generator;
+  const input = {
+    layers: layersInput(g),
+    observations: c.observations.map((o) => Array.from(o)),
+    threshold: c.noise || CLEAN_THRESHOLD,
+    growth: 1.2,
+    max_steps: 200,
+    clip: 1e-6,
+    // The same cap as inv's default (solve.ts), so that neither side walks to thresholds far above the noise.
+    max_threshold: c.noise ? NOISE_CAP * c.noise : DATA_CAP * Math.max(...c.observations.map((o) => normInf(o))),
+  };
+  return tools.runPythonJson<CvxoptOut>(python, tools.referenceScript('lp-cvxopt.py'), input);
+}
+
+type NodeTools = typeof import('@inv/core/node');
+
+/** Median time of single cold solves (fresh models each), with the latent errors and LP counts. */
+async function timeSingles(c: Instance, options: Record<string, unknown>): Promise<{ ms: number; cpuMs: number; errors: number[]; lps: number; thresholds: number[]; statuses: string[] }> {
+  const times: number[] = [], cpu: number[] = [], errors: number[] = [], lps: number[] = [], thresholds: number[] = [], statuses: string[] = [];
+  for (let i = 0; i < c.observations.length; i++) {
+    const t0 = now(), c0 = process.cpuUsage();
+    const r = await solve(problemOf(c, i), 'lp-linf', options);
+    times.push(now() - t0);
+    const used = process.cpuUsage(c0);
+    cpu.push((used.user + used.system) / 1000);
+    errors.push(relativeError(r.latent, c.latents[i]));
+    lps.push(Number(r.info?.lpSolves ?? 0));
+    thresholds.push(Number(r.info?.threshold ?? NaN));
+    statuses.push(r.status);
+  }
+  return { ms: median(times), cpuMs: median(cpu), errors, lps: median(lps), thresholds, statuses };
+}
+
+/**
+ * The issue #14 table: per instance, cvxopt (the authors' dense interior point, one python process)
+ * against inv lp-linf with its defaults and with the LP alone, medians per inversion and the ratio.
+ */
+async function cvxoptComparison(options: BenchOptions, log: (line: string) => void): Promise<BenchRow[]> {
+  const tools = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as NodeTools;
+  const python = options.cvxoptPython === undefined ? tools.findPython(['numpy', 'cvxopt']) : options.cvxoptPython ?? undefined;
+  if (!python) log('lp-layerwise bench: no python3 with numpy and cvxopt (Debian: apt-get install python3-cvxopt): the cvxopt rows are skipped');
+  const items = options.quick ? 2 : 5;
+  await getHighs();
+  const rows: BenchRow[] = [];
+  for (const c of instances(tools, items, log)) {
+    let reference: CvxoptOut | undefined;
+    if (python) {
+      log(`cvxopt ${c.label}`);
+      reference = runCvxopt(tools, python, c);
+      const errors = reference.latents.map((z, i) => relativeError(z, c.latents[i]));
+      const thr = median(reference.thresholds).toExponential(1);
+      const gaveUp = reference.feasible.filter((f) => !f).length;
+      rows.push({ suite: SUITE, case: c.label, impl: 'cvxopt lp (authors)', items: c.latents.length, timeMs: median(reference.times_ms) * c.latents.length, perItemMs: median(reference.times_ms), error: median(errors), note: `CPU ${median(reference.cpu_ms).toPrecision(3)} ms; median ${median(reference.lp_solves)} LPs, final threshold ${thr}${gaveUp ? `; ${gaveUp} gave up at the cap` : ''}` });
+    }
+    for (const [impl, v] of [['inv lp-linf', {}], ['inv lp-linf (LP only)', { fastPath: false }]] as const) {
+      log(`inv ${c.label} ${impl}`);
+      // One untimed solve per instance, so that V8 has optimised the HiGHS wasm for this shape.
+      await solve(problemOf(c, 0), 'lp-linf', v);
+      const r = await timeSingles(c, v);
+      const ratio = reference ? `, ${(r.cpuMs / median(reference.cpu_ms)).toFixed(2)}x cvxopt CPU, ${(r.ms / median(reference.times_ms)).toFixed(2)}x wall` : '';
+      const bad = r.statuses.filter((s) => s !== 'converged').length;
+      rows.push({
+        suite: SUITE,
+        case: c.label,
+        impl,
+        items: c.latents.length,
+        timeMs: r.ms * c.latents.length,
+        perItemMs: r.ms,
+        error: median(r.errors),
+        note: `CPU ${r.cpuMs.toPrecision(3)} ms; median ${r.lps} LPs, final threshold ${median(r.thresholds).toExponential(1)}${ratio}${bad ? `; ${bad} not converged` : ''}`,
+      });
     }
   }
   return rows;

@@ -52,3 +52,23 @@ export function getHighs(): Promise<Highs> {
   }
   return runtime;
 }
+
+/**
+ * A WebAssembly heap never shrinks: after a solve on a big model (or one that HiGHS aborted on) the
+ * runtime keeps its peak size for every later solve. Past this many bytes the runtime is dropped once
+ * its models are disposed, and the next solve loads a fresh one (20–60 ms).
+ */
+export const HIGHS_HEAP_LIMIT = 256 * 1024 * 1024;
+
+/**
+ * Drops the shared runtime when `failed` (HiGHS threw: its state is unknown) or when its heap has grown
+ * past HIGHS_HEAP_LIMIT. Call only when none of its models is in use.
+ */
+export async function releaseHighs(failed = false): Promise<void> {
+  const current = runtime;
+  if (!current) return;
+  const highs = await current.catch(() => undefined);
+  if (failed || !highs || highs.memoryBytes > HIGHS_HEAP_LIMIT) {
+    if (runtime === current) runtime = undefined;
+  }
+}

@@ -21,13 +21,20 @@ export interface InvertSettings {
   clip: number;
   /** Absolute deadline on the `now()` clock (ms), or Infinity. */
   deadline: number;
-  /**
-   * Extra thresholds of the l-inf schedule (threshold·growth^s, s ≤ this) tried with the fast path
-   * before the LP; each costs one least-squares solve. 0: only the initial threshold.
-   */
-  fastPathSteps?: number;
   /** Start each layer's first LP from the previous observation's basis (PGD iterates are close). */
   warmStart?: boolean;
+  /**
+   * The largest threshold any layer may reach (docs/lp-layerwise.md, "Threshold cap"); past it the
+   * layer is `infeasible`. Infinity: no cap.
+   */
+  maxThreshold?: number;
+  /** l-inf constraint generation (default true; false: every row in every LP). */
+  generate?: boolean;
+  /** Cut HiGHS runs into slices of a few simplex iterations (a solve that can be aborted). */
+  sliced?: boolean;
+  /** Awaited between LPs and HiGHS slices (a yield to the event loop); `stop` is checked after it. */
+  between?: () => Promise<void>;
+  stop?: () => boolean;
 }
 
 export interface Inversion {
@@ -45,12 +52,17 @@ interface LayerStep {
   failure?: { status: Status; message: string };
 }
 
+/** Live HiGHS models per inverter (one per layer up to this depth). */
+const MAX_LIVE_MODELS = 16;
+
 /** Relative size under which an l1 fit counts as exact and the fast path as clean. */
 const EXACT = 1e-9;
 
 export class LayerwiseInverter {
   private readonly data: LayerRows[];
   private readonly models: (LayerLp | undefined)[];
+  /** Layers with a live model, most recently used first. */
+  private recent: number[] = [];
   private counters = { thresholdSteps: 0, lpSolves: 0, fastPaths: 0, leastSquares: 0 };
 
   /** `observedRows`: the outputs a mask keeps (all when undefined). */
@@ -75,7 +87,7 @@ export class LayerwiseInverter {
   }
 
   /** Inverts `y` (the observed outputs) to a latent. Never throws for numerical trouble: see status. */
-  invert(y: ArrayLike<number>, settings: InvertSettings): Inversion {
+  async invert(y: ArrayLike<number>, settings: InvertSettings): Promise<Inversion> {
     this.counters = { thresholdSteps: 0, lpSolves: 0, fastPaths: 0, leastSquares: 0 };
     let x: Float64Array = Float64Array.from(y);
     let threshold = settings.threshold;
@@ -83,13 +95,32 @@ export class LayerwiseInverter {
     for (let i = this.data.length - 1; i >= 0; i--) {
       const layer = this.data[i];
       const kind = layer.activation.kind;
-      const step = kind === 'relu' || kind === 'leaky_relu' ? this.invertReluLayer(i, x, threshold, settings) : this.invertSmoothLayer(i, x, settings);
+      const step = kind === 'relu' || kind === 'leaky_relu' ? await this.invertReluLayer(i, x, threshold, settings) : this.invertSmoothLayer(i, x, settings);
       if (step.failure && (step.failure.status !== 'infeasible' || failure === undefined)) failure = step.failure;
+      if (step.failure?.status === 'aborted' || step.failure?.status === 'time_limit') {
+        // The latest finite latent: this layer's partial answer pushed through the layers below by least squares.
+        return this.finish(this.latentFrom(i, step.h), threshold, failure);
+      }
       if (step.failure && step.failure.status !== 'infeasible') return this.finish(new Float64Array(this.data[0].weight.cols), threshold, failure);
       threshold = step.threshold;
       x = step.h;
     }
     return this.finish(x, threshold, failure);
+  }
+
+  /** A latent from layer i's input h: least squares through the layers below (zeros where that fails). */
+  private latentFrom(i: number, h: Float64Array): Float64Array {
+    let x = h;
+    for (let j = i - 1; j >= 0; j--) {
+      const { weight, bias, activation } = this.data[j];
+      const alpha = activation.kind === 'leaky_relu' ? activation.alpha : activation.kind === 'relu' ? 0 : 1;
+      // Undo the activation where it is invertible (leaky: x/α below zero); a ReLU's zeros stay as they are.
+      const p = x.map((v) => (v < 0 && alpha > 0 ? v / alpha : v));
+      const next = activation.kind === 'relu' || activation.kind === 'leaky_relu' || activation.kind === 'linear' ? solveLinearLayer(weight, bias, p) : undefined;
+      if (!next || !next.every(Number.isFinite)) return new Float64Array(this.data[0].weight.cols);
+      x = next;
+    }
+    return x;
   }
 
   private finish(latent: Float64Array, threshold: number, failure: LayerStep['failure']): Inversion {
@@ -117,76 +148,167 @@ export class LayerwiseInverter {
     };
   }
 
-  private model(i: number): LayerLp {
+  private model(i: number, settings: InvertSettings): LayerLp {
     const d = this.data[i];
-    return (this.models[i] ??= new LayerLp(this.highs, d.weight, d.bias, d.activation, this.norm, d.nonnegative));
+    const known = this.models[i];
+    if (known) {
+      this.recent = [i, ...this.recent.filter((j) => j !== i)];
+      return known;
+    }
+    // Deep nets: only the most recently used models stay alive, so the HiGHS heap stays bounded.
+    while (this.recent.length >= MAX_LIVE_MODELS) {
+      const j = this.recent.pop()!;
+      this.models[j]?.dispose();
+      this.models[j] = undefined;
+    }
+    this.recent.unshift(i);
+    return (this.models[i] = new LayerLp(this.highs, d.weight, d.bias, d.activation, this.norm, d.nonnegative, settings.generate ?? true));
   }
 
-  /** Threshold steps (`step` > 0) always reuse the basis: only a few row bounds change. */
-  private solveLp(i: number, x: Float64Array, threshold: number, settings: InvertSettings, step: number): LpOutcome | LayerStep {
+  /** One LP (all its constraint-generation rounds), or the failure it ended in. */
+  private async solveLp(i: number, x: Float64Array, threshold: number, settings: InvertSettings, warm: boolean, extra: { start?: Float64Array; relaxFrom?: number } = {}): Promise<LpOutcome | LayerStep> {
     const remaining = (settings.deadline - now()) / 1000;
-    if (remaining <= 0) return { h: new Float64Array(this.data[i].weight.cols), threshold, failure: { status: 'time_limit', message: `time limit reached before layer ${i}` } };
-    const lp = this.model(i).solve(x, threshold, remaining, step > 0 || settings.warmStart === true);
+    const k = this.data[i].weight.cols;
+    if (remaining <= 0) return { h: extra.start ?? new Float64Array(k), threshold, failure: { status: 'time_limit', message: `time limit reached before layer ${i}` } };
+    await settings.between?.();
+    if (settings.stop?.()) return { h: extra.start ?? new Float64Array(k), threshold, failure: { status: 'aborted', message: `aborted before an LP of layer ${i}` } };
+    const lp = await this.model(i, settings).solve(x, { thres: threshold, timeLimit: remaining, warm, ...extra, between: settings.between, stop: settings.stop, sliced: settings.sliced });
     this.counters.lpSolves++;
     if (lp.status === 'optimal') return lp;
+    const h = lp.h.every((v) => v === 0) && extra.start ? extra.start : lp.h;
+    if (lp.status === 'aborted') return { h, threshold, failure: { status: 'aborted', message: `aborted in layer ${i} at threshold ${threshold.toExponential(2)}` } };
     const status: Status = lp.status === 'time_limit' ? 'time_limit' : lp.status === 'infeasible' ? 'infeasible' : 'numerical_error';
-    return { h: lp.h, threshold, failure: { status, message: `layer ${i}: HiGHS stopped with model status ${lp.modelStatus} (${lp.status}) at threshold ${threshold.toExponential(2)}` } };
-  }
-
-  private tryFastPath(i: number, x: Float64Array, threshold: number, tolerance: number): Float64Array | undefined {
-    const fp = fastPath(this.data[i], x, threshold, tolerance);
-    if (fp) this.counters.fastPaths++;
-    return fp?.h;
+    return { h, threshold, failure: { status, message: `layer ${i}: HiGHS stopped with model status ${lp.modelStatus} (${lp.status}) at threshold ${threshold.toExponential(2)}` } };
   }
 
   /** ReLU/leaky ReLU layer: the threshold schedule of the l-inf or l1 LP. */
-  private invertReluLayer(i: number, x: Float64Array, threshold: number, settings: InvertSettings): LayerStep {
+  private invertReluLayer(i: number, x: Float64Array, threshold: number, settings: InvertSettings): Promise<LayerStep> {
     const exact = EXACT * (1 + normInf(x));
-    return settings.norm === 'linf' ? this.linfSchedule(i, x, threshold, settings) : this.l1Schedule(i, x, threshold, settings, exact);
+    return settings.norm === 'linf' ? this.linfSearch(i, x, threshold, settings) : this.l1Schedule(i, x, threshold, settings, exact);
   }
 
-  /** Grow the threshold by `growth` until min t ≤ threshold (papers.md 2.2, "linf"). */
-  private linfSchedule(i: number, x: Float64Array, threshold: number, settings: InvertSettings): LayerStep {
-    // The fast path walks the same threshold grid, never past maxThresholdSteps.
-    const fastSteps = settings.fastPath ? Math.min(settings.fastPathSteps ?? 0, settings.maxThresholdSteps) : -1;
-    for (let s = 0; s <= fastSteps; s++) {
-      const t = threshold * settings.growth ** s;
-      const h = this.tryFastPath(i, x, t, t);
-      if (h) {
-        this.counters.thresholdSteps += s;
-        return { h, threshold: t };
-      }
+  /**
+   * The smallest threshold of the grid threshold·growthˢ (s ≤ maxThresholdSteps, threshold ≤
+   * maxThreshold) at which the l-inf LP is feasible (min t ≤ threshold): the authors' schedule
+   * (papers: grow by `growth` while infeasible) gives the same one, from far fewer LPs
+   * (docs/lp-layerwise.md, "Threshold search"):
+   * - least squares on the pinned rows first (the fast path): accepted at the first threshold if it
+   *   satisfies every row there; it also seeds the LP's working set;
+   * - bracketing: an infeasible LP at τ with min t = T jumps to the first grid point ≥ T;
+   * - bisection between the last threshold proven infeasible and the first found feasible.
+   * A point is proven infeasible together with every grid point below it: for ReLU layers by
+   * monotonicity (a larger threshold only drops constraints), for leaky ReLU by the relaxation LP of
+   * the interval (rows.ts relaxedKind); when that proof fails the grid is walked step by step.
+   * At the threshold found, least squares replaces the LP point if it is feasible there too.
+   */
+  private async linfSearch(i: number, x: Float64Array, threshold: number, settings: InvertSettings): Promise<LayerStep> {
+    const growth = settings.growth;
+    const cap = settings.maxThreshold ?? Infinity;
+    const grid = (s: number) => threshold * growth ** s;
+    let last = settings.maxThresholdSteps;
+    while (last > 0 && grid(last) > cap * (1 + 1e-12)) last--;
+    const leaky = this.data[i].activation.kind === 'leaky_relu';
+    const ls = fastPath(this.data[i], x, threshold, Infinity);
+    if (settings.fastPath && ls && ls.violation <= threshold) {
+      this.counters.fastPaths++;
+      return { h: ls.h, threshold };
     }
-    for (let step = 0; ; step++) {
-      const lp = this.solveLp(i, x, threshold, settings, step);
-      if ('failure' in lp) return lp as LayerStep;
-      const out = lp as LpOutcome;
-      if (out.slack <= threshold * (1 + 1e-12)) return { h: out.h, threshold };
-      if (step >= settings.maxThresholdSteps) {
-        return {
-          h: out.h,
-          threshold,
-          failure: { status: 'infeasible', message: `layer ${i}: the l-inf LP stayed infeasible after ${step} threshold steps (min t ${out.slack.toExponential(2)} > threshold ${threshold.toExponential(2)})` },
-        };
+    const found = (s: number, h: Float64Array): LayerStep => {
+      this.counters.thresholdSteps += s;
+      const t = grid(s);
+      if (settings.fastPath && s > 0) {
+        const better = fastPath(this.data[i], x, t, t);
+        if (better) {
+          this.counters.fastPaths++;
+          return { h: better.h, threshold: t };
+        }
       }
-      threshold *= settings.growth;
-      this.counters.thresholdSteps++;
+      return { h, threshold: t };
+    };
+    const feasible = (lp: LpOutcome, s: number) => lp.slack <= grid(s) * (1 + 1e-12);
+    const first = await this.solveLp(i, x, threshold, settings, settings.warmStart === true, { start: ls?.h });
+    if ('failure' in first) return first as LayerStep;
+    let lp = first as LpOutcome;
+    if (feasible(lp, 0)) return found(0, lp.h);
+    /** The first grid index whose threshold is at least t. */
+    const stepFor = (t: number) => Math.max(0, Math.ceil(Math.log(t / threshold) / Math.log(growth) - 1e-9));
+    const giveUp = (s: number, out: LpOutcome): LayerStep => {
+      this.counters.thresholdSteps += s;
+      const capped = s >= last && last < settings.maxThresholdSteps;
+      const why = capped
+        ? `reached the threshold cap ${cap.toExponential(2)} (maxThreshold; the stated noise and the observation set it)`
+        : `stayed infeasible after ${s} threshold steps`;
+      return {
+        h: out.h,
+        threshold: grid(s),
+        failure: { status: 'infeasible', message: `layer ${i}: the l-inf LP ${why} (min t ${out.slack.toExponential(2)} > threshold ${grid(s).toExponential(2)})` },
+      };
+    };
+    // Proves every grid point ≤ s infeasible, given that every point ≤ lo is.
+    const proven = async (lo: number, s: number): Promise<boolean | LayerStep> => {
+      if (!leaky) return true;
+      const r = await this.solveLp(i, x, grid(s), settings, true, { relaxFrom: grid(lo) });
+      if ('failure' in r) return r as LayerStep;
+      return (r as LpOutcome).slack > grid(s) * (1 + 1e-12);
+    };
+    // Walks the grid one step at a time from lo + 1 (the authors' schedule) when no proof is at hand.
+    const walk = async (lo: number): Promise<LayerStep> => {
+      for (let s = lo + 1; ; s++) {
+        const r = await this.solveLp(i, x, grid(s), settings, true);
+        if ('failure' in r) return r as LayerStep;
+        if (feasible(r as LpOutcome, s)) return found(s, (r as LpOutcome).h);
+        if (s >= last) return giveUp(s, r as LpOutcome);
+      }
+    };
+    let lo = 0;
+    let hi: { s: number; h: Float64Array } | undefined;
+    while (!hi) {
+      if (lo >= last) return giveUp(lo, lp);
+      const s = Math.min(last, Math.max(lo + 1, stepFor(lp.slack)));
+      const r = await this.solveLp(i, x, grid(s), settings, true);
+      if ('failure' in r) return r as LayerStep;
+      if (feasible(r as LpOutcome, s)) {
+        hi = { s, h: (r as LpOutcome).h };
+        break;
+      }
+      const proof = await proven(lo, s);
+      if (typeof proof !== 'boolean') return proof;
+      if (!proof) return walk(lo);
+      lp = r as LpOutcome;
+      lo = s;
     }
+    while (hi.s - lo > 1) {
+      const mid: number = (lo + hi.s) >> 1;
+      const r = await this.solveLp(i, x, grid(mid), settings, true);
+      if ('failure' in r) return r as LayerStep;
+      if (feasible(r as LpOutcome, mid)) {
+        hi = { s: mid, h: (r as LpOutcome).h };
+        continue;
+      }
+      const proof = await proven(lo, mid);
+      if (typeof proof !== 'boolean') return proof;
+      if (!proof) return walk(lo);
+      lo = mid;
+    }
+    return found(hi.s, hi.h);
   }
 
   /**
    * Grow the threshold while the l1 misfit ‖x − σ(W h + b)‖₁ against this layer's observation keeps
    * falling; keep the best. (The authors' script measured it against the true activations, an oracle.)
    */
-  private l1Schedule(i: number, x: Float64Array, threshold: number, settings: InvertSettings, exact: number): LayerStep {
+  private async l1Schedule(i: number, x: Float64Array, threshold: number, settings: InvertSettings, exact: number): Promise<LayerStep> {
     if (settings.fastPath) {
-      const h = this.tryFastPath(i, x, threshold, exact);
-      if (h) return { h, threshold };
+      const fp = fastPath(this.data[i], x, threshold, exact);
+      if (fp) {
+        this.counters.fastPaths++;
+        return { h: fp.h, threshold };
+      }
     }
     let best: { h: Float64Array; misfit: number; threshold: number } | undefined;
     for (let step = 0; ; step++) {
-      const lp = this.solveLp(i, x, threshold, settings, step);
-      if ('failure' in lp) return best ? { h: best.h, threshold: best.threshold } : (lp as LayerStep);
+      const lp = await this.solveLp(i, x, threshold, settings, step > 0 || settings.warmStart === true);
+      if ('failure' in lp) return best && (lp as LayerStep).failure?.status === 'infeasible' ? { h: best.h, threshold: best.threshold } : (lp as LayerStep);
       const h = (lp as LpOutcome).h;
       const misfit = this.l1Misfit(i, x, h);
       if (best && misfit >= best.misfit) break;
@@ -210,5 +332,6 @@ export class LayerwiseInverter {
   dispose(): void {
     for (const m of this.models) m?.dispose();
     this.models.fill(undefined);
+    this.recent = [];
   }
 }

@@ -7,13 +7,38 @@
  *   U1: p_i − s ≤ x_i   L1: p_i + s ≥ x_i   (and for leaky ReLU)   U2: α·p_i − s ≤ x_i   L2: α·p_i + s ≥ x_i
  * with p = W h + b. Unused rows get infinite bounds, so the matrix never changes.
  */
-import type { Activation, Matrix } from '@inv/core';
+import { type Activation, type Matrix, matvec, now } from '@inv/core';
 import type { Highs } from './highs.js';
-import { negativeSlope, RowKind, rowKind } from './rows.js';
+import { negativeSlope, relaxedKind, RowKind, rowKind } from './rows.js';
+
+/** Relative violation above which a row outside the working set is added (the full LP's clean answers are exact to ~1e-12, and so must these be). */
+const ROW_TOL = 1e-12;
 
 export type LpNorm = 'linf' | 'l1';
 
-export type LpStatus = 'optimal' | 'infeasible' | 'time_limit' | 'error';
+export type LpStatus = 'optimal' | 'infeasible' | 'time_limit' | 'aborted' | 'error';
+
+export interface LpRequest {
+  /** The activity threshold. */
+  thres: number;
+  /** Seconds for this LP (every slice and round included); Infinity when absent. */
+  timeLimit?: number;
+  /** Keep the last basis and working set (see LayerLp.solve). */
+  warm?: boolean;
+  /**
+   * Solve the relaxation that holds for every threshold in [relaxFrom, thres] (rows.ts relaxedKind):
+   * its min t is a lower bound for the LP at each of them.
+   */
+  relaxFrom?: number;
+  /** l-inf: a point h whose most violated rows seed the working set of a cold solve. */
+  start?: Float64Array;
+  /** Cut HiGHS runs into slices of a few iterations, with `between` and `stop` in between (see LayerLp.run). */
+  sliced?: boolean;
+  /** Awaited between slices and constraint-generation rounds (a yield to the event loop). */
+  between?: () => Promise<void>;
+  /** Checked after `between`: true stops the LP with status `aborted`. */
+  stop?: () => boolean;
+}
 
 export interface LpOutcome {
   status: LpStatus;
@@ -35,6 +60,20 @@ export class LayerLp {
   private readonly lower: Float64Array;
   private readonly upper: Float64Array;
   private disposed = false;
+  /** Constraint generation (l-inf): rows in the working set, bounds as passed to HiGHS, scratch. */
+  private readonly inSet: Uint8Array;
+  private readonly activeLower: Float64Array;
+  private readonly activeUpper: Float64Array;
+  private readonly violation: Float64Array;
+  private seeded = false;
+  /** HiGHS runs of constraint generation since construction (rounds ≥ LPs). */
+  rounds = 0;
+  /**
+   * Simplex iterations per slice (~1e8 matrix entries touched: about 60 on a 3,136×501 leaky layer,
+   * 330 on a 1,200×251 ReLU layer). Every slice costs HiGHS a refactorisation: at 3e7 entries per
+   * slice the sliced 20-200-500-784 leaky inversion took 21.8 s of CPU against 13.7 s unsliced.
+   */
+  private readonly sliceIterations: number;
 
   /**
    * `weight` (m×k) and `bias` are the observed rows of the layer; `nonnegative` bounds h ≥ 0 (the
@@ -47,6 +86,8 @@ export class LayerLp {
     private readonly activation: Activation,
     readonly norm: LpNorm,
     nonnegative: boolean,
+    /** l-inf: constraint generation (false: every row in every LP, as the authors' formulation). */
+    private readonly generate = true,
   ) {
     const m = weight.rows, k = weight.cols;
     this.rows = m;
@@ -78,6 +119,11 @@ export class LayerLp {
     }
     this.lower = new Float64Array(numRows).fill(-inf);
     this.upper = new Float64Array(numRows).fill(inf);
+    this.sliceIterations = Math.round(Math.min(1000, Math.max(10, 1e8 / (numRows * (k + 1)))));
+    this.inSet = new Uint8Array(numRows);
+    this.activeLower = new Float64Array(numRows);
+    this.activeUpper = new Float64Array(numRows);
+    this.violation = new Float64Array(numRows);
     this.model = highs.createModel({
       numCols,
       numRows,
@@ -88,25 +134,35 @@ export class LayerLp {
       rowUpper: this.upper,
       matrix: { format: 'csr', numRows, numCols, starts, indices: indices.subarray(0, nz), values: values.subarray(0, nz) },
     });
-    this.model.options.set({ output_flag: false });
+    // Presolve off: on these dense layers it cost more than it saved (250→600, noise 1e-3, cold dual
+    // simplex: 1.7 s without against 2.7 s with, on a loaded machine), and a run stopped by the slice
+    // time limit during presolve restarts it from scratch instead of resuming from a basis.
+    this.model.options.set({ output_flag: false, presolve: 'off' });
   }
 
   /**
-   * Solves for observation `x` (length m) at threshold `thres`; `timeLimit` in seconds. `warm` keeps
-   * the last basis: worth it for a nearby observation (a threshold step, a PGD iterate), but slower
-   * than a fresh start for an unrelated one (measured: ~1.5–3x more simplex iterations). A cold solve
-   * clears all solver state (basis, solution, presolve), so it starts exactly like a new model and
-   * its result cannot depend on earlier observations; it also measured faster than keeping the
-   * solver and only resetting the basis (noisy 20-250-600 batch in one thread: 368 vs 403 ms/item).
+   * Solves for observation `x` (length m) at `request.thres`. `warm` keeps the last basis (and, for
+   * l-inf, the working set): worth it for a nearby observation (a threshold step, a PGD iterate).
+   * A cold solve clears all solver state (basis, solution, presolve), so it starts exactly like a new
+   * model and its result cannot depend on earlier observations.
+   *
+   * l-inf uses constraint generation (docs/lp-layerwise.md): at the optimum only about k + 1 of the
+   * 2m rows are tight, so the LP is solved on a working set (the rows `start` violates most, or all
+   * rows without a start), the other rows are checked at the answer and the violated ones added, and
+   * HiGHS re-optimises from its basis, until no row is violated: the full LP's answer from smaller LPs.
+   * Each run is cut into slices of a few simplex iterations (HiGHS resumes from its basis), and
+   * `between` is awaited after every slice and round, so a caller can yield and abort.
    */
-  solve(x: ArrayLike<number>, thres: number, timeLimit = Infinity, warm = true): LpOutcome {
+  async solve(x: ArrayLike<number>, request: LpRequest): Promise<LpOutcome> {
     if (this.disposed) throw new Error('LayerLp: used after dispose');
     const m = this.rows, inf = this.highs.infinity, b = this.bias, alpha = this.alpha;
+    const { thres, relaxFrom } = request;
     const lo = this.lower.fill(-inf), up = this.upper.fill(inf);
     for (let i = 0; i < m; i++) {
       const c1 = x[i] - (b ? b[i] : 0);
       const c2 = x[i] - (b ? alpha * b[i] : 0);
-      switch (rowKind(this.activation, x[i], thres)) {
+      const kind = relaxFrom === undefined ? rowKind(this.activation, x[i], thres) : relaxedKind(this.activation, x[i], relaxFrom, thres);
+      switch (kind) {
         case RowKind.Active:
           up[i] = c1;
           lo[m + i] = c1;
@@ -122,25 +178,136 @@ export class LayerLp {
           up[2 * m + i] = c2;
           lo[3 * m + i] = c2;
           break;
+        case RowKind.NegativeLower:
+          lo[3 * m + i] = c2;
+          break;
       }
     }
     const model = this.model;
+    const warm = request.warm === true;
     if (!warm) model.clearSolver();
-    model.changeRowsBounds({ kind: 'range', from: 0, to: this.blocks * m - 1 }, lo, up);
-    // HiGHS' time limit is cumulative over runs unless the clocks are reset.
-    model.zeroAllClocks();
-    model.options.set({ time_limit: Number.isFinite(timeLimit) ? Math.max(timeLimit, 1e-3) : 1e100 });
-    const modelStatus = model.run().modelStatus as number;
+    const generate = this.norm === 'linf' && this.generate;
+    if (!generate) {
+      model.changeRowsBounds({ kind: 'range', from: 0, to: this.blocks * m - 1 }, lo, up);
+      return this.run(request);
+    }
+    this.seedWorkingSet(warm, request.start);
+    for (;;) {
+      this.applyWorkingSet();
+      const out = await this.run(request);
+      if (out.status !== 'optimal') return out;
+      this.rounds++;
+      if (this.addViolated(out.h, out.slack) === 0) return out;
+      await request.between?.();
+    }
+  }
+
+  /** Rows in the working set keep their bounds; the others are free (HiGHS' presolve drops them on a cold run). */
+  private applyWorkingSet(): void {
+    const inf = this.highs.infinity, n = this.lower.length;
+    const lo = this.activeLower, up = this.activeUpper, set = this.inSet;
+    for (let r = 0; r < n; r++) {
+      lo[r] = set[r] ? this.lower[r] : -inf;
+      up[r] = set[r] ? this.upper[r] : inf;
+    }
+    this.model.changeRowsBounds({ kind: 'range', from: 0, to: n - 1 }, lo, up);
+  }
+
+  /**
+   * A cold solve starts from the rows `start` violates most (2(k + 1) of them: the optimum has about
+   * k + 1 tight rows), or from every row without a start; a warm one keeps the rows it had.
+   */
+  private seedWorkingSet(warm: boolean, start: Float64Array | undefined): void {
+    const set = this.inSet, n = set.length;
+    const bounded = (r: number) => this.lower[r] > -this.highs.infinity || this.upper[r] < this.highs.infinity;
+    if (warm && this.seeded) {
+      for (let r = 0; r < n; r++) if (!bounded(r)) set[r] = 0;
+      return;
+    }
+    this.seeded = true;
+    if (!start) {
+      for (let r = 0; r < n; r++) set[r] = bounded(r) ? 1 : 0;
+      return;
+    }
+    set.fill(0);
+    const v = this.violations(start, 0);
+    const order = Array.from({ length: n }, (_, r) => r).filter(bounded);
+    order.sort((a, c) => v[c] - v[a] || a - c);
+    for (const r of order.slice(0, 2 * (this.weight.cols + 1))) set[r] = 1;
+  }
+
+  /** How far each row's bound is exceeded at (h, t) (≤ 0 when it holds). */
+  private violations(h: Float64Array, t: number): Float64Array {
+    const m = this.rows, p = matvec(this.weight, h), alpha = this.alpha;
+    const v = this.violation;
+    for (let r = 0; r < v.length; r++) {
+      const block = Math.floor(r / m), i = r % m;
+      const activity = (block < 2 ? p[i] : alpha * p[i]) + (block % 2 === 0 ? -t : t);
+      v[r] = Math.max(this.lower[r] - activity, activity - this.upper[r]);
+    }
+    return v;
+  }
+
+  /** Adds the rows outside the working set that (h, t) violates, the worst k + 1 first; returns how many. */
+  private addViolated(h: Float64Array, t: number): number {
+    const v = this.violations(h, t), set = this.inSet;
+    const violated: number[] = [];
+    for (let r = 0; r < v.length; r++) {
+      if (set[r] || !(v[r] > 0)) continue;
+      const lo = this.lower[r], up = this.upper[r];
+      const scale = Math.max(lo > -this.highs.infinity ? Math.abs(lo) : 0, up < this.highs.infinity ? Math.abs(up) : 0);
+      if (v[r] > ROW_TOL * (1 + scale)) violated.push(r);
+    }
+    violated.sort((a, c) => v[c] - v[a] || a - c);
+    for (const r of violated.slice(0, this.weight.cols + 1)) set[r] = 1;
+    return violated.length;
+  }
+
+  /**
+   * One HiGHS run, in slices of `sliceIterations` simplex iterations with `between` awaited in between
+   * (slices end at iteration counts, not times, so the path and the answer do not depend on the load).
+   */
+  private async run(request: LpRequest): Promise<LpOutcome> {
+    const model = this.model;
+    const deadline = now() + (request.timeLimit ?? Infinity) * 1000;
     const codes = this.highs.constants.modelStatus;
     const k = this.weight.cols;
+    const sliced = request.sliced === true && request.between !== undefined;
+    let modelStatus: number;
+    for (;;) {
+      const remaining = deadline - now();
+      // HiGHS' time limit is cumulative over runs unless the clocks are reset.
+      model.zeroAllClocks();
+      model.options.set({
+        time_limit: Number.isFinite(remaining) ? Math.max(remaining, 1) / 1000 : 1e100,
+        simplex_iteration_limit: sliced ? this.sliceIterations : 2147483647,
+      });
+      modelStatus = model.run().modelStatus as number;
+      // A slice ended by its iteration limit resumes from HiGHS' basis after the caller had its turn.
+      if (modelStatus !== codes.iterationLimit) break;
+      await request.between!();
+      if (request.stop?.()) return { status: 'aborted', modelStatus, h: this.lastH(), slack: Infinity };
+    }
     const status: LpStatus =
       modelStatus === codes.optimal ? 'optimal'
       : modelStatus === codes.infeasible || modelStatus === codes.unboundedOrInfeasible ? 'infeasible'
       : modelStatus === codes.timeLimit ? 'time_limit'
       : 'error';
-    if (status !== 'optimal') return { status, modelStatus, h: new Float64Array(k), slack: Infinity };
+    if (status !== 'optimal') return { status, modelStatus, h: status === 'time_limit' ? this.lastH() : new Float64Array(k), slack: Infinity };
     const col = model.getSolution().colValue;
     return { status, modelStatus, h: col.slice(0, k), slack: model.getObjectiveValue() };
+  }
+
+  /** HiGHS' current column values (finite, possibly infeasible) after an interrupted run. */
+  private lastH(): Float64Array {
+    const k = this.weight.cols;
+    try {
+      const col = this.model.getSolution().colValue;
+      const h = col.slice(0, k);
+      return h.every(Number.isFinite) ? h : new Float64Array(k);
+    } catch {
+      return new Float64Array(k);
+    }
   }
 
   /** Frees the native model (GC does not; stack.md gotcha 9). Idempotent. */

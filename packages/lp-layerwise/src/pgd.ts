@@ -87,7 +87,7 @@ function floorStep(A: LinearOperator, scale: StepScale): number {
   return scale.floor;
 }
 
-export function projectedGradient(
+export async function projectedGradient(
   inverter: LayerwiseInverter,
   generator: Generator,
   A: LinearOperator,
@@ -96,7 +96,7 @@ export function projectedGradient(
   pgd: PgdSettings,
   onIteration?: (p: Omit<Progress, 'item' | 'items'>) => void,
   signal?: AbortSignal,
-): Inversion {
+): Promise<Inversion> {
   const adaptive = pgd.step === undefined;
   // 1/‖A‖² makes the gradient step non-expansive whatever G is: the floor of the adaptive step. Both it
   // and the gain are cached per (generator, measurement), so a batch computes them once.
@@ -155,8 +155,9 @@ export function projectedGradient(
     // x = G(ẑ) is in the range, so the top layer is feasible at t = ‖g − x‖∞: start the schedule
     // there (after the first iteration) instead of climbing from the noise level every time.
     if (it > 1) start = Math.max(settings.threshold, Math.min(start, stepInf));
-    const inv = inverter.invert(g, { ...settings, threshold: start, warmStart: it > 1 });
+    const inv = await inverter.invert(g, { ...settings, threshold: start, warmStart: it > 1 });
     lpSolves += inv.info.lpSolves;
+    if (inv.status === 'aborted') return done('aborted', `aborted in projected-gradient iteration ${it}: ${inv.message}`, it - 1);
     if (inv.status === 'time_limit' || inv.status === 'numerical_error') {
       return done(inv.status, `projected gradient, iteration ${it}: ${inv.message}`, it);
     }

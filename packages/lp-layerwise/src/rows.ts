@@ -14,6 +14,11 @@ export const enum RowKind {
   Ambiguous = 2,
   /** |α·p − x| ≤ t: leaky ReLU with x < −thres (the negative branch). */
   Negative = 3,
+  /**
+   * α·p ≥ x − t only: a negative leaky-ReLU unit that is Negative at some thresholds of an interval
+   * and Ambiguous at others (the constraint both kinds share; see relaxedKind).
+   */
+  NegativeLower = 4,
 }
 
 /** The slope applied to negative pre-activations (0 for ReLU). */
@@ -27,6 +32,19 @@ export function rowKind(a: Activation, x: number, thres: number): RowKind {
   return x < -thres ? RowKind.Negative : RowKind.Ambiguous;
 }
 
+/**
+ * The constraint that every threshold in [lo, hi] imposes on the unit: rowKind(·, hi) for ReLU
+ * (Active only relaxes to Inactive as the threshold grows), and for a leaky unit whose kind changes
+ * inside the interval the one constraint its two kinds share (p ≤ x + t above zero, α·p ≥ x − t
+ * below). An LP with these rows is a relaxation of the LP at every threshold of the interval, so its
+ * min t is a lower bound for all of them.
+ */
+export function relaxedKind(a: Activation, x: number, lo: number, hi: number): RowKind {
+  const k = rowKind(a, x, hi);
+  if (a.kind !== 'leaky_relu' || Math.abs(x) <= lo || Math.abs(x) > hi) return k;
+  return x > 0 ? RowKind.Inactive : RowKind.NegativeLower;
+}
+
 /** The smallest t for which p satisfies the row's constraint (0 when it holds exactly). */
 export function rowViolation(kind: RowKind, p: number, x: number, alpha: number): number {
   switch (kind) {
@@ -38,6 +56,8 @@ export function rowViolation(kind: RowKind, p: number, x: number, alpha: number)
       return Math.max(0, p - x, x - alpha * p);
     case RowKind.Negative:
       return Math.abs(alpha * p - x);
+    case RowKind.NegativeLower:
+      return Math.max(0, x - alpha * p);
   }
 }
 

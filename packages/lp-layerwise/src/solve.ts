@@ -4,6 +4,9 @@ import {
   type BatchProblem,
   batchItem,
   finishResult,
+  InvError,
+  oneLine,
+  UnsupportedError,
   normInf,
   now,
   Pacer,
@@ -16,7 +19,7 @@ import {
   sub,
   workersOption,
 } from '@inv/core';
-import { getHighs, type Highs } from './highs.js';
+import { getHighs, type Highs, releaseHighs } from './highs.js';
 import { type InvertSettings, LayerwiseInverter } from './invert.js';
 import type { LpNorm } from './layer-lp.js';
 import { type PgdSettings, projectedGradient } from './pgd.js';
@@ -33,6 +36,15 @@ export const MIN_WORKER_BATCH = 8;
  * misfit of 0.2 on a non-expansive net.
  */
 export const FIT_SLACK = 10;
+/**
+ * The threshold cap (docs/lp-layerwise.md): a layer may not accept a misfit orders of magnitude above
+ * the noise. With a stated noise level σ: NOISE_CAP·σ. With a stated clean observation: CLEAN_CAP·1e-9·max|y|.
+ * Without one: DATA_CAP·max|y| (a threshold that large no longer separates active units from noise).
+ */
+export const NOISE_CAP = 100;
+export const CLEAN_CAP = 100;
+export const DATA_CAP = 0.1;
+
 /** Growth of the threshold (final / initial) past which a clean-looking solve says the noise it had to assume. */
 const NOTABLE_GROWTH = 1e3;
 
@@ -41,7 +53,12 @@ export const lpOptions: OptionSchema = {
   growth: { type: 'number', default: 1.2, min: 1.0001, max: 10, description: 'factor by which the threshold grows while the l-inf LP is infeasible (l1: while the fit improves)' },
   maxThresholdSteps: { type: 'integer', default: 200, min: 0, description: 'threshold growth steps per layer before giving up (status infeasible)' },
   fastPath: { type: 'boolean', default: true, description: 'try least squares on the active rows first; kept only if it satisfies every constraint' },
-  fastPathSteps: { type: 'integer', default: 12, min: 0, description: 'l-inf: thresholds of the growth schedule tried with the fast path before the LP' },
+  maxThreshold: {
+    type: 'number',
+    exclusiveMin: 0,
+    description: `largest threshold any layer may reach; past it the layer is infeasible (default: ${NOISE_CAP}× the stated noise level; ${CLEAN_CAP}× max|y|·1e-9 for a stated clean observation; ${DATA_CAP}× max|y| when no noise level is stated)`,
+  },
+  generate: { type: 'boolean', default: true, description: 'l-inf: constraint generation (LPs on a working set of rows, the full LP answer); false: every row in every LP' },
   timeLimit: { type: 'number', min: 0, description: 'wall-time limit per observation in seconds (status time_limit)' },
   clip: { type: 'number', default: 1e-6, min: 0, max: 0.5, description: 'clip for the elementwise inverse of a sigmoid/tanh output' },
   step: { type: 'number', exclusiveMin: 0, description: 'projected-gradient step μ for general measurements (default: 1 / the mean ‖A·G(z)‖²/‖G(z)‖² over 8 seeded samples, halved while the residual grows, never below 1/‖A‖²)' },
@@ -52,17 +69,21 @@ export const lpOptions: OptionSchema = {
 };
 
 /** `options` are resolved (`resolveOptions` against lpOptions): every option with a default is set. */
-export function settingsFor(problem: Problem | BatchProblem, options: OptionValues, norm: LpNorm, startedAt: number): InvertSettings {
+export function settingsFor(problem: Problem | BatchProblem, options: OptionValues, norm: LpNorm, startedAt: number, observation?: ArrayLike<number>): InvertSettings {
   const given = options.threshold as number | undefined;
   const threshold = given !== undefined && given > 0 ? given : problem.noiseLevel ? problem.noiseLevel : CLEAN_THRESHOLD;
   const timeLimit = options.timeLimit as number | undefined;
+  const scale = observation ? Math.max(CLEAN_THRESHOLD, normInf(observation)) : 1;
+  const noise = problem.noiseLevel;
+  const cap = (options.maxThreshold as number | undefined) ?? (noise ? NOISE_CAP * noise : noise === 0 ? CLEAN_CAP * CLEAN_THRESHOLD * scale : DATA_CAP * scale);
   return {
+    maxThreshold: Math.max(cap, threshold),
+    generate: options.generate as boolean,
     norm,
     threshold,
     growth: options.growth as number,
     maxThresholdSteps: options.maxThresholdSteps as number,
     fastPath: options.fastPath as boolean,
-    fastPathSteps: options.fastPathSteps as number,
     clip: options.clip as number,
     deadline: timeLimit === undefined ? Infinity : startedAt + timeLimit * 1000,
   };
@@ -84,12 +105,21 @@ function isNative(problem: Problem | BatchProblem): boolean {
 }
 
 /** Solves one problem with an inverter whose models may be reused by the caller. */
-export function solveWith(inverter: LayerwiseInverter, name: string, problem: Problem, options: OptionValues, context: SolveContext, item = 0, items = 1): Result {
+export async function solveWith(inverter: LayerwiseInverter, name: string, problem: Problem, options: OptionValues, context: SolveContext, item = 0, items = 1): Promise<Result> {
   const startedAt = now();
-  const settings = settingsFor(problem, options, inverter.norm, startedAt);
+  const pacer = new Pacer();
+  const signal = context.signal;
+  const settings: InvertSettings = {
+    ...settingsFor(problem, options, inverter.norm, startedAt, problem.observation),
+    between: () => pacer.maybeYield(),
+    stop: () => signal?.aborted === true,
+    // Only a solve that can be aborted cuts its LPs into slices (each costs HiGHS a refactorisation;
+    // layer-lp.ts); a time limit is HiGHS' own.
+    sliced: signal !== undefined,
+  };
   const raw = isNative(problem)
-    ? inverter.invert(problem.observation, settings)
-    : projectedGradient(
+    ? await inverter.invert(problem.observation, settings)
+    : await projectedGradient(
         inverter,
         problem.generator,
         problem.measurement,
@@ -141,18 +171,58 @@ export function inverterFor(highs: Highs, problem: Problem | BatchProblem, norm:
   return new LayerwiseInverter(highs, problem.generator, norm, rows);
 }
 
-export async function solveSingle(name: string, norm: LpNorm, problem: Problem, options: OptionValues, context: SolveContext): Promise<Result> {
+/**
+ * Runs `work` with an inverter and frees everything after it: its models, and the HiGHS runtime
+ * itself when HiGHS threw (its state is unknown; the error becomes one line) or its heap grew large.
+ */
+async function withInverter<T>(problem: Problem | BatchProblem, norm: LpNorm, work: (inverter: LayerwiseInverter) => Promise<T>): Promise<T> {
+  checkModelSize(problem);
   const inverter = inverterFor(await getHighs(), problem, norm);
+  let failed = false;
   try {
-    return solveWith(inverter, name, problem, options, context);
+    return await work(inverter);
+  } catch (e) {
+    if (e instanceof InvError) throw e;
+    failed = true;
+    throw new InvError('ERR_HIGHS', `HiGHS failed: ${oneLine(e)} (the runtime is reloaded for the next solve)`);
   } finally {
-    inverter.dispose();
+    try {
+      inverter.dispose();
+    } catch {
+      failed = true;
+    }
+    await releaseHighs(failed);
   }
+}
+
+/**
+ * LP entries (rows × (inputs + 1), two or four rows per unit) a layer-wise solve may build, summed
+ * over its layers: refused before HiGHS sees them, since a model too big for the 32-bit WebAssembly
+ * heap aborts HiGHS (docs/lp-layerwise.md, "Limits").
+ */
+export const MAX_LP_ENTRIES = 40_000_000;
+
+function checkModelSize(problem: Problem | BatchProblem): void {
+  let entries = 0;
+  for (const l of problem.generator.layers) {
+    const blocks = l.activation.kind === 'leaky_relu' ? 4 : l.activation.kind === 'relu' ? 2 : 0;
+    entries += blocks * l.weight.rows * (l.weight.cols + 1);
+  }
+  if (entries > MAX_LP_ENTRIES) {
+    throw new UnsupportedError(`generator: its layer-wise LPs would have ${entries.toExponential(2)} matrix entries, more than the ${MAX_LP_ENTRIES.toExponential(0)} lp-linf/lp-l1 handle (${problem.generator.layers.length} layers)`);
+  }
+}
+
+export async function solveSingle(name: string, norm: LpNorm, problem: Problem, options: OptionValues, context: SolveContext): Promise<Result> {
+  return withInverter(problem, norm, (inverter) => solveWith(inverter, name, problem, options, context));
 }
 
 /** A batch in this thread: one HiGHS model per layer, re-solved with new bounds for every item. */
 export async function solveItems(name: string, norm: LpNorm, batch: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]> {
-  const inverter = inverterFor(await getHighs(), batch, norm);
+  return withInverter(batch, norm, (inverter) => solveChunk(inverter, name, batch, options, context));
+}
+
+async function solveChunk(inverter: LayerwiseInverter, name: string, batch: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]> {
   const rows = batch.observations.rows;
   // Progress numbers items of the whole batch when this one is a chunk of it (a worker thread).
   const first = context.item ?? 0;
@@ -160,16 +230,12 @@ export async function solveItems(name: string, norm: LpNorm, batch: BatchProblem
   const results: Result[] = [];
   // Yields between items, so an abort sent to a worker thread is seen before its chunk ends.
   const pacer = new Pacer();
-  try {
-    for (let i = 0; i < rows; i++) {
-      await pacer.maybeYield();
-      if (context.signal?.aborted) return [...results, ...abortedResults(name, batch, i, rows, context)];
-      const result = solveWith(inverter, name, batchItem(batch, i), options, context, first + i, items);
-      results.push(result);
-      context.onProgress?.({ item: first + i, items, iteration: result.iterations, residual: result.residual });
-    }
-  } finally {
-    inverter.dispose();
+  for (let i = 0; i < rows; i++) {
+    await pacer.maybeYield();
+    if (context.signal?.aborted) return [...results, ...abortedResults(name, batch, i, rows, context)];
+    const result = await solveWith(inverter, name, batchItem(batch, i), options, context, first + i, items);
+    results.push(result);
+    context.onProgress?.({ item: first + i, items, iteration: result.iterations, residual: result.residual });
   }
   return results;
 }

@@ -1,4 +1,4 @@
-import { createBatchProblem, gaussianVector, Generator, Matrix, relativeError, Rng, solve } from '@inv/core';
+import { boxVector, createBatchProblem, createProblem, gaussianVector, Generator, Matrix, now, relativeError, Rng, solve } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 
@@ -42,4 +42,32 @@ describe('a cancelled batch still returns one result per observation', () => {
       expect(r.info?.ranIn).toBe('workers');
     }
   });
+});
+
+describe('a single solve in this thread is abortable mid-LP', () => {
+  for (const name of ['lp-linf', 'lp-l1']) {
+    it(`${name}: a signal fired while HiGHS runs ends the solve soon after, status aborted, a finite latent`, async () => {
+      // A noisy 20-250-600 net, LP only: several hundred milliseconds of simplex iterations.
+      const generator = Generator.random([20, 250, 600], { seed: 3 });
+      const rng = new Rng(7);
+      const y = generator.forward(gaussianVector(rng, 20));
+      const e = boxVector(rng, y.length, 1e-3);
+      for (let i = 0; i < y.length; i++) y[i] += e[i];
+      const controller = new AbortController();
+      let firedAt = 0;
+      setTimeout(() => {
+        firedAt = now();
+        controller.abort();
+      }, 30);
+      const r = await solve(createProblem({ generator, observation: y, noiseLevel: 1e-3 }), name, { fastPath: false }, { signal: controller.signal });
+      const late = now() - firedAt;
+      expect(firedAt).toBeGreaterThan(0);
+      expect(r.status).toBe('aborted');
+      expect(r.success).toBe(false);
+      expect(r.latent).toHaveLength(20);
+      expect(r.latent.every(Number.isFinite)).toBe(true);
+      // The LP yields every few simplex iterations (~50 ms unloaded); the bound is loose for a shared CI machine.
+      expect(late).toBeLessThan(1000);
+    });
+  }
 });

@@ -1,4 +1,4 @@
-import { createProblem, gaussianVector, Generator, Rng, solve } from '@inv/core';
+import { createProblem, denseLayer, gaussianVector, Generator, Matrix, relu, Rng, solve, UnsupportedError } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import { getHighs } from '../src/index.js';
 
@@ -24,6 +24,20 @@ describe('HiGHS models are disposed', () => {
     await run(500, 'lp-linf');
     await run(500, 'lp-l1');
     // Each undisposed model would hold ~the size of its matrix (200 leaked 600x250 models: +455 MiB; stack.md).
+    expect(highs.memoryBytes).toBe(before);
+  });
+});
+
+describe('huge models are refused before HiGHS sees them', () => {
+  it('a 20,000-layer net (8.3e7 LP entries): UnsupportedError naming the size, and no HiGHS heap growth', async () => {
+    const highs = await getHighs();
+    const before = highs.memoryBytes;
+    // One 45×45 matrix shared by every layer: the test itself stays small.
+    const w = new Matrix(45, 45, gaussianVector(new Rng(1), 45 * 45, 1 / Math.sqrt(45)));
+    const generator = new Generator(Array.from({ length: 20_000 }, (_, i) => denseLayer(w, undefined, relu, `layer ${i}`)));
+    const problem = createProblem({ generator, observation: new Float64Array(45) });
+    await expect(solve(problem, 'lp-linf')).rejects.toThrow(UnsupportedError);
+    await expect(solve(problem, 'lp-l1')).rejects.toThrow(/^generator: its layer-wise LPs would have 8\.28e\+7 matrix entries, more than the 4e\+7 .*\(20000 layers\)$/);
     expect(highs.memoryBytes).toBe(before);
   });
 });
