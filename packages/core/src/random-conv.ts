@@ -61,8 +61,10 @@ export function randomConvGenerator(k: number, specs: readonly ConvStageSpec[], 
       const scale = Math.sqrt(probe.cols / frob);
       parts.push(make(raw.map((v) => v * scale)));
       const map = parts.length === 1 ? parts[0] : new ComposedMap(parts);
-      const m = map.rows;
-      stage = mapLayer(map, options.bias ? gaussianVector(rng, m, 1 / Math.sqrt(m)) : undefined, act, `layer ${i}`);
+      // one bias per output channel, repeated over the pixels (as a Keras convolution has)
+      const f = spec.filters;
+      const perChannel = options.bias ? gaussianVector(rng, f, 1 / Math.sqrt(map.rows)) : undefined;
+      stage = mapLayer(map, perChannel && Float64Array.from({ length: map.rows }, (_, r) => perChannel[r % f]), act, `layer ${i}`);
       shape = map.outShape;
     }
     return stage;
