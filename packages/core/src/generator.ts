@@ -288,6 +288,25 @@ export class Generator {
     return this.product;
   }
 
+  /** W_d⋯W_1 u: the stages' linear parts only (no biases, no activations), one stage at a time. */
+  linearForward(u: ArrayLike<number>): Float64Array {
+    this.checkLatent(u);
+    let t: Float64Array = Float64Array.from(u);
+    this.stages.forEach((l, i) => (t = isDense(l) ? matTvec(this.transposedWeight(i), t) : l.map.apply(t)));
+    return t;
+  }
+
+  /** (W_d⋯W_1)ᵀ v as a composition of adjoints, never a materialised product (PLUGIn on conv nets). */
+  linearAdjoint(v: ArrayLike<number>): Float64Array {
+    if (v.length !== this.outputDim) throw new ShapeError(`linearAdjoint: expected length ${this.outputDim}, got ${v.length}`);
+    let g: Float64Array = Float64Array.from(v);
+    for (let i = this.stages.length - 1; i >= 0; i--) {
+      const l = this.stages[i];
+      g = isDense(l) ? matTvec(l.weight, g) : l.map.adjoint(g);
+    }
+    return g;
+  }
+
   /** G applied to each row of Z (B×k), in float64; returns B×n. For large batches see TfGenerator. */
   forwardRows(Z: Matrix): Matrix {
     if (Z.cols !== this.inputDim) throw new ShapeError(`latents: expected ${this.inputDim} columns, got ${Z.cols}`);

@@ -160,3 +160,15 @@ describe('convolutional generators', () => {
     expect(() => checkSupport({ ...denseOnly, supports: { ...denseOnly.supports, convolutional: true } } as Solver, problem)).not.toThrow();
   });
 });
+
+describe('the linear parts of a conv generator', () => {
+  it('linearForward and linearAdjoint are adjoint and equal the weight product on dense nets', () => {
+    const G = randomConvGenerator(5, [{ kind: 'dense', shape: [3, 3, 4] }, { kind: 'conv2d_transpose', filters: 2, kernel: 3, stride: 2 }], { seed: 8, bias: true });
+    const u = gaussianVector(rng, 5), v = gaussianVector(rng, G.outputDim);
+    expect(Math.abs(dot(G.linearForward(u), v) - dot(u, G.linearAdjoint(v)))).toBeLessThan(1e-12 * Math.abs(dot(u, G.linearAdjoint(v))));
+    const D = Generator.random([4, 9, 7], { seed: 1, bias: true });
+    const w = gaussianVector(rng, 4);
+    const P = D.weightProduct();
+    expect(relativeError(D.linearForward(w), Array.from({ length: 7 }, (_, r) => dot(P.row(r), w)))).toBeLessThan(1e-13);
+  });
+});

@@ -29,7 +29,7 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
   const limits = { maxIterations: options.maxIterations, tol };
 
   const net = await TfGenerator.create(plan.inner);
-  const product = toTensor(phi.liftMatrix(plan.product));
+  const product = toTensor(phi.liftMatrix(plan.product!));
   let active = columns.map((_, i) => i);
   let activeTargets = phi.pickRows(targets, active);
   const pacer = new Pacer();
