@@ -132,6 +132,11 @@ describe('convolutional generators', () => {
 
   it('tfjs maps equal the float64 maps, forward and adjoint, for every kind', async () => {
     await TfGenerator.create(Generator.random([1, 1])); // selects the wasm backend
+    // tfjs-wasm's own 'same' gave zeros here (a kernel smaller than the stride)
+    const edge = new Conv2DMap([9, 3, 2], [2, 2, 2, 3], gaussianVector(rng, 24), [3, 3], 'same');
+    const x = gaussianVector(rng, edge.cols);
+    const out = await fromTensor(tf.tidy(() => new TfMap(edge).forward(tf.tensor2d(Float32Array.from(x), [1, edge.cols]))));
+    expect(relativeError(out.row(0), edge.apply(x))).toBeLessThan(1e-5);
     for (const kind of KINDS) {
       for (let t = 0; t < 6; t++) {
         const A = make(kind);
