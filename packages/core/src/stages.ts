@@ -543,3 +543,10 @@ export function mapFromPlain(p: PlainMap): LinearMap {
 export function shapeOf(map: LinearMap): string {
   return shapeText(map.outShape);
 }
+
+/** Sparse rows as a dense matrix (zeros filled in), for code that takes a Matrix. */
+export function sparseToMatrix(S: SparseRows): Matrix {
+  const M = new Matrix(S.rows, S.cols);
+  for (let r = 0; r < S.rows; r++) for (let j = S.rowStart[r]; j < S.rowStart[r + 1]; j++) M.data[r * S.cols + S.col[j]] = S.value[j];
+  return M;
+}
