@@ -38,7 +38,7 @@ describe('gd on convolutional generators', () => {
     });
   });
 
-  it('a batch of 16 runs on tfjs-wasm (tf.conv2dTranspose) and recovers each latent to float32 accuracy (measured ≤ 1.5e-6)', async () => {
+  it('a batch of 16 runs on tfjs-wasm (tf.conv2d) and recovers each latent to float32 accuracy (measured ≤ 1.5e-6)', async () => {
     const G = net(4);
     const truths = Array.from({ length: 16 }, (_, s) => sphereVector(new Rng(300 + s), 16));
     const X = new Matrix(16, G.outputDim);
@@ -48,5 +48,15 @@ describe('gd on convolutional generators', () => {
     expect(results[0].info?.backend).toBe('tfjs-wasm');
     expect(results.every((r) => r.status === 'converged')).toBe(true);
     expect(Math.max(...errors)).toBeLessThan(1e-5);
+  });
+
+  it('a batch of 64 is spread over worker threads: the conv stages travel in the plain form', async () => {
+    const G = randomConvGenerator(6, [{ kind: 'dense', shape: [3, 3, 8] }, { kind: 'conv2d_transpose', filters: 6, kernel: 3, stride: 2 }], { seed: 1 });
+    const truths = Array.from({ length: 64 }, (_, s) => sphereVector(new Rng(s), 6));
+    const X = new Matrix(64, G.outputDim);
+    truths.forEach((z, b) => X.data.set(G.forward(z), b * G.outputDim));
+    const results = await solve(createBatchProblem({ generator: G, observation: X }), 'gd', { tol: 1e-6, workers: 2 });
+    expect(results[0].info?.ranIn).toBe('workers');
+    expect(Math.max(...results.map((r, b) => relativeError(r.latent, truths[b])))).toBeLessThan(1e-5);
   });
 });

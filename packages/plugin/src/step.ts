@@ -5,7 +5,7 @@
  * actual generator and measurement carries the same rule over to masks (γ scales with m/n), scaled
  * measurement matrices, leaky ReLU (λ = (1 + α)/2), biases and trained weights.
  */
-import { dot, gaussianVector, opNorm, Rng, type Generator, type LinearOperator } from '@inv/core';
+import { dot, gaussianVector, isDense, opNorm, Rng, type Generator, type LinearOperator } from '@inv/core';
 
 const PROBES = 8;
 const PROBE_SEED = 0x5eed;
@@ -40,5 +40,5 @@ export function measureGain(
 
 /** The paper's heuristic for trained (non-Gaussian) weights: η = 1/Π‖W_i‖ (identity measurement). */
 export function productNormStep(generator: Generator): number {
-  return 1 / generator.layers.reduce((p, l) => p * opNorm(l.weight), 1);
+  return 1 / generator.stages.reduce((p, l) => p * opNorm(isDense(l) ? l.weight : l.map), 1);
 }
