@@ -15,9 +15,7 @@ function lpSolver(name: string, norm: LpNorm, summary: string): Solver {
       output: ['relu', 'leaky_relu', 'linear', 'sigmoid', 'tanh'],
       measurements: 'any',
       biases: true,
-      // lp-l1 did not finish within 2 minutes on an 8 → 3×3×8 → 6×6×8 → 12×12×5 conv net whose dense
-      // twin (same widths) it inverts in 0.2 s; it stays dense-only until that is understood.
-      convolutional: norm === 'linf',
+      convolutional: true,
     },
     options: lpOptions,
     solve: (problem, options, context) => solveSingle(name, norm, problem, options, context),

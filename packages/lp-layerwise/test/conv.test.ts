@@ -10,8 +10,8 @@ const spec: ConvStageSpec[] = [
   { kind: 'conv2d_transpose', filters: 5, kernel: 3, stride: 2 },
 ];
 
-describe('lp-linf on convolutional generators', () => {
-  for (const solver of ['lp-linf']) {
+describe('lp-linf and lp-l1 on convolutional generators', () => {
+  for (const solver of ['lp-linf', 'lp-l1']) {
     it(`${solver}: exact (relative error ≤ 1e-8) from float64 observations`, async () => {
       for (const seed of [0, 1]) {
         const G = randomConvGenerator(8, spec, { seed });
@@ -22,11 +22,6 @@ describe('lp-linf on convolutional generators', () => {
       }
     });
   }
-
-  it('lp-l1 does not take them (yet)', async () => {
-    const G = randomConvGenerator(8, spec, { seed: 0 });
-    await expect(solve(createProblem({ generator: G, observation: G.forward(new Float64Array(8).fill(0.3)) }), 'lp-l1')).rejects.toThrow(/does not support convolutional stages/);
-  });
 
   // With 80% observed the last stage keeps 2.0 rows per input (below the 2.1 the LP needs) and the solve ran for minutes.
   it('inpainting: 90% of the pixels observed', async () => {

@@ -123,7 +123,7 @@ export const infoCommand: Command = {
     say(io, `compressed sensing: m >= 2^d n_0 = ${c.measurementsNeeded} Gaussian measurements (of n = ${g.outputDim}): ${c.compressible ? 'fewer than n' : 'not fewer than n'}`);
     if (c.convolutional) {
       const contracting = info.layers.filter((l) => l.expansion < (l.activation === 'relu' || l.activation.startsWith('leaky_relu') ? LP_EXPANSION : 1)).map((l) => l.index);
-      say(io, `convolutional stages: gd takes them (any weights); plugin takes them with (A_d⋯A_1)ᵀ as a composition of adjoints, but no theorem covers shared kernels (measured: converges on random expansive conv nets); lp-linf takes them (one LP per stage on its sparse rows, exact when every ReLU stage expands >= ${LP_EXPANSION}), lp-l1 dense layers only${contracting.length ? `; too little expansion for an exact LP at layer ${contracting.join(', ')}` : ''}`);
+      say(io, `convolutional stages: gd takes them (any weights); plugin takes them with (A_d⋯A_1)ᵀ as a composition of adjoints, but no theorem covers shared kernels (measured: converges on random expansive conv nets); lp-linf and lp-l1 take them (one LP per stage on its sparse rows, exact when every ReLU stage expands >= ${LP_EXPANSION})${contracting.length ? `; too little expansion for an exact LP at layer ${contracting.join(', ')}` : ''}`);
     }
     say(io, `suggested PLUGIn step: 1/Π‖W_i‖ = ${info.pluginStep.trained.toPrecision(4)} (trained weights); 2^d = ${info.pluginStep.gaussian} in theory for Gaussian weights (the paper's experiments use 3 for d = 3)`);
   },
