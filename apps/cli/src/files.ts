@@ -4,7 +4,7 @@
  */
 import { assertFinite, asMatrix, imageGrid, Matrix, ShapeError, type Generator, type NdArray } from '@inv/core';
 import { pngBytes, readArray, readModel, writeFilesAtomic } from '@inv/core/node';
-import { MNIST_MODELS, type MnistModelName } from '@inv/models';
+import { SHIPPED_MODELS, type ShippedModelName } from '@inv/models';
 import { mnistGenerator } from '@inv/models/node';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
@@ -21,8 +21,8 @@ export function readInputArray(path: string): NdArray {
 
 /** A layers-model model.json, or the name of a shipped decoder (`20-60-784`), which wins over a file of that name. */
 export function loadModel(path: string | undefined): Generator {
-  if (!path) throw new UsageError(`--model: required (a layers-model model.json or a shipped decoder: ${MNIST_MODELS.join(', ')})`);
-  if ((MNIST_MODELS as readonly string[]).includes(path)) return mnistGenerator(path as MnistModelName);
+  if (!path) throw new UsageError(`--model: required (a layers-model model.json or a shipped decoder: ${SHIPPED_MODELS.join(', ')})`);
+  if ((SHIPPED_MODELS as readonly string[]).includes(path)) return mnistGenerator(path as ShippedModelName);
   const { generator, files } = readModel(path);
   inputs.push(...files);
   return generator;

@@ -67,3 +67,22 @@ describe('inv info on the shipped MNIST decoder', () => {
     expect(info.conditions).toMatchObject({ lpExpansion: true, allRelu: false, measurementsNeeded: 80 });
   });
 });
+
+describe('inv info on a convolutional model', () => {
+  it('describes every stage (kind, shape, expansion, operator norm) and which solvers take it', () => {
+    const path = join(__dirname, '..', '..', '..', 'packages', 'core', 'test', 'fixtures', 'conv-model', 'model.json');
+    const run = runCli(['info', path, '--json'], { plugins: false });
+    expect(run.code).toBe(0);
+    const info = JSON.parse(run.stdout);
+    expect(info.layers.map((l: { kind: string }) => l.kind)).toEqual([
+      'dense', 'conv2d_transpose 4x4 s2x2 same', 'upsampling2d 2x2 + conv2d 3x3 s1x1 valid', 'conv2d_transpose 3x3 s2x2 valid', 'conv2d 3x3 s2x2 same', 'dense',
+    ]);
+    expect(info.layers.map((l: { shape: number[] }) => l.shape.join('x'))).toEqual(['4x4x6', '8x8x5', '14x14x4', '29x29x3', '15x15x2', '10']);
+    expect(info.layers[1].expansion).toBeCloseTo(320 / 96, 12);
+    for (const l of info.layers) expect(l.opNorm).toBeGreaterThan(0);
+    expect(info.conditions).toMatchObject({ convolutional: true, lpExpansion: false });
+    const text = runCli(['info', path], { plugins: false });
+    expect(text.stdout).toMatch(/convolutional stages: gd takes them/);
+    expect(text.stdout).toMatch(/too little expansion for an exact LP at layer 4, 5/);
+  });
+});

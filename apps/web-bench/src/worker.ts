@@ -5,7 +5,7 @@
  * also stops a synchronous HiGHS solve that no AbortSignal could interrupt.
  */
 import { Generator, listSolvers, oneLine, solve, type Progress } from '@inv/core';
-import { loadMnistGenerator, type MnistModelName } from '@inv/models';
+import { loadMnistGenerator, type ShippedModelName } from '@inv/models';
 import { assetReader, type ReadAsset } from './assets.js';
 import { buildExperiment, gaussianGenerator, scoreResult, withParameter, type Experiment } from './experiment.js';
 import type { FromWorker, GeneratorSpec, RunRequest, SolverChoice, SweepParameter, ToWorker } from './protocol.js';
@@ -22,7 +22,7 @@ function loadGenerator(spec: GeneratorSpec): Promise<Generator> {
   const key = JSON.stringify(spec);
   let g = generators.get(key);
   if (!g) {
-    g = spec.kind === 'mnist' ? loadMnistGenerator(spec.name as MnistModelName, readModel!) : Promise.resolve(gaussianGenerator(spec.widths, spec.seed));
+    g = spec.kind === 'mnist' ? loadMnistGenerator(spec.name as ShippedModelName, readModel!) : Promise.resolve(gaussianGenerator(spec.widths, spec.seed));
     g.catch(() => generators.delete(key));
     generators.set(key, g);
   }

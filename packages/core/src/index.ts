@@ -8,6 +8,8 @@ export * from './random.js';
 export * from './linalg.js';
 export * from './activations.js';
 export * from './generator.js';
+export * from './stages.js';
+export * from './random-conv.js';
 export * from './operators.js';
 export * from './problem.js';
 export * from './result.js';

@@ -7,6 +7,7 @@ import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './pr
 import type { ActivationKind } from './activations.js';
 import type { Result } from './result.js';
 import { judge } from './verdict.js';
+import { isDense, type MapLayer } from './generator.js';
 
 export type OptionSpec =
   /** `exclusiveMin`: the value must be greater than this (a step size > 0). */
@@ -33,6 +34,8 @@ export interface SolverSupport {
   /** Measurement kinds (`identity`, `mask`, `matrix`, `gaussian`, …) or 'any' for every linear operator. */
   readonly measurements: readonly string[] | 'any';
   readonly biases: boolean;
+  /** Takes generators with convolutional stages (Conv2D, Conv2DTranspose, UpSampling2D); absent means dense only. */
+  readonly convolutional?: boolean;
 }
 
 export interface Progress {
@@ -153,8 +156,12 @@ export function resolveOptions(schema: OptionSchema, given: Record<string, unkno
 export function checkSupport(solver: Solver, problem: Problem | BatchProblem): void {
   const { generator, measurement } = problem;
   const s = solver.supports;
-  generator.layers.forEach((layer, i) => {
-    const last = i === generator.layers.length - 1;
+  if (!generator.isDense && !s.convolutional) {
+    const i = generator.stages.findIndex((l) => !isDense(l));
+    throw new UnsupportedError(`solver '${solver.name}' does not support convolutional stages (layer ${i} is ${(generator.stages[i] as MapLayer).map.describe()})`);
+  }
+  generator.stages.forEach((layer, i) => {
+    const last = i === generator.stages.length - 1;
     const allowed = last ? s.output : s.hidden;
     if (!allowed.includes(layer.activation.kind)) {
       throw new UnsupportedError(

@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Activation } from './activations.js';
-import type { Generator } from './generator.js';
+import { isDense, type Generator } from './generator.js';
 import { Matrix } from './linalg.js';
 import { selectedEntries, type LinearOperator } from './operators.js';
+import type { LinearMap } from './stages.js';
 
 export { tf };
 
@@ -79,37 +80,189 @@ export interface TfTrace {
 }
 
 /**
+ * tf.conv2d with TensorFlow's padding applied explicitly: tfjs-wasm's own 'same' returned zeros for a
+ * 2×2 kernel at stride 3 on a 9×3 input (tfjs 4.22), so only 'valid' reaches the backend.
+ */
+export function conv2dPadded(x: tf.Tensor4D, K: tf.Tensor4D, strides: readonly [number, number], padding: 'same' | 'valid'): tf.Tensor4D {
+  if (padding === 'valid') return tf.conv2d(x, K, strides as [number, number], 'valid');
+  const pads = [0, 1].map((a) => {
+    const size = x.shape[a + 1], k = K.shape[a], s = strides[a];
+    const total = Math.max((Math.ceil(size / s) - 1) * s + k - size, 0);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)] as [number, number];
+  });
+  return tf.conv2d(tf.pad(x, [[0, 0], pads[0], pads[1], [0, 0]]), K, strides as [number, number], 'valid');
+}
+
+/**
+ * A Conv2DTranspose kernel [kh, kw, out, in] as the kernel of the equivalent stride-1 convolution of the
+ * zero-dilated input: spatially flipped, channels swapped ([kh, kw, in, out]).
+ */
+export function flipTransposeKernel(K: tf.Tensor4D): tf.Tensor4D {
+  return tf.reverse(tf.transpose(K, [0, 1, 3, 2]), [0, 1]);
+}
+
+/**
+ * tf.conv2dTranspose computed with tf.conv2d: the input dilated by the strides (zeros between pixels),
+ * padded, and convolved at stride 1 with `flipped` (see flipTransposeKernel). On the wasm backend
+ * Conv2DBackpropInput runs plain loops, about 5-10x slower than this (measured: 110 ms for a batch of
+ * 100 7×7×32 → 14×14×16 maps). `top`/`left` are the forward convolution's padding before (TensorFlow's rule).
+ */
+export function conv2dTransposeByConv(
+  x: tf.Tensor4D,
+  flipped: tf.Tensor4D,
+  outShape: readonly number[],
+  strides: readonly [number, number],
+  before: readonly [number, number],
+): tf.Tensor4D {
+  const [B, h, w, c] = x.shape;
+  const [kh, kw] = flipped.shape;
+  const [sh, sw] = strides;
+  let xd: tf.Tensor4D = x;
+  if (sh > 1 || sw > 1) {
+    // rank 5 ([B·h, 1, w, 1, c] → [B·h, sh, w, sw, c]): zeros after every pixel, then back to an image
+    const spread = tf.pad(tf.reshape(x, [B * h, 1, w, 1, c]), [[0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    xd = tf.reshape(spread, [B, h * sh, w * sw, c]);
+  }
+  const pad = (size: number, k: number, top: number, out: number): [number, number, number] => {
+    const b = k - 1 - top;
+    return [Math.max(b, 0), Math.max(out - size - b + k - 1, 0), Math.max(-b, 0)];
+  };
+  const [pt, pb, cropT] = pad(h * sh, kh, before[0], outShape[0]);
+  const [pl, pr, cropL] = pad(w * sw, kw, before[1], outShape[1]);
+  if (cropT || cropL) xd = tf.slice(xd, [0, cropT, cropL, 0], [-1, -1, -1, -1]);
+  const padded = tf.pad(xd, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+  const y = tf.conv2d(padded, flipped, 1, 'valid');
+  // 'valid' on the padded input can give a longer output where the dilation left trailing zeros
+  return y.shape[1] === outShape[0] && y.shape[2] === outShape[1] ? y : tf.slice(y, [0, 0, 0, 0], [-1, outShape[0], outShape[1], -1]);
+}
+
+/**
+ * A linear map of ./stages.ts on the rows of a B×n tensor (NHWC images flattened row-major): convolutions
+ * through tf.conv2d / tf.conv2dTranspose (each one's adjoint is the other), nearest upsampling by
+ * broadcasting, dense parts by matMul. Dispose when done.
+ */
+export class TfMap {
+  private readonly tensors: tf.Tensor[] = [];
+  private readonly fwd: (x: tf.Tensor2D) => tf.Tensor2D;
+  private readonly adj: (g: tf.Tensor2D) => tf.Tensor2D;
+
+  constructor(readonly map: LinearMap) {
+    const keep = <T extends tf.Tensor>(t: T): T => (this.tensors.push(t), t);
+    const flat = (t: tf.Tensor): tf.Tensor2D => tf.reshape(t, [t.shape[0], -1]);
+    const image = (t: tf.Tensor2D, s: readonly number[]) => tf.reshape(t, [t.shape[0], s[0], s[1], s[2]]) as tf.Tensor4D;
+    const [h, w, c] = map.inShape;
+    const [oh, ow] = map.outShape;
+    switch (map.kind) {
+      case 'conv2d':
+      case 'conv2d_transpose': {
+        const m = map as LinearMap & { kernelShape: number[]; kernel: Float64Array; strides: number[]; padding: 'same' | 'valid' };
+        const K = keep(tf.tensor4d(Float32Array.from(m.kernel), m.kernelShape as [number, number, number, number]));
+        const strides = m.strides as [number, number];
+        const conv = (x: tf.Tensor4D) => conv2dPadded(x, K, strides, m.padding);
+        const flipped = keep(flipTransposeKernel(K));
+        // Padding before of the convolution from `big` (the transposed conv's output side) to `small`.
+        const before = (big: readonly number[], small: readonly number[]): [number, number] =>
+          m.padding === 'valid'
+            ? [0, 0]
+            : [0, 1].map((a) => Math.floor(Math.max((small[a] - 1) * strides[a] + m.kernelShape[a] - big[a], 0) / 2)) as [number, number];
+        const convT = (x: tf.Tensor4D, out: readonly number[]) => conv2dTransposeByConv(x, flipped, out, strides, before(out, x.shape.slice(1)));
+        if (map.kind === 'conv2d') {
+          this.fwd = (x) => flat(conv(image(x, map.inShape)));
+          this.adj = (g) => flat(convT(image(g, map.outShape), map.inShape));
+        } else {
+          this.fwd = (x) => flat(convT(image(x, map.inShape), map.outShape));
+          this.adj = (g) => flat(conv(image(g, map.outShape)));
+        }
+        break;
+      }
+      case 'upsampling2d': {
+        const a = oh / h, b = ow / w;
+        const ones = keep(tf.ones([1, a, 1, b, c]));
+        // Rows of the image (B·h of them) as rank 5: [B·h, 1, w, 1, c] broadcast against [1, a, 1, b, c].
+        this.fwd = (x) => tf.reshape(tf.mul(tf.reshape(x, [-1, 1, w, 1, c]), ones), [x.shape[0], -1]);
+        this.adj = (g) => tf.reshape(tf.sum(tf.reshape(g, [-1, a, w, b, c]), [1, 3]), [g.shape[0], -1]);
+        break;
+      }
+      case 'matrix': {
+        const W = keep(toTensor((map as unknown as { weight: Matrix }).weight));
+        const WT = keep(tf.transpose(W) as tf.Tensor2D);
+        this.fwd = (x) => tf.matMul(x, WT);
+        this.adj = (g) => tf.matMul(g, W);
+        break;
+      }
+      case 'compose': {
+        const parts = (map as unknown as { parts: LinearMap[] }).parts.map((p) => new TfMap(p));
+        this.disposeParts = () => parts.forEach((p) => p.dispose());
+        this.fwd = (x) => parts.reduce((t, p) => p.forward(t), x);
+        this.adj = (g) => parts.reduceRight((t, p) => p.adjoint(t), g);
+        break;
+      }
+    }
+  }
+
+  private disposeParts?: () => void;
+
+  forward(x: tf.Tensor2D): tf.Tensor2D {
+    return this.fwd(x);
+  }
+
+  adjoint(g: tf.Tensor2D): tf.Tensor2D {
+    return this.adj(g);
+  }
+
+  dispose(): void {
+    for (const t of this.tensors) t.dispose();
+    this.disposeParts?.();
+  }
+}
+
+/** One stage's linear part on tensors: a dense matrix (W_iᵀ and W_i kept) or a TfMap. */
+interface TfStage {
+  forward(x: tf.Tensor2D): tf.Tensor2D;
+  adjoint(g: tf.Tensor2D): tf.Tensor2D;
+  dispose(): void;
+}
+
+function denseStage(weight: Matrix): TfStage {
+  const W = toTensor(weight);
+  // W_iᵀ (in×out), so that a B×in batch times it is B×out; W_i (out×in) for the backward pass: a
+  // transposed operand makes wasm's matMul about 12x slower.
+  const WT = tf.transpose(W) as tf.Tensor2D;
+  return {
+    forward: (x) => tf.matMul(x, WT),
+    adjoint: (g) => tf.matMul(g, W),
+    dispose: () => (W.dispose(), WT.dispose()),
+  };
+}
+
+/**
  * A generator's weights held as tensors, for B latents at once (rows of a B×k tensor). Call the
  * methods inside `tf.tidy` and `dispose()` when done.
  */
 export class TfGenerator {
   private constructor(
     readonly generator: Generator,
-    /** W_iᵀ (in×out), so that a B×in batch times it is B×out. */
-    private readonly weightsT: tf.Tensor2D[],
-    /** W_i (out×in) for the backward pass: a transposed operand makes wasm's matMul about 12x slower. */
-    private readonly weights: tf.Tensor2D[],
+    private readonly linear: TfStage[],
     private readonly biases: (tf.Tensor1D | undefined)[],
   ) {}
 
   static async create(generator: Generator): Promise<TfGenerator> {
     await initTf();
-    const weights = generator.layers.map((l) => toTensor(l.weight));
-    const weightsT = weights.map((w) => tf.transpose(w) as tf.Tensor2D);
-    const biases = generator.layers.map((l) => (l.bias ? tf.tensor1d(Float32Array.from(l.bias)) : undefined));
-    return new TfGenerator(generator, weightsT, weights, biases);
+    const linear = generator.stages.map((l) => (isDense(l) ? denseStage(l.weight) : new TfMap(l.map)));
+    const biases = generator.stages.map((l) => (l.bias ? tf.tensor1d(Float32Array.from(l.bias)) : undefined));
+    return new TfGenerator(generator, linear, biases);
   }
 
   /** G applied to every row of Z (B×k) → B×n. */
   forward(Z: tf.Tensor2D): tf.Tensor2D {
-    return this.trace(Z).post[this.weightsT.length];
+    return this.trace(Z).post[this.linear.length];
   }
 
   trace(Z: tf.Tensor2D): TfTrace {
     const pre: tf.Tensor2D[] = [];
     const post: tf.Tensor2D[] = [Z];
-    this.generator.layers.forEach((layer, i) => {
-      let p: tf.Tensor2D = tf.matMul(post[i], this.weightsT[i]);
+    this.generator.stages.forEach((layer, i) => {
+      let p: tf.Tensor2D = this.linear[i].forward(post[i]);
       const b = this.biases[i];
       if (b) p = tf.add(p, b) as tf.Tensor2D;
       pre.push(p);
@@ -121,16 +274,16 @@ export class TfGenerator {
   /** Row-wise vector-Jacobian products: row b of the result is J_G(z_b)ᵀ v_b. */
   vjp(trace: TfTrace, V: tf.Tensor2D): tf.Tensor2D {
     let g = V;
-    for (let i = this.generator.layers.length - 1; i >= 0; i--) {
-      const d = tfDerivative(this.generator.layers[i].activation, trace.pre[i], trace.post[i + 1]);
+    for (let i = this.generator.stages.length - 1; i >= 0; i--) {
+      const d = tfDerivative(this.generator.stages[i].activation, trace.pre[i], trace.post[i + 1]);
       if (d) g = tf.mul(g, d) as tf.Tensor2D;
-      g = tf.matMul(g, this.weights[i]);
+      g = this.linear[i].adjoint(g);
     }
     return g;
   }
 
   dispose(): void {
-    for (const t of [...this.weightsT, ...this.weights]) t.dispose();
+    for (const s of this.linear) s.dispose();
     for (const b of this.biases) b?.dispose();
   }
 }

@@ -140,7 +140,7 @@ export const gdSolver: Solver = {
   name: 'gd',
   summary: 'gradient descent or Adam on ‖A·G(z) − y‖² + λ‖z‖², with random restarts and the negation check',
   reference: 'Bora, Jalal, Price, Dimakis 2017 (CSGM); Hand, Voroninski 2018; Huang, Hand, Heckel, Voroninski 2018',
-  supports: { hidden: ACTIVATION_KINDS, output: ACTIVATION_KINDS, measurements: 'any', biases: true },
+  supports: { hidden: ACTIVATION_KINDS, output: ACTIVATION_KINDS, measurements: 'any', biases: true, convolutional: true },
   options: gdOptionSchema,
 
   async solve(problem: Problem, options: OptionValues, context: SolveContext): Promise<Result> {

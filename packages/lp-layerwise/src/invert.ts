@@ -3,7 +3,7 @@
  * first, each recovered input becoming the observation of the layer below. ReLU-type layers go through
  * an LP (l-inf or l1); sigmoid, tanh and linear layers are undone elementwise and by least squares.
  */
-import { type Generator, invertActivation, normInf, now, selectRows, type Status } from '@inv/core';
+import { type Generator, invertActivation, isDense, normInf, now, selectRows, sparseToMatrix, type Status } from '@inv/core';
 import { fastPath, type LayerRows, preActivation, solveLinearLayer } from './least-squares.js';
 import type { Highs } from './highs.js';
 import { LayerLp, type LpNorm, type LpOutcome } from './layer-lp.js';
@@ -72,14 +72,16 @@ export class LayerwiseInverter {
     readonly norm: LpNorm,
     observedRows?: ArrayLike<number>,
   ) {
-    const layers = generator.layers;
+    const layers = generator.stages;
     this.data = layers.map((l, i): LayerRows => {
       const nonnegative = i > 0 && layers[i - 1].activation.kind === 'relu';
+      // A convolutional stage hands its sparse rows to the same layer code (the LP skips the zeros).
+      const full = isDense(l) ? l.weight : sparseToMatrix(l.map.sparseRows());
       if (i < layers.length - 1 || observedRows === undefined) {
-        return { weight: l.weight, bias: l.bias, activation: l.activation, nonnegative, preActivation: (h) => generator.preActivation(i, h) };
+        return { weight: full, bias: l.bias, activation: l.activation, nonnegative, preActivation: (h) => generator.preActivation(i, h) };
       }
       // A mask keeps only some rows of the last layer: no generator layer computes exactly those.
-      const weight = selectRows(l.weight, observedRows);
+      const weight = selectRows(full, observedRows);
       const bias = l.bias && Float64Array.from(observedRows, (r) => l.bias![r]);
       return { weight, bias, activation: l.activation, nonnegative, preActivation: (h) => preActivation(weight, bias, h) };
     });

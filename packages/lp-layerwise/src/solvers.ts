@@ -15,6 +15,7 @@ function lpSolver(name: string, norm: LpNorm, summary: string): Solver {
       output: ['relu', 'leaky_relu', 'linear', 'sigmoid', 'tanh'],
       measurements: 'any',
       biases: true,
+      convolutional: true,
     },
     options: lpOptions,
     solve: (problem, options, context) => solveSingle(name, norm, problem, options, context),

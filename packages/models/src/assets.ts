@@ -1,13 +1,13 @@
 /** Loading the shipped assets through a caller-supplied reader (fetch in a browser, fs in Node). */
 import { assembleLayersModel, readModelJson, type Generator } from '@inv/core';
 import { decodeDigits, toDigits, type Digits } from './digits.js';
-import { checkModelName, HELD_OUT_FILE, modelFile, type MnistModelName } from './names.js';
+import { checkShippedModelName, HELD_OUT_FILE, modelFile, type ShippedModelName } from './names.js';
 
 /** Reads a file given its path relative to the package's assets folder. */
 export type ReadAsset = (relativePath: string) => Promise<Uint8Array>;
 
-export async function loadMnistGenerator(name: MnistModelName, read: ReadAsset): Promise<Generator> {
-  const path = modelFile(checkModelName(name, 'model name'));
+export async function loadMnistGenerator(name: ShippedModelName, read: ReadAsset): Promise<Generator> {
+  const path = modelFile(checkShippedModelName(name, 'model name'));
   const { json, shards } = readModelJson(await read(path), path);
   const dir = path.slice(0, path.lastIndexOf('/') + 1);
   return assembleLayersModel(json, await Promise.all(shards.map((p) => read(dir + p))), path);

@@ -5,15 +5,28 @@ import { ValueError } from '@inv/core';
 export const MNIST_MODELS = ['20-60-784', '20-500-500-784'] as const;
 export type MnistModelName = (typeof MNIST_MODELS)[number];
 
+/**
+ * Convolutional decoders (./conv-vae.ts): `conv-20-784` is 20 → 7×7×32 → 14×14×16 → 28×28×1. Kept out
+ * of MNIST_MODELS, which lists the dense decoders every solver takes (the layer-wise LPs do not take
+ * convolutions).
+ */
+export const CONV_MODELS = ['conv-20-784'] as const;
+export type ConvModelName = (typeof CONV_MODELS)[number];
+/** Every shipped decoder. */
+export const SHIPPED_MODELS = [...MNIST_MODELS, ...CONV_MODELS] as const;
+export type ShippedModelName = MnistModelName | ConvModelName;
+
+export const isConvModel = (name: string): name is ConvModelName => (CONV_MODELS as readonly string[]).includes(name);
+
 /** The file of the 1,000 held-out digits, relative to the assets folder. */
 export const HELD_OUT_FILE = 'heldout-digits.bin';
 
 /** model.json of a shipped decoder, relative to the assets folder. */
-export const modelFile = (name: MnistModelName): string => `${name}/model.json`;
+export const modelFile = (name: ShippedModelName): string => `${name}/model.json`;
 export const WEIGHTS_FILE = 'weights.bin';
 
 /** Every asset path (relative to the assets folder), so that a web app can copy or serve them. */
-export const ASSET_FILES: readonly string[] = Object.freeze([...MNIST_MODELS.flatMap((m) => [modelFile(m), `${m}/${WEIGHTS_FILE}`]), HELD_OUT_FILE]);
+export const ASSET_FILES: readonly string[] = Object.freeze([...SHIPPED_MODELS.flatMap((m) => [modelFile(m), `${m}/${WEIGHTS_FILE}`]), HELD_OUT_FILE]);
 
 /** Throws a ValueError naming `field` unless `name` is one of MNIST_MODELS. */
 export function checkModelName(name: unknown, field = 'model'): MnistModelName {
@@ -21,6 +34,14 @@ export function checkModelName(name: unknown, field = 'model'): MnistModelName {
     throw new ValueError(`${field}: expected one of ${MNIST_MODELS.join(', ')}, got ${JSON.stringify(name)}`);
   }
   return name as MnistModelName;
+}
+
+/** Throws a ValueError naming `field` unless `name` is one of SHIPPED_MODELS (dense or convolutional). */
+export function checkShippedModelName(name: unknown, field = 'model'): ShippedModelName {
+  if (!SHIPPED_MODELS.includes(name as ShippedModelName)) {
+    throw new ValueError(`${field}: expected one of ${SHIPPED_MODELS.join(', ')}, got ${JSON.stringify(name)}`);
+  }
+  return name as ShippedModelName;
 }
 
 /** The decoder widths of a model name, e.g. [20, 60, 784]. */

@@ -5,7 +5,7 @@ import { assertInteger, loadOptional, now, ValueError, type Generator } from '@i
 import { readBytes, readGenerator, writeFileAtomic, writeGenerator } from '@inv/core/node';
 import { decodeDigits, encodeDigits, toDigits, type Digits } from './digits.js';
 import { mnistSplit, selectDigits } from './mnist-source.js';
-import { checkModelName, HELD_OUT_FILE, modelFile, modelWidths, WEIGHTS_FILE, type MnistModelName } from './names.js';
+import { checkShippedModelName, HELD_OUT_FILE, isConvModel, modelFile, modelWidths, WEIGHTS_FILE, type ShippedModelName } from './names.js';
 import type { TrainProgress } from './vae.js';
 
 export * from './index.js';
@@ -14,12 +14,12 @@ export { mnistPackageDigits, mnistSplit } from './mnist-source.js';
 /** The package's assets folder (src/ and dist/ both sit next to it). */
 export const assetsDir: string = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
 
-const generators = new Map<MnistModelName, Generator>();
+const generators = new Map<ShippedModelName, Generator>();
 let heldOut: Digits | undefined;
 
 /** Read once per name and shared afterwards (a Generator's weights are never written in place). */
-export function mnistGenerator(name: MnistModelName): Generator {
-  const checked = checkModelName(name, 'model name');
+export function mnistGenerator(name: ShippedModelName): Generator {
+  const checked = checkShippedModelName(name, 'model name');
   let G = generators.get(checked);
   if (!G) {
     G = readGenerator(join(assetsDir, modelFile(checked)));
@@ -45,7 +45,7 @@ export function writeHeldOutDigits(dir: string = assetsDir): string {
 }
 
 export interface TrainOptions {
-  model: MnistModelName;
+  model: ShippedModelName;
   /** Passes over the training digits (default DEFAULT_EPOCHS[model], as shipped). */
   epochs?: number;
   /** Digits per Adam step (default 100, as in PLUGIn). */
@@ -62,8 +62,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
+/** Epochs of the shipped conv decoder (about 25 s each on 2 shared cores). */
+export const CONV_EPOCHS = 30;
+const CONV_SHAPES = '20-7x7x32-14x14x16-28x28x1';
+
 /** Epochs of the shipped models (the defaults, so that a default run reproduces the shipped files). */
-export const DEFAULT_EPOCHS: Readonly<Record<MnistModelName, number>> = Object.freeze({ '20-60-784': 40, '20-500-500-784': 20 });
+export const DEFAULT_EPOCHS: Readonly<Record<ShippedModelName, number>> = Object.freeze({ '20-60-784': 40, '20-500-500-784': 20, 'conv-20-784': CONV_EPOCHS });
 
 function checkPositive(value: number, field: string, max = Infinity): number {
   assertInteger(value, field, 1);
@@ -73,7 +77,7 @@ function checkPositive(value: number, field: string, max = Infinity): number {
 
 /** Trains a VAE on the training digits (never the held-out ones); prints nothing (see onProgress). */
 export async function trainMnistVae(options: TrainOptions): Promise<{ generator: Generator; losses: number[]; timeMs: number }> {
-  const model = checkModelName(options.model);
+  const model = checkShippedModelName(options.model);
   const epochs = checkPositive(options.epochs ?? DEFAULT_EPOCHS[model], 'epochs');
   const batchSize = checkPositive(options.batchSize ?? 100, 'batchSize');
   const seed = options.seed ?? 0;
@@ -82,27 +86,22 @@ export async function trainMnistVae(options: TrainOptions): Promise<{ generator:
   if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new ValueError(`learningRate: expected a positive number, got ${learningRate}`);
   const { training } = mnistSplit();
   // tfjs (an optional peer of @inv/core) is loaded only here: the decoders themselves never need it.
-  const { trainVae } = await loadOptional(() => import('./vae.js'), 'training');
+  const [{ trainVae }, { trainConvVae }] = await Promise.all([loadOptional(() => import('./vae.js'), 'training'), loadOptional(() => import('./conv-vae.js'), 'training')]);
   const count = checkPositive(options.digits ?? training.labels.length, 'digits', training.labels.length);
   const startedAt = now();
-  const { generator, losses } = await trainVae({
-    widths: modelWidths(model),
-    pixels: selectDigits(training, Array.from({ length: count }, (_, i) => i)).pixels,
-    epochs,
-    batchSize,
-    seed,
-    bias: options.bias ?? false,
-    learningRate,
-    onProgress: options.onProgress,
-    signal: options.signal,
-  });
+  const pixels = selectDigits(training, Array.from({ length: count }, (_, i) => i)).pixels;
+  const common = { pixels, epochs, batchSize, seed, learningRate, onProgress: options.onProgress, signal: options.signal };
+  // The conv decoder always has biases (per channel, as Keras convolutions do).
+  const { generator, losses } = isConvModel(model)
+    ? await trainConvVae(common)
+    : await trainVae({ ...common, widths: modelWidths(model), bias: options.bias ?? false });
   return { generator, losses, timeMs: now() - startedAt };
 }
 
 /** Saves a decoder as `<dir>/<name>/model.json` + `weights.bin` (dir defaults to the assets folder). */
-export function writeMnistModel(generator: Generator, name: MnistModelName, dir: string = assetsDir): string {
-  const target = join(dir, checkModelName(name, 'model name'));
-  const expected = modelWidths(name).join('-');
-  if (generator.widths.join('-') !== expected) throw new ValueError(`generator: has widths ${generator.widths.join('-')}, expected ${expected} for model '${name}'`);
+export function writeMnistModel(generator: Generator, name: ShippedModelName, dir: string = assetsDir): string {
+  const target = join(dir, checkShippedModelName(name, 'model name'));
+  const [has, expected] = isConvModel(name) ? [generator.describe().split(' ')[0], CONV_SHAPES] : [generator.widths.join('-'), modelWidths(name).join('-')];
+  if (has !== expected) throw new ValueError(`generator: has widths ${has}, expected ${expected} for model '${name}'`);
   return writeGenerator(generator, target, { weightsFile: WEIGHTS_FILE });
 }

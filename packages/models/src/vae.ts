@@ -31,7 +31,7 @@ export interface VaeOptions {
   signal?: AbortSignal;
 }
 
-interface Dense {
+export interface Dense {
   kernel: tf.Variable; // in×out, so that a batch (B×in) times it is B×out
   bias?: tf.Variable;
   /** ReLU after this layer (else linear). */
@@ -41,7 +41,7 @@ interface Dense {
 let runs = 0; // variable names are global in tfjs; a run counter keeps concurrent trainings apart
 
 /** Glorot-uniform kernel from the seeded Rng (tfjs's own initialisers are seeded differently per backend). */
-function dense(rng: Rng, inp: number, out: number, bias: boolean, relu: boolean, name: string): Dense {
+export function dense(rng: Rng, inp: number, out: number, bias: boolean, relu: boolean, name: string): Dense {
   const a = Math.sqrt(6 / (inp + out));
   const w = Float32Array.from(boxVector(rng, inp * out, a));
   return {
@@ -52,7 +52,7 @@ function dense(rng: Rng, inp: number, out: number, bias: boolean, relu: boolean,
 }
 
 /** What Adam's applyGradients takes: a gradient keyed by its variable's name. */
-type NamedGrad = { name: string; tensor: tf.Tensor };
+export type NamedGrad = { name: string; tensor: tf.Tensor };
 
 interface MlpPass {
   inputs: tf.Tensor2D[];
@@ -60,7 +60,7 @@ interface MlpPass {
   out: tf.Tensor2D;
 }
 
-function forward(layers: readonly Dense[], x: tf.Tensor2D): MlpPass {
+export function forward(layers: readonly Dense[], x: tf.Tensor2D): MlpPass {
   const inputs: tf.Tensor2D[] = [];
   const pres: tf.Tensor2D[] = [];
   let h = x;
@@ -79,7 +79,7 @@ function forward(layers: readonly Dense[], x: tf.Tensor2D): MlpPass {
  * functions (those ship with tfjs-layers/the union package), so tf.grads cannot be used.
  * Appends the gradients to `grads` and returns ∂L/∂input.
  */
-function backward(layers: readonly Dense[], pass: MlpPass, dOut: tf.Tensor2D, grads: NamedGrad[]): tf.Tensor2D {
+export function backward(layers: readonly Dense[], pass: MlpPass, dOut: tf.Tensor2D, grads: NamedGrad[]): tf.Tensor2D {
   let g = dOut;
   for (let i = layers.length - 1; i >= 0; i--) {
     const l = layers[i];
@@ -93,49 +93,57 @@ function backward(layers: readonly Dense[], pass: MlpPass, dOut: tf.Tensor2D, gr
 }
 
 /** Bernoulli cross-entropy of logits l against targets x, summed, stably: relu(l) − l·x + log(1 + e^{−|l|}). */
-function bceWithLogits(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor {
+export function bceWithLogits(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor {
   return tf.sum(tf.sub(tf.add(tf.relu(logits), tf.softplus(tf.neg(tf.abs(logits)))), tf.mul(logits, x)));
 }
 
-function abortError(): Error {
+export function abortError(): Error {
   return Object.assign(new Error('training aborted'), { name: 'AbortError' });
+}
+
+/** A decoder's pass to logits and its backward pass (appends weight gradients, returns ∂L/∂z). */
+export interface DecoderPass {
+  logits: tf.Tensor2D;
+  backward(dLogits: tf.Tensor2D, grads: NamedGrad[]): tf.Tensor2D;
 }
 
 /**
  * One step's loss and gradients. L = (1/B) Σ_b [BCE(G(z_b), x_b) + KL_b] with z = μ + e^{lv/2}·ε;
  * ∂L/∂logits = (σ(logits) − x)/B, ∂L/∂μ = ∂L/∂z + μ/B, ∂L/∂lv = ∂L/∂z·ε·e^{lv/2}/2 + (e^{lv} − 1)/(2B).
  */
-function lossAndGrads(encoder: readonly Dense[], decoder: readonly Dense[], k: number, x: tf.Tensor2D, eps: tf.Tensor2D): { loss: tf.Scalar; grads: NamedGrad[] } {
+function lossAndGrads(encoder: readonly Dense[], decode: (z: tf.Tensor2D) => DecoderPass, k: number, x: tf.Tensor2D, eps: tf.Tensor2D): { loss: tf.Scalar; grads: NamedGrad[] } {
   const B = x.shape[0];
   const enc = forward(encoder, x);
   const mu = tf.slice(enc.out, [0, 0], [-1, k]);
   const logVar = tf.slice(enc.out, [0, k], [-1, k]);
   const std = tf.exp(tf.mul(logVar, 0.5));
   const z = tf.add(mu, tf.mul(std, eps)) as tf.Tensor2D;
-  const dec = forward(decoder, z);
+  const dec = decode(z);
   const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mu), tf.square(std)))));
-  const loss = tf.div(tf.add(bceWithLogits(dec.out, x), kl), B) as tf.Scalar;
+  const loss = tf.div(tf.add(bceWithLogits(dec.logits, x), kl), B) as tf.Scalar;
   const grads: NamedGrad[] = [];
-  const dz = backward(decoder, dec, tf.div(tf.sub(tf.sigmoid(dec.out), x), B), grads);
+  const dz = dec.backward(tf.div(tf.sub(tf.sigmoid(dec.logits), x), B), grads);
   const dMu = tf.add(dz, tf.div(mu, B));
   const dLogVar = tf.add(tf.mul(tf.mul(dz, eps), tf.mul(std, 0.5)), tf.div(tf.sub(tf.square(std), 1), 2 * B));
   backward(encoder, enc, tf.concat([dMu, dLogVar], 1) as tf.Tensor2D, grads);
   return { loss, grads };
 }
 
-/** Trains the VAE; returns the decoder as a float64 Generator and the mean loss of each epoch. */
-export async function trainVae(o: VaeOptions): Promise<{ generator: Generator; losses: number[] }> {
-  await initTf();
-  const rng = new Rng(o.seed);
-  const run = `vae${++runs}`;
-  const k = o.widths[0];
-  const n = o.widths[o.widths.length - 1];
+/** What the training loop needs from a VAE: its seeded Rng (already used for the weights), encoder and decoder. */
+export interface VaeModel {
+  rng: Rng;
+  k: number;
+  encoder: readonly Dense[];
+  decode(z: tf.Tensor2D): DecoderPass;
+  variables: tf.Variable[];
+  decoderGenerator(): Promise<Generator>;
+}
+
+/** Adam over shuffled batches, shared by the dense and conv VAEs; returns the decoder and each epoch's mean loss. */
+export async function trainLoop(o: Omit<VaeOptions, 'widths' | 'bias'>, m: VaeModel): Promise<{ generator: Generator; losses: number[] }> {
+  const { rng, k } = m;
+  const n = 784;
   const count = o.pixels.length / n;
-  const encWidths = [n, ...o.widths.slice(1, -1).reverse(), 2 * k];
-  // The encoder always has biases: only the decoder is shipped, and it follows the papers' form.
-  const encoder = encWidths.slice(1).map((w, i) => dense(rng, encWidths[i], w, true, i < encWidths.length - 2, `${run}/enc_${i + 1}`));
-  const decoder = o.widths.slice(1).map((w, i) => dense(rng, o.widths[i], w, o.bias, i < o.widths.length - 2, `${run}/dec_${i + 1}`));
-  const variables = [...encoder, ...decoder].flatMap((d) => (d.bias ? [d.kernel, d.bias] : [d.kernel]));
   const optimizer = tf.train.adam(o.learningRate);
   const data = tf.tensor2d(Float32Array.from(o.pixels, (p) => p / 255), [count, n]);
   const batches = Math.ceil(count / o.batchSize);
@@ -150,7 +158,7 @@ export async function trainVae(o: VaeOptions): Promise<{ generator: Generator; l
         const noise = Float32Array.from(gaussianVector(rng, idx.length * k));
         const lossT = tf.tidy(() => {
           const x = tf.gather(data, tf.tensor1d(Int32Array.from(idx), 'int32')) as tf.Tensor2D;
-          const { loss, grads } = lossAndGrads(encoder, decoder, k, x, tf.tensor2d(noise, [idx.length, k]));
+          const { loss, grads } = lossAndGrads(m.encoder, (z) => m.decode(z), k, x, tf.tensor2d(noise, [idx.length, k]));
           optimizer.applyGradients(grads);
           return loss;
         });
@@ -161,12 +169,31 @@ export async function trainVae(o: VaeOptions): Promise<{ generator: Generator; l
       }
       losses.push(sum / count);
     }
-    return { generator: await decoderGenerator(decoder), losses };
+    return { generator: await m.decoderGenerator(), losses };
   } finally {
     data.dispose();
     optimizer.dispose();
-    for (const v of variables) v.dispose();
+    for (const v of m.variables) v.dispose();
   }
+}
+
+/** Trains the VAE; returns the decoder as a float64 Generator and the mean loss of each epoch. */
+export async function trainVae(o: VaeOptions): Promise<{ generator: Generator; losses: number[] }> {
+  await initTf();
+  const rng = new Rng(o.seed);
+  const run = `vae${++runs}`;
+  const k = o.widths[0];
+  const n = o.widths[o.widths.length - 1];
+  const encWidths = [n, ...o.widths.slice(1, -1).reverse(), 2 * k];
+  // The encoder always has biases: only the decoder is shipped, and it follows the papers' form.
+  const encoder = encWidths.slice(1).map((w, i) => dense(rng, encWidths[i], w, true, i < encWidths.length - 2, `${run}/enc_${i + 1}`));
+  const decoder = o.widths.slice(1).map((w, i) => dense(rng, o.widths[i], w, o.bias, i < o.widths.length - 2, `${run}/dec_${i + 1}`));
+  const variables = [...encoder, ...decoder].flatMap((d) => (d.bias ? [d.kernel, d.bias] : [d.kernel]));
+  const decode = (z: tf.Tensor2D): DecoderPass => {
+    const pass = forward(decoder, z);
+    return { logits: pass.out, backward: (dLogits, grads) => backward(decoder, pass, dLogits, grads) };
+  };
+  return trainLoop(o, { rng, k, encoder, decode, variables, decoderGenerator: () => decoderGenerator(decoder) });
 }
 
 /** The trained decoder in float64: weights transposed to out×in, ReLU hidden, sigmoid output. */

@@ -28,7 +28,7 @@ describe('shipped assets', () => {
   });
 
   it('reports a bad model name and a broken file with the field or file named', async () => {
-    await expect(loadMnistGenerator('20-60' as never, readFromAssets)).rejects.toThrow(new ValueError('model name: expected one of 20-60-784, 20-500-500-784, got "20-60"'));
+    await expect(loadMnistGenerator('20-60' as never, readFromAssets)).rejects.toThrow(new ValueError('model name: expected one of 20-60-784, 20-500-500-784, conv-20-784, got "20-60"'));
     expect(() => mnistGenerator('x' as never)).toThrow(ValueError);
     const truncated = async (p: string) => (p.endsWith('.bin') ? (await readFromAssets(p)).subarray(8) : readFromAssets(p));
     await expect(loadMnistGenerator('20-60-784', truncated)).rejects.toThrow(FormatError);

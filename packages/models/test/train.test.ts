@@ -51,7 +51,7 @@ describe('trainMnistVae', () => {
   });
 
   it('rejects bad options with a message naming the field', async () => {
-    await expect(trainMnistVae({ model: '20-40-784' as never })).rejects.toThrow('model: expected one of 20-60-784, 20-500-500-784, got "20-40-784"');
+    await expect(trainMnistVae({ model: '20-40-784' as never })).rejects.toThrow('model: expected one of 20-60-784, 20-500-500-784, conv-20-784, got "20-40-784"');
     await expect(trainMnistVae({ model: '20-60-784', epochs: 0 })).rejects.toThrow('epochs: expected an integer >= 1, got 0');
     await expect(trainMnistVae({ model: '20-60-784', digits: 9001 })).rejects.toThrow('digits: expected an integer <= 9000, got 9001');
     await expect(trainMnistVae({ model: '20-60-784', batchSize: 2.5 })).rejects.toThrow(ValueError);

@@ -34,7 +34,7 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
   const phi = TfMeasurement.create(plan.measurement);
   const targets = phi.liftRows(rows.map((y) => targetOf(plan, y, options.clip)));
   const net = await TfGenerator.create(plan.inner);
-  const product = toTensor(phi.liftMatrix(plan.product));
+  const product = toTensor(phi.liftMatrix(plan.product!));
   let active = columns.map((_, i) => i);
   let activeTargets = phi.pickRows(targets, active);
   const pacer = new Pacer();

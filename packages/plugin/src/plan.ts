@@ -4,7 +4,8 @@
  * as long as its generator and measurement do.
  */
 import {
-  Generator, denseLayer, invertActivation, linear, selectedEntries, type Activation, type LinearOperator, type Matrix,
+  Generator, denseLayer, invertActivation, isDense, linear, mapLayer, matTvec, matvec, selectedEntries, type Activation, type LinearOperator, type Matrix,
+  type Stage,
 } from '@inv/core';
 import type { InvertOutput } from './options.js';
 import { measureGain } from './step.js';
@@ -13,8 +14,12 @@ export interface Plan {
   /** The network PLUGIn runs on: the generator, or the generator with its last sigmoid/tanh made linear. */
   readonly inner: Generator;
   readonly measurement: LinearOperator;
-  /** M = Φ·W_d⋯W_1 (m×k). */
-  readonly product: Matrix;
+  /** M = Φ·W_d⋯W_1 (m×k), materialised for dense generators only. */
+  readonly product?: Matrix;
+  /** M u. */
+  surrogate(u: ArrayLike<number>): Float64Array;
+  /** Mᵀ r: for convolutional generators a composition of adjoints, W_1ᵀ⋯W_dᵀ·Φᵀ r. */
+  surrogateT(r: ArrayLike<number>, out?: Float64Array): Float64Array;
   /** γ̂ ≈ ⟨Mu, Φ·J_G(u)·u⟩/‖u‖², averaged over seeded probes (2^{-d} for Gaussian ReLU nets). */
   readonly gain: number;
   /** True when observations are mapped through σ_d⁻¹ and the last layer is treated as linear. */
@@ -36,7 +41,7 @@ export function planFor(generator: Generator, measurement: LinearOperator, inver
 
 /** A sigmoid/tanh last layer behind a measurement that picks entries of G(z) (which commutes with σ_d). */
 function canInvert(generator: Generator, measurement: LinearOperator): boolean {
-  const kind = generator.layers[generator.depth - 1].activation.kind;
+  const kind = generator.stages[generator.depth - 1].activation.kind;
   const selecting = measurement.kind === 'identity' || selectedEntries(measurement) !== undefined;
   return (kind === 'sigmoid' || kind === 'tanh') && selecting;
 }
@@ -57,7 +62,7 @@ export function invertsOutput(
   if (mode === 'never' || !canInvert(generator, measurement)) return false;
   if (mode === 'always') return true;
   if (noiseLevel !== undefined && noiseLevel > 0) return false;
-  const low = generator.layers[generator.depth - 1].activation.kind === 'tanh' ? -1 : 0;
+  const low = generator.stages[generator.depth - 1].activation.kind === 'tanh' ? -1 : 0;
   return observations.every((y) => {
     for (let i = 0; i < y.length; i++) if (!(y[i] > low && y[i] < 1)) return false;
     return true;
@@ -65,19 +70,29 @@ export function invertsOutput(
 }
 
 function buildPlan(generator: Generator, measurement: LinearOperator, outputInverted: boolean): Plan {
-  const last = generator.layers[generator.depth - 1];
-  const inner = outputInverted
-    ? new Generator([...generator.layers.slice(0, -1), denseLayer(last.weight, last.bias, linear, `layer ${generator.depth - 1}`)])
-    : generator;
-  const product = measurement.applyMatrix(generator.weightProduct());
-  return {
-    inner,
-    measurement,
-    product,
-    gain: measureGain(inner, measurement, product),
-    outputInverted,
-    outputActivation: last.activation,
+  const last = generator.stages[generator.depth - 1];
+  const inner = outputInverted ? new Generator([...generator.stages.slice(0, -1), linearStage(last, generator.depth - 1)]) : generator;
+  const base = { inner, measurement, outputInverted, outputActivation: last.activation };
+  if (generator.isDense) {
+    const product = measurement.applyMatrix(generator.weightProduct());
+    const surrogate = (u: ArrayLike<number>) => matvec(product, u);
+    const surrogateT = (r: ArrayLike<number>, out?: Float64Array) => matTvec(product, r, out);
+    return { ...base, product, surrogate, surrogateT, gain: measureGain(inner, measurement, surrogate, surrogateT) };
+  }
+  // Conv kernels share weights: Φ·W_d⋯W_1 is applied stage by stage and never formed.
+  const surrogate = (u: ArrayLike<number>) => measurement.apply(generator.linearForward(u));
+  const surrogateT = (r: ArrayLike<number>, out?: Float64Array) => {
+    const g = generator.linearAdjoint(measurement.adjoint(r));
+    if (!out) return g;
+    out.set(g);
+    return out;
   };
+  return { ...base, surrogate, surrogateT, gain: measureGain(inner, measurement, surrogate, surrogateT) };
+}
+
+/** The last stage with its activation made linear (σ_d⁻¹ is applied to the observations instead). */
+function linearStage(last: Stage, index: number): Stage {
+  return isDense(last) ? denseLayer(last.weight, last.bias, linear, `layer ${index}`, last.outShape) : mapLayer(last.map, last.bias, linear, `layer ${index}`);
 }
 
 /** The target PLUGIn fits Φ·G_inner(z) to: y itself, or σ_d⁻¹(y) (clipped) when the output is inverted. */

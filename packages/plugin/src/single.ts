@@ -1,5 +1,5 @@
 /** One PLUGIn inversion in float64: z ← z − η·Mᵀ(Φ·G(z) − y) with M = Φ·W_d⋯W_1 fixed. */
-import { finishResult, matTvec, norm2, now, Pacer, type Problem, type Result, type SolveContext, type Status } from '@inv/core';
+import { finishResult, norm2, now, Pacer, type Problem, type Result, type SolveContext, type Status } from '@inv/core';
 import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';
@@ -31,7 +31,7 @@ export async function solveSingle(problem: Problem, options: PluginOptions, cont
     plan.measurement.apply(plan.inner.forward(column.z), r);
     for (let i = 0; i < m; i++) r[i] -= target[i];
     const residual = norm2(r);
-    column.advance(matTvec(plan.product, r, d), residual, options);
+    column.advance(plan.surrogateT(r, d), residual, options);
     if (context.onProgress && progressDue(column.iterations) && column.status === undefined) {
       context.onProgress({ item, items, iteration: column.iterations, residual });
     }

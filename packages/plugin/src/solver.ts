@@ -16,6 +16,7 @@ export const pluginSolver: Solver = {
     output: ['relu', 'leaky_relu', 'linear', 'sigmoid', 'tanh'],
     measurements: 'any',
     biases: true,
+    convolutional: true,
   },
   options: pluginOptionSchema,
 
@@ -35,7 +36,10 @@ export const pluginSolver: Solver = {
     const spread = { solver: SOLVER_NAME, module: 'index.js', base: import.meta.url, minItems: WORKER_BATCH_MIN };
     return solveBatchWithWorkers(problem, decided, context, spread, async () => {
       // Loaded on demand: tfjs costs about 200 ms to import and single solves never need it.
-      if (problem.observations.rows >= TF_BATCH_MIN) return (await loadOptional(() => import('./batch.js'), `plugin: a batch of ${TF_BATCH_MIN} or more`)).solveBatchTf(problem, opts, context);
+      // The tfjs batch iterates on the materialised M; convolutional generators go item by item in float64.
+      if (problem.observations.rows >= TF_BATCH_MIN && problem.generator.isDense) {
+        return (await loadOptional(() => import('./batch.js'), `plugin: a batch of ${TF_BATCH_MIN} or more`)).solveBatchTf(problem, opts, context);
+      }
       return solveOneByOne(pluginSolver, problem, decided, context);
     });
   },

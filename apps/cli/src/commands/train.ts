@@ -1,5 +1,5 @@
 /** `inv train`: trains an MNIST VAE decoder (from @inv/models) and saves it as a layers model. */
-import { MNIST_MODELS, type MnistModelName } from '@inv/models';
+import { SHIPPED_MODELS, type ShippedModelName } from '@inv/models';
 import { assetsDir, trainMnistVae, writeMnistModel, DEFAULT_EPOCHS } from '@inv/models/node';
 import type { Command } from '../command.js';
 import { progressBar, say } from '../io.js';
@@ -9,7 +9,7 @@ export const trainCommand: Command = {
   summary: 'Train an MNIST VAE decoder on the training digits (never the held-out ones) and save it as model.json + weights.bin.',
   usage: 'inv train [--model <name>] [--epochs N] [--batch-size N] [--digits N] [--seed S] [--learning-rate r] [--bias] [--out <dir>]',
   flags: {
-    model: { type: 'enum', values: MNIST_MODELS, default: '20-60-784', description: 'decoder widths' },
+    model: { type: 'enum', values: SHIPPED_MODELS, default: '20-60-784', description: 'decoder widths, or conv-20-784 (the convolutional decoder, always with biases)' },
     epochs: { type: 'number', integer: true, min: 1, description: `passes over the training digits (default: ${Object.entries(DEFAULT_EPOCHS).map(([m, e]) => `${e} for ${m}`).join(', ')})` },
     'batch-size': { type: 'number', integer: true, min: 1, default: 100, description: 'digits per Adam step' },
     digits: { type: 'number', integer: true, min: 1, description: 'use only the first N training digits (default: all)' },
@@ -19,7 +19,7 @@ export const trainCommand: Command = {
     out: { type: 'string', description: `folder to write <model>/model.json into (default: the shipped assets, ${assetsDir})`, placeholder: 'dir' },
   },
   async run(args, io) {
-    const model = args.flags.model as MnistModelName;
+    const model = args.flags.model as ShippedModelName;
     const f = args.flags;
     let bar: ReturnType<typeof progressBar> | undefined;
     const { generator, losses, timeMs } = await trainMnistVae({

@@ -1,6 +1,6 @@
 /** The experiment controls: shows the inputs that apply, and reads them into an ExperimentSpec. */
 import { ValueError } from '@inv/core';
-import { MNIST_MODELS, type Digits } from '@inv/models';
+import { SHIPPED_MODELS, type Digits } from '@inv/models';
 import { parseWidths, sweepParameters } from '../experiment.js';
 import type { ExperimentSpec, GeneratorSpec, SignalSpec, SweepParameter, TaskSpec } from '../protocol.js';
 import { byId, el } from './dom.js';
@@ -30,7 +30,7 @@ export class ExperimentForm {
 
   constructor(onChange: () => void) {
     select('generator').append(
-      ...MNIST_MODELS.map((name) => el('option', { value: `mnist:${name}` }, `MNIST decoder ${name}`)),
+      ...SHIPPED_MODELS.map((name) => el('option', { value: `mnist:${name}` }, `MNIST decoder ${name}`)),
       // The default: a random expansive net and a realizable, noise-free G(z*), where every solver's
       // guarantee applies and each one succeeds (docs/verdict.md); the decoders are one click away.
       el('option', { value: 'gaussian', selected: true }, 'random Gaussian ReLU net'),

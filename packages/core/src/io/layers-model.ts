@@ -1,13 +1,17 @@
 /**
  * TensorFlow.js layers-model files (model.json + weight shards) holding a Sequential stack of Dense
- * layers. Two layouts are read: the Python converter's (`modelTopology.model_config`) and the one
+ * layers, or of convolutional layers (./conv-layers.ts, docs/conv-stages.md). Two layouts are read: the Python converter's (`modelTopology.model_config`) and the one
  * tfjs-layers `model.save` writes (`modelTopology.class_name`). Kernels are stored [in, out] in both.
  */
 import { activationName, leakyRelu, linear, parseActivation, type Activation } from '../activations.js';
 import { FormatError } from '../errors.js';
-import { denseLayer, Generator, type DenseLayer } from '../generator.js';
+import { denseLayer, Generator, isDense, mapLayer, type Stage } from '../generator.js';
 import { Matrix } from '../linalg.js';
 import { checkJsonDepth, checkLayerCount } from './limits.js';
+import {
+  batchNormLayer, type BuiltStage, CONV_LAYER_CLASSES, convLayer, flattenLayer, flushPending, type LayerState, reshapeLayer, upSamplingLayer,
+} from './conv-layers.js';
+import { activationLayers, mapLayers, reshapeLayers } from './conv-write.js';
 
 export type LayersModelLayout = 'tfjs' | 'keras';
 
@@ -118,9 +122,19 @@ function activationOf(name: unknown, where: string): Activation {
 }
 
 function inputWidth(cfg: Json): number | undefined {
-  const shape = cfg.batch_input_shape ?? cfg.batch_shape ?? cfg.batchInputShape;
-  return Array.isArray(shape) && shape.length === 2 && Number.isInteger(shape[1]) ? (shape[1] as number) : undefined;
+  const shape = inputShape(cfg);
+  return shape?.length === 1 ? shape[0] : undefined;
 }
+
+/** The declared input shape without the batch axis ([k], or [h, w, c] for an image input). */
+function inputShape(cfg: Json): number[] | undefined {
+  const shape = cfg.batch_input_shape ?? cfg.batch_shape ?? cfg.batchInputShape;
+  if (!Array.isArray(shape) || shape.length < 2) return undefined;
+  const dims = shape.slice(1);
+  return dims.every((d) => Number.isInteger(d) && (d as number) >= 1) ? (dims as number[]) : undefined;
+}
+
+const SUPPORTED = ['Dense', 'Activation', 'ReLU', 'LeakyReLU', 'Dropout', 'InputLayer', ...CONV_LAYER_CLASSES].join(', ');
 
 /** Parses model.json bytes; returns the JSON and the weight shard paths it names (relative to it). */
 export function readModelJson(bytes: Uint8Array, source = 'model.json'): { json: unknown; shards: string[] } {
@@ -159,7 +173,7 @@ export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | Ar
   const used = new Set<WeightSpec>();
   let next = 0; // manifest order, for files whose weight names do not carry the layer name
 
-  const takeWeight = (layerName: string, kind: 'kernel' | 'bias', where: string): WeightSpec => {
+  const takeWeight = (layerName: string, kind: string, where: string): WeightSpec => {
     const byName = specs.find((s) => !used.has(s) && (s.name === `${layerName}/${kind}` || s.name.endsWith(`/${layerName}/${kind}`)));
     let spec = byName;
     if (!spec) {
@@ -177,8 +191,10 @@ export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | Ar
     return out;
   };
 
-  const built: { weight: Matrix; bias?: Float64Array; activation: Activation; name: string }[] = [];
+  const built: BuiltStage[] = [];
   let declaredInput: number | undefined;
+  let shape: number[] | undefined;
+  let pending: LayerState['pending'] = [];
   layers.forEach((layer, i) => {
     const cfg = isObject(layer.config) ? layer.config : {};
     const name = typeof cfg.name === 'string' ? cfg.name : `layer ${i}`;
@@ -186,24 +202,41 @@ export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | Ar
     const last = built[built.length - 1];
     const setActivation = (act: Activation) => {
       if (!last) throw new FormatError(`${where}: an activation before any Dense layer is not supported`);
+      if (pending.length) throw new FormatError(`${where}: an activation between UpSampling2D and a convolution is not supported`);
       if (last.activation.kind !== 'linear') {
         throw new FormatError(`${where}: follows Dense '${last.name}' which already applies ${activationName(last.activation)}; only one activation per Dense layer is supported`);
       }
       last.activation = act;
     };
+    const state: LayerState = {
+      where,
+      name,
+      cfg,
+      shape,
+      built,
+      pending,
+      weight: (kind) => {
+        const spec = takeWeight(name, kind, where);
+        return { values: read(spec), shape: spec.shape, name: spec.name };
+      },
+    };
     switch (layer.class_name) {
       case 'InputLayer':
         declaredInput = inputWidth(cfg);
+        shape = inputShape(cfg);
         break;
       case 'Dropout': // identity at inference time
         break;
       case 'Dense': {
         const units = cfg.units;
         if (!Number.isInteger(units) || (units as number) < 1) throw new FormatError(`${where}: units must be a positive integer`);
+        if (pending.length || (shape && shape.length !== 1)) {
+          throw new FormatError(`${where}: Dense needs a flat input, got [${(pending.length ? pending[0].outShape : shape!).join(', ')}] (add a Flatten before it)`);
+        }
         declaredInput ??= inputWidth(cfg);
         const activation = cfg.activation === undefined ? linear : activationOf(cfg.activation, where);
         const kernel = takeWeight(name, 'kernel', where);
-        const inWidth = built.length ? built[built.length - 1].weight.rows : (declaredInput ?? kernel.shape[0]);
+        const inWidth = shape ? shape[0] : (declaredInput ?? kernel.shape[0]);
         if (kernel.shape.length !== 2 || kernel.shape[0] !== inWidth || kernel.shape[1] !== units) {
           throw new FormatError(`${where}: kernel '${kernel.name}' has shape [${kernel.shape.join(', ')}], expected [${inWidth}, ${units}]`);
         }
@@ -217,6 +250,7 @@ export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | Ar
           bias = read(b);
         }
         built.push({ weight, bias, activation, name });
+        shape = [units as number];
         break;
       }
       case 'Activation':
@@ -234,20 +268,57 @@ export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | Ar
         setActivation(leakyReluOf(numberField(cfg.alpha ?? cfg.negative_slope, 0.3), where));
         break;
       default:
-        throw new FormatError(`${where}: layer type '${shown(layer.class_name)}' is not supported (only Dense, activation layers, Dropout and InputLayer)`);
+        if (!convClass(layer.class_name, state)) {
+          throw new FormatError(`${where}: layer type '${shown(layer.class_name)}' is not supported (supported: ${SUPPORTED})`);
+        }
+        shape = state.shape as number[] | undefined;
+        pending = state.pending;
     }
   });
-  if (built.length === 0) throw new FormatError(`${source}: the model has no Dense layer`);
+  flushPending({ built, pending });
+  if (built.length === 0) throw new FormatError(`${source}: the model has no Dense or convolution layer`);
   const unused = specs.filter((s) => !used.has(s));
   if (unused.length) throw new FormatError(`${source}: weight '${unused[0].name}' belongs to no supported layer`);
-  const dense: DenseLayer[] = built.map((b) => {
+  const stages: Stage[] = built.map((b) => {
     try {
-      return denseLayer(b.weight, b.bias, b.activation, `${source}: layer '${b.name}'`);
+      const field = `${source}: layer '${b.name}'`;
+      return b.map ? mapLayer(b.map, b.bias, b.activation, field) : denseLayer(b.weight!, b.bias, b.activation, field, b.outShape);
     } catch (e) {
       throw new FormatError((e as Error).message);
     }
   });
-  return new Generator(dense);
+  try {
+    return new Generator(stages);
+  } catch (e) {
+    throw new FormatError(`${source}: ${(e as Error).message}`);
+  }
+}
+
+/** The convolutional layer classes (./conv-layers.ts); false for a class that is not one of them. */
+function convClass(className: unknown, state: LayerState): boolean {
+  const act = (cfg: Json) => activationOf(cfg.activation, state.where);
+  switch (className) {
+    case 'Conv2D':
+      convLayer(state, false, act);
+      return true;
+    case 'Conv2DTranspose':
+      convLayer(state, true, act);
+      return true;
+    case 'UpSampling2D':
+      upSamplingLayer(state);
+      return true;
+    case 'BatchNormalization':
+      batchNormLayer(state);
+      return true;
+    case 'Reshape':
+      reshapeLayer(state);
+      return true;
+    case 'Flatten':
+      flattenLayer(state);
+      return true;
+    default:
+      return false;
+  }
 }
 
 function leakyReluOf(alpha: number, where: string): Activation {
@@ -265,18 +336,33 @@ export function serializeLayersModel(
 ): LayersModelFiles {
   const layout = options.layout ?? 'tfjs';
   const weightsPath = options.weightsPath ?? 'weights.bin';
-  const layers: Json[] = [{ class_name: 'InputLayer', config: { batch_input_shape: [null, generator.inputDim], dtype: 'float32', sparse: false, name: 'input' } }];
+  const first = generator.stages[0];
+  const inShape = isDense(first) ? [first.weight.cols] : [...first.map.inShape];
+  const layers: Json[] = [{ class_name: 'InputLayer', config: { batch_input_shape: [null, ...inShape], dtype: 'float32', sparse: false, name: 'input' } }];
   const weights: { name: string; shape: number[]; dtype: string }[] = [];
   const chunks: Float32Array[] = [];
-  generator.layers.forEach((layer, i) => {
+  let shape: readonly number[] = inShape;
+  generator.stages.forEach((layer, i) => {
+    if (!isDense(layer)) {
+      layers.push(...reshapeLayers(shape, layer.map.inShape, i));
+      const written = mapLayers(layer, i);
+      layers.push(...written.layers);
+      for (const w of written.weights) {
+        chunks.push(w.data);
+        weights.push({ name: w.name, shape: w.shape, dtype: 'float32' });
+      }
+      shape = layer.map.outShape;
+      return;
+    }
     const name = `dense_${i + 1}`;
     const { rows, cols, data } = layer.weight;
-    const leaky = layer.activation.kind === 'leaky_relu' ? layer.activation.alpha : undefined;
+    layers.push(...reshapeLayers(shape, [cols], i));
+    const { activation, extra } = activationLayers(layer.activation, i);
     layers.push({
       class_name: 'Dense',
-      config: { name, trainable: true, dtype: 'float32', units: rows, activation: leaky === undefined ? layer.activation.kind : 'linear', use_bias: layer.bias !== undefined },
+      config: { name, trainable: true, dtype: 'float32', units: rows, activation, use_bias: layer.bias !== undefined },
     });
-    if (leaky !== undefined) layers.push({ class_name: 'LeakyReLU', config: { name: `leaky_re_lu_${i + 1}`, alpha: leaky, dtype: 'float32' } });
+    layers.push(...extra);
     const kernel = new Float32Array(rows * cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) kernel[c * rows + r] = data[r * cols + c];
     chunks.push(kernel);
@@ -285,6 +371,7 @@ export function serializeLayersModel(
       chunks.push(Float32Array.from(layer.bias));
       weights.push({ name: `${name}/bias`, shape: [rows], dtype: 'float32' });
     }
+    shape = [rows];
   });
   const weightData = new Uint8Array(chunks.reduce((s, c) => s + c.byteLength, 0));
   let offset = 0;
