@@ -16,6 +16,8 @@ import {
   type Result,
   type SolveContext,
   selectedEntries,
+  stageIn,
+  stageOut,
   sub,
   workersOption,
 } from '@inv/core';
@@ -204,12 +206,14 @@ export const MAX_LP_ENTRIES = 40_000_000;
 
 function checkModelSize(problem: Problem | BatchProblem): void {
   let entries = 0;
-  for (const l of problem.generator.layers) {
+  const stages = problem.generator.stages;
+  for (const l of stages) {
     const blocks = l.activation.kind === 'leaky_relu' ? 4 : l.activation.kind === 'relu' ? 2 : 0;
-    entries += blocks * l.weight.rows * (l.weight.cols + 1);
+    // Convolutional stages reach the LP as dense matrices too (invert.ts), so the count is the same.
+    entries += blocks * stageOut(l) * (stageIn(l) + 1);
   }
   if (entries > MAX_LP_ENTRIES) {
-    throw new UnsupportedError(`generator: its layer-wise LPs would have ${entries.toExponential(2)} matrix entries, more than the ${MAX_LP_ENTRIES.toExponential(0)} lp-linf/lp-l1 handle (${problem.generator.layers.length} layers)`);
+    throw new UnsupportedError(`generator: its layer-wise LPs would have ${entries.toExponential(2)} matrix entries, more than the ${MAX_LP_ENTRIES.toExponential(0)} lp-linf/lp-l1 handle (${stages.length} layers)`);
   }
 }
 
