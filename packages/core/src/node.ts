@@ -112,8 +112,17 @@ export function readArray(path: string): NdArray {
   return parseJsonArray(new TextDecoder().decode(bytes), source);
 }
 
-/** Writes a vector or row-major matrix as .npy (float64 unless asked) or .json, by extension. */
-export function writeArray(path: string, data: ArrayLike<number>, shape: readonly number[] = [data.length], dtype: 'float64' | 'float32' = 'float64'): void {
+/**
+ * Writes a vector or row-major matrix as .npy (float64 unless asked) or .json, by extension: either
+ * what `readArray` returns (`{ shape, data }`) or the data with its shape.
+ */
+export function writeArray(path: string, array: NdArray, dtype?: 'float64' | 'float32'): void;
+export function writeArray(path: string, data: ArrayLike<number>, shape?: readonly number[], dtype?: 'float64' | 'float32'): void;
+export function writeArray(path: string, first: NdArray | ArrayLike<number>, second?: readonly number[] | 'float64' | 'float32', third?: 'float64' | 'float32'): void {
+  const whole = 'shape' in first && 'data' in first && !Array.isArray(first);
+  const data = whole ? (first as NdArray).data : (first as ArrayLike<number>);
+  const shape = whole ? (first as NdArray).shape : ((second as readonly number[] | undefined) ?? [data.length]);
+  const dtype = (whole ? (second as 'float64' | 'float32' | undefined) : third) ?? 'float64';
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') writeFileAtomic(path, encodeNpy(data, shape, dtype));
   else if (ext === '.json') writeFileAtomic(path, formatJsonArray(data, shape));

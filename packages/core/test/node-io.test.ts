@@ -41,6 +41,9 @@ describe('arrays on disk', () => {
     expect(readArray(join(d, 'v.npy')).data).toEqual(v);
     writeArray(join(d, 'm.json'), v, [2, 3]);
     expect(readArray(join(d, 'm.json'))).toEqual({ shape: [2, 3], data: v });
+    // What readArray returns writes back as it is (shape and all), in either format.
+    writeArray(join(d, 'm.npy'), readArray(join(d, 'm.json')), 'float32');
+    expect(readArray(join(d, 'm.npy'))).toEqual({ shape: [2, 3], data: Float64Array.from(Float32Array.from(v)) });
     writeFileSync(join(d, 'raw.npy'), encodeNpy(v, [3, 2], 'float32'));
     expect(readArray(join(d, 'raw.npy')).shape).toEqual([3, 2]);
     expect(() => readArray(join(d, 'v.csv'))).toThrow(/v.csv: unknown array file type '.csv'/);
