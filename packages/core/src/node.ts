@@ -14,6 +14,7 @@ import { formatJsonArray, parseJsonArray } from './io/json-array.js';
 import { assembleLayersModel, declaredWeightBytes, readModelJson, serializeLayersModel, type LayersModelLayout } from './io/layers-model.js';
 import { DEFAULT_LIMITS, type InputLimits } from './io/limits.js';
 import { parseOnnx } from './io/onnx.js';
+import { serializeOnnx } from './io/onnx-write.js';
 import type { NdArray } from './io/ndarray.js';
 import { encodeNpy, parseNpy } from './io/npy.js';
 import { encodePng } from './io/png.js';
@@ -117,10 +118,14 @@ export function readGenerator(modelPath: string): Generator {
 }
 
 /**
- * Saves a generator as `<dir>/model.json` + `<dir>/<weightsFile>` (or to the given .json path).
- * Returns the model.json path.
+ * Saves a generator as `<dir>/model.json` + `<dir>/<weightsFile>` (or to the given .json path), or as
+ * one ONNX file when `target` ends in .onnx. Returns the path of the model file.
  */
 export function writeGenerator(generator: Generator, target: string, options: { layout?: LayersModelLayout; weightsFile?: string } = {}): string {
+  if (extname(target).toLowerCase() === '.onnx') {
+    writeFileAtomic(target, serializeOnnx(generator));
+    return target;
+  }
   const modelPath = extname(target) === '.json' ? target : join(target, 'model.json');
   const weightsPath = options.weightsFile ?? 'weights.bin';
   const files = serializeLayersModel(generator, { layout: options.layout, weightsPath });

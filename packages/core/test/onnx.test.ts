@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelProto, type OnnxModel } from '../src/io/onnx-schema.js';
 import { readGenerator, readModel } from '../src/node.js';
-import { decodeOnnx, denseLayer, FormatError, Generator, Matrix, parseActivation, parseOnnx, relativeError } from '../src/index.js';
+import { decodeOnnx, denseLayer, FormatError, Generator, Matrix, parseActivation, parseLayersModel, parseOnnx, relativeError, serializeLayersModel, serializeOnnx } from '../src/index.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'onnx');
 const bytes = (name: string) => new Uint8Array(readFileSync(join(dir, `${name}.onnx`)));
@@ -145,5 +145,33 @@ describe('ONNX files from disk and hostile ONNX files', () => {
 
     const many = model('mlp-relu-nobias');
     oneLine(() => parseOnnx(encode(many), { source: 'm.onnx', maxNodes: 2 }), /m.onnx: the graph has \d+ nodes, more than the limit of 2/);
+  });
+});
+
+describe('writing ONNX', () => {
+  const convDir = join(import.meta.dirname, 'fixtures', 'conv-model');
+  const sameOutputs = (a: Generator, b: Generator, latents: number[][]) => {
+    expect(b.describe()).toBe(a.describe());
+    for (const z of latents) expect(relativeError(b.forward(z), a.forward(z))).toBeLessThan(1e-6);
+  };
+
+  it('layers model → ONNX → generator gives the same generator (dense and convolutional)', () => {
+    const conv = parseLayersModel(JSON.parse(readFileSync(join(convDir, 'model.json'), 'utf8')), new Uint8Array(readFileSync(join(convDir, 'weights.bin'))));
+    const mlp = Generator.random([6, 30, 40], { seed: 3, bias: true, activation: parseActivation('leaky_relu:0.2'), outputActivation: parseActivation('sigmoid') });
+    for (const G of [conv, mlp]) {
+      const latents = [0, 1, 2].map((s) => Array.from({ length: G.inputDim }, (_, i) => Math.sin(7 * s + i)));
+      const back = parseOnnx(serializeOnnx(G), { source: 'written.onnx' });
+      sameOutputs(G, back, latents);
+      // and to a layers model again
+      const files = serializeLayersModel(back);
+      sameOutputs(G, parseLayersModel(files.modelJson, files.weightData), latents);
+    }
+  });
+
+  it('ONNX from PyTorch → written again → read: the same generator', () => {
+    for (const name of ['mlp-sigmoid', 'dcgan', 'dense-conv']) {
+      const G = parseOnnx(bytes(name));
+      sameOutputs(G, parseOnnx(serializeOnnx(G)), expected(name).latents);
+    }
   });
 });

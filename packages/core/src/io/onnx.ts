@@ -120,7 +120,7 @@ const attrOf = (node: OnnxNode, name: string): OnnxAttribute | undefined => node
 const text = (a: OnnxAttribute | undefined): string | undefined => (a?.s ? new TextDecoder().decode(a.s) : undefined);
 
 /** Position t (torch's C,H,W order) of our index j (H,W,C order) in an image of shape [c, h, w]. */
-function chwIndex(c: number, h: number, w: number): (j: number) => number {
+export function chwIndex(c: number, h: number, w: number): (j: number) => number {
   return (j) => {
     const ch = j % c, p = (j - ch) / c;
     return ch * h * w + p;
