@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelProto, type OnnxModel } from '../src/io/onnx-schema.js';
-import { readGenerator, readModel } from '../src/node.js';
+import { findPython, readGenerator, readModel } from '../src/node.js';
+import { spawnSync } from 'node:child_process';
 import { decodeOnnx, denseLayer, FormatError, Generator, Matrix, parseActivation, parseLayersModel, parseOnnx, relativeError, serializeLayersModel, serializeOnnx } from '../src/index.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'onnx');
@@ -67,6 +68,27 @@ describe('ONNX files exported by PyTorch (test/fixtures/make_onnx_fixtures.py)',
     expect(parseOnnx(bytes('mlp-relu-nobias')).describe()).toBe('4-12-20 relu,relu (bias-free)');
     expect(parseOnnx(bytes('dcgan')).describe()).toMatch(/^6-4x4x8-8x8x4-16x16x2 relu,leaky_relu:0.2,tanh/);
     expect(decodeOnnx(bytes('dcgan')).graph!.node!.map((n) => n.opType)).toContain('BatchNormalization');
+  });
+});
+
+// The fixtures' script runs only where torch is installed (e.g. Debian's python3-torch); CI tests the committed files.
+const torchPython = findPython(['torch']);
+
+describe.runIf(torchPython)('the fixture script with the torch installed here', () => {
+  it('exports files whose forward we match to float32 precision', () => {
+    const out = mkdtempSync(join(tmpdir(), 'inv-onnx-torch-'));
+    try {
+      const run = spawnSync(torchPython!, [join(import.meta.dirname, 'fixtures', 'make_onnx_fixtures.py'), out], { encoding: 'utf8', timeout: 120_000 });
+      expect(run.status, run.stderr).toBe(0);
+      for (const name of ONNX_FIXTURES) {
+        const e = JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as Expected;
+        const G = parseOnnx(new Uint8Array(readFileSync(join(out, `${name}.onnx`))));
+        const t = torchIndex(e.outputShape);
+        e.latents.forEach((z, b) => expect(relativeError(G.forward(z), e.outputs[b].map((_, j) => e.outputs[b][t(j)]))).toBeLessThan(2e-6));
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 
