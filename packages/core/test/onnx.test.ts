@@ -165,6 +165,14 @@ describe('ONNX files from disk and hostile ONNX files', () => {
     sig.opType = 'Softmax';
     oneLine(() => parseOnnx(encode(unknown), { source: 'u.onnx' }), /u.onnx: node '.*' \(Softmax\): operator 'Softmax' is not supported \(supported: Gemm, MatMul, Add, Relu/);
 
+    // Upsampling by 5000×5000: refused from the shapes, before any layer allocates the image.
+    const big = model('dcgan');
+    const resize = big.graph!.node!.find((n) => n.opType === 'Resize')!;
+    const scales = resize.input![2];
+    const t = big.graph!.initializer!.find((i) => i.name === scales) ?? big.graph!.node!.find((n) => n.output![0] === scales)!.attribute![0].t!;
+    t.rawData = new Uint8Array(Float32Array.of(1, 1, 5000, 5000).buffer);
+    oneLine(() => parseOnnx(encode(big), { source: 's.onnx' }), /s.onnx: node '.*' \(Resize\): its output \[1, 4, 40000, 40000\] has more than 16777216 values \(the limit\)/);
+
     const many = model('mlp-relu-nobias');
     oneLine(() => parseOnnx(encode(many), { source: 'm.onnx', maxNodes: 2 }), /m.onnx: the graph has \d+ nodes, more than the limit of 2/);
   });

@@ -31,6 +31,9 @@ export const SUPPORTED_ONNX_OPS = [
 ] as const;
 
 type Json = Record<string, unknown>;
+
+/** Most values one node may output (2^24: a 4096×4096 image); a generator's stages are far smaller. */
+export const MAX_STAGE_VALUES = 2 ** 24;
 interface Const {
   dims: number[];
   values: Float64Array;
@@ -391,6 +394,9 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
       default:
         throw new FormatError(`${where}: operator '${op}' is not supported (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
     }
+    // Attributes (strides, scales) could declare a huge image; refuse it before any layer allocates it.
+    const values = shape.reduce((a, b) => a * b, 1);
+    if (!(values <= MAX_STAGE_VALUES)) throw new FormatError(`${where}: its output [${shape.join(', ')}] has more than ${MAX_STAGE_VALUES} values (the limit)`);
     current = outs[0];
   });
   const output = graph.output![0].name;
