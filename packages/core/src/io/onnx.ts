@@ -342,7 +342,7 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
           target = Array.from(constIn(1, 'shape').values).map((d, k) => (d === 0 ? shape[k] : d));
           const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
           target = target.map((d) => (d === -1 ? total / known : d));
-          if (target.some((d) => !Number.isInteger(d) || d < 1) || known * (target.includes(-1) ? 1 : 1) === 0 || target.reduce((a, b) => a * b, 1) !== total) {
+          if (target.some((d) => !Number.isInteger(d) || d < 1) || target.reduce((a, b) => a * b, 1) !== total) {
             throw new FormatError(`${where}: cannot reshape [${shape.join(', ')}] to [${Array.from(constIn(1, 'shape').values).join(', ')}]`);
           }
           if (target[0] !== 1) throw new FormatError(`${where}: reshapes across the batch axis ([${shape.join(', ')}] to [${target.join(', ')}])`);
