@@ -74,10 +74,13 @@ describe('inv convert', () => {
     const good = readFileSync(join(fixtures, 'mlp-sigmoid.onnx'));
     writeFileSync(tmp.path('cut.onnx'), good.subarray(0, good.length - 40));
     writeFileSync(tmp.path('text.onnx'), 'not a protobuf at all, just text\n');
+    // An operator inv does not take: the op type string renamed in place (same length, so still valid protobuf).
+    writeFileSync(tmp.path('softplus.onnx'), Buffer.from(good.toString('latin1').replaceAll('Sigmoid', 'Softmax'), 'latin1'));
     for (const [file, pattern] of [
       ['cut.onnx', /cut.onnx: (not a valid ONNX file|initializer .* declares)/],
       ['text.onnx', /text.onnx: not (a valid ONNX file|an ONNX model)/],
       ['missing.onnx', /missing.onnx: cannot read/],
+      ['softplus.onnx', /softplus.onnx: node '.*' \(Softmax\): operator 'Softmax' is not supported \(supported: Gemm, MatMul, Add, Relu, LeakyRelu, Sigmoid/],
     ] as const) {
       for (const args of [['convert', tmp.path(file), '--out', tmp.path(`${file}.out.onnx`)], ['solve', '--model', tmp.path(file), '--observation', tmp.path('x.npy'), '--solver', 'gd']]) {
         const run = runCli(args, { plugins: false });
