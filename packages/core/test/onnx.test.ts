@@ -173,6 +173,11 @@ describe('ONNX files from disk and hostile ONNX files', () => {
     t.rawData = new Uint8Array(Float32Array.of(1, 1, 5000, 5000).buffer);
     oneLine(() => parseOnnx(encode(big), { source: 's.onnx' }), /s.onnx: node '.*' \(Resize\): its output \[1, 4, 40000, 40000\] has more than 16777216 values \(the limit\)/);
 
+    // What torch exports with dynamic_axes: a Shape node reading the latent.
+    const dynamic = model('mlp-relu-nobias');
+    dynamic.graph!.node!.unshift({ input: ['z'], output: ['shape'], name: '/Shape', opType: 'Shape' });
+    oneLine(() => parseOnnx(encode(dynamic), { source: 'd.onnx' }), /d.onnx: node '\/Shape' \(Shape\): operator 'Shape' is not supported \(export without dynamic_axes so that shapes are constants\) \(supported: Gemm/);
+
     const many = model('mlp-relu-nobias');
     oneLine(() => parseOnnx(encode(many), { source: 'm.onnx', maxNodes: 2 }), /m.onnx: the graph has \d+ nodes, more than the limit of 2/);
   });

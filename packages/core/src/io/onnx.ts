@@ -198,6 +198,11 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
       consts.set(outs[0] ?? '', c);
       return;
     }
+    if (!(SUPPORTED_ONNX_OPS as readonly string[]).includes(op)) {
+      // Shape arithmetic comes from dynamic axes; with a fixed batch the exporter folds it into constants.
+      const hint = ['Shape', 'Gather', 'Unsqueeze', 'Concat'].includes(op) ? ' (export without dynamic_axes so that shapes are constants)' : '';
+      throw new FormatError(`${where}: operator '${op}' is not supported${hint} (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+    }
     // Every other node continues the chain: it reads the running value first and writes one output.
     if (ins[0] !== current) {
       const why = consts.has(ins[0] ?? '') ? 'reads only constants' : `reads '${ins[0] ?? ''}', not the output of the node before it`;
