@@ -19,9 +19,9 @@ export function readInputArray(path: string): NdArray {
   return array;
 }
 
-/** A layers-model model.json, or the name of a shipped decoder (`20-60-784`), which wins over a file of that name. */
+/** A layers-model model.json, an .onnx file, or the name of a shipped decoder (`20-60-784`), which wins over a file of that name. */
 export function loadModel(path: string | undefined): Generator {
-  if (!path) throw new UsageError(`--model: required (a layers-model model.json or a shipped decoder: ${SHIPPED_MODELS.join(', ')})`);
+  if (!path) throw new UsageError(`--model: required (a layers-model model.json, an .onnx file or a shipped decoder: ${SHIPPED_MODELS.join(', ')})`);
   if ((SHIPPED_MODELS as readonly string[]).includes(path)) return mnistGenerator(path as ShippedModelName);
   const { generator, files } = readModel(path);
   inputs.push(...files);

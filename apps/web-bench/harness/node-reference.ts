@@ -1,5 +1,5 @@
 /** The page's experiments solved in Node with the same packages, to check and to time the browser against. */
-import { getSolver, solve, type Result } from '@inv/core';
+import { getSolver, parseOnnx, solve, type Result } from '@inv/core';
 import { heldOutDigits, mnistGenerator, type MnistModelName } from '@inv/models/node';
 import { buildExperiment, gaussianGenerator, type Experiment } from '../src/experiment.js';
 import { readOptions } from '../src/options.js';
@@ -34,7 +34,8 @@ export function digitSpec(noise: number): ExperimentSpec {
 
 export function experimentInNode(spec: ExperimentSpec): Experiment {
   const g = spec.generator;
-  return buildExperiment(g.kind === 'mnist' ? mnistGenerator(g.name as MnistModelName) : gaussianGenerator(g.widths, g.seed), spec);
+  const generator = g.kind === 'mnist' ? mnistGenerator(g.name as MnistModelName) : g.kind === 'onnx' ? parseOnnx(g.bytes, { source: g.name }) : gaussianGenerator(g.widths, g.seed);
+  return buildExperiment(generator, spec);
 }
 
 /** Solves with the options the page sends when the solver's controls are left alone. */

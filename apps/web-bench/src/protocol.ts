@@ -1,8 +1,14 @@
 /** Messages between the page and the solver worker (everything here is structured-cloneable). */
 import type { HistoryEntry, OptionSchema, SolverSupport, Status } from '@inv/core';
 
-/** Which generator to invert: a shipped MNIST decoder or a seeded random Gaussian ReLU net. */
-export type GeneratorSpec = { kind: 'mnist'; name: string } | { kind: 'gaussian'; widths: number[]; seed: number };
+/**
+ * Which generator to invert: a shipped MNIST decoder, a seeded random Gaussian ReLU net, or an ONNX file
+ * the user picked from disk (its bytes; `id` tells two picks apart).
+ */
+export type GeneratorSpec =
+  | { kind: 'mnist'; name: string }
+  | { kind: 'gaussian'; widths: number[]; seed: number }
+  | { kind: 'onnx'; name: string; id: number; bytes: ArrayBuffer };
 
 /** The signal to recover: an image (a held-out or hand-drawn digit) or G(z*) for a seeded latent z*. */
 export type SignalSpec = { kind: 'image'; pixels: Float64Array; label: string } | { kind: 'latent'; seed: number };

@@ -4,7 +4,7 @@
  * progress and results. The page cancels a run by terminating this worker and starting a new one, which
  * also stops a synchronous HiGHS solve that no AbortSignal could interrupt.
  */
-import { Generator, listSolvers, oneLine, solve, type Progress } from '@inv/core';
+import { Generator, listSolvers, oneLine, parseOnnx, solve, type Progress } from '@inv/core';
 import { loadMnistGenerator, type ShippedModelName } from '@inv/models';
 import { assetReader, type ReadAsset } from './assets.js';
 import { buildExperiment, gaussianGenerator, scoreResult, withParameter, type Experiment } from './experiment.js';
@@ -19,10 +19,15 @@ let readModel: ReadAsset | undefined;
 const generators = new Map<string, Promise<Generator>>();
 
 function loadGenerator(spec: GeneratorSpec): Promise<Generator> {
-  const key = JSON.stringify(spec);
+  const key = spec.kind === 'onnx' ? `onnx:${spec.id}` : JSON.stringify(spec);
   let g = generators.get(key);
   if (!g) {
-    g = spec.kind === 'mnist' ? loadMnistGenerator(spec.name as ShippedModelName, readModel!) : Promise.resolve(gaussianGenerator(spec.widths, spec.seed));
+    g =
+      spec.kind === 'mnist'
+        ? loadMnistGenerator(spec.name as ShippedModelName, readModel!)
+        : spec.kind === 'onnx'
+          ? Promise.resolve().then(() => parseOnnx(spec.bytes, { source: spec.name }))
+          : Promise.resolve(gaussianGenerator(spec.widths, spec.seed));
     g.catch(() => generators.delete(key));
     generators.set(key, g);
   }

@@ -3,12 +3,13 @@
  * tool downloads), served from a subfolder of a local static server. Without Chromium the suite is
  * skipped with the reason printed, except under CI, where a missing browser is a failure.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSolvers, relativeError } from '@inv/core';
+import { listSolvers, relativeError, serializeOnnx } from '@inv/core';
+import { mnistGenerator } from '@inv/models/node';
 import { UNOBSERVED } from '../src/ui/image.js';
 import { defaultSpec, experimentInNode, solveLikeThePage } from '../harness/node-reference.js';
 import { chromiumPath as executablePath, openSite, pageSolvers as solversOn, pressAndWait, resultNumbers, waitUntilReady, type Session } from '../harness/browser.js';
@@ -140,6 +141,29 @@ describe.skipIf(!haveChromium)('web bench in headless Chromium', () => {
     expect(table.every((r) => r.length === solvers.length + 1 && r.every(Number.isFinite))).toBe(true);
     // 20 times the noise: the best solver's error grows by more than half (it is about proportional to σ).
     expect(Math.min(...table[1].slice(1))).toBeGreaterThan(1.5 * Math.min(...table[0].slice(1)));
+  });
+
+  it('loads an ONNX generator picked from disk and gets the numbers Node gets from the same file', async () => {
+    await page.reload();
+    await ready();
+    await page.selectOption('#generator', 'onnx');
+    await page.click('#run');
+    await expect.poll(() => page.textContent('body')).toContain('ONNX file: choose a .onnx file');
+    // The shipped 20-60-784 decoder written as ONNX (as `inv convert 20-60-784 --out g.onnx` does).
+    const folder = mkdtempSync(join(tmpdir(), 'inv-web-onnx-'));
+    const file = join(folder, 'decoder.onnx');
+    writeFileSync(file, serializeOnnx(mnistGenerator('20-60-784')));
+    await page.setInputFiles('#model-file', file);
+    await page.selectOption('#signal', 'latent');
+    await pressAndWait(page, '#run');
+    const numbers = await resultNumbers(page);
+    const spec = { ...defaultSpec(), generator: { kind: 'onnx' as const, name: 'decoder.onnx', id: 1, bytes: new Uint8Array(readFileSync(file)).buffer } };
+    const experiment = experimentInNode(spec);
+    for (const name of ['gd', 'plugin']) {
+      const result = await solveLikeThePage(experiment, name);
+      expect(numbers[name][0], `relative error of ${name} in the browser vs Node`).toBeCloseTo(relativeError(result.reconstruction, experiment.truth), 6);
+    }
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('solves a digit drawn by hand, observed through a mask painted by hand', async () => {

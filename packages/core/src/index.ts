@@ -24,6 +24,8 @@ export * from './io/ndarray.js';
 export * from './io/npy.js';
 export * from './io/json-array.js';
 export * from './io/layers-model.js';
+export { serializeOnnx } from './io/onnx-write.js';
+export { decodeOnnx, MAX_STAGE_VALUES, onnxToLayersModel, parseOnnx, SUPPORTED_ONNX_OPS, type ExternalDataReader, type OnnxOptions } from './io/onnx.js';
 export * from './io/png.js';
 export * from './io/limits.js';
 export * from './table.js';

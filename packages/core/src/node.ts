@@ -13,6 +13,8 @@ import type { GrayImage } from './image.js';
 import { formatJsonArray, parseJsonArray } from './io/json-array.js';
 import { assembleLayersModel, declaredWeightBytes, readModelJson, serializeLayersModel, type LayersModelLayout } from './io/layers-model.js';
 import { DEFAULT_LIMITS, type InputLimits } from './io/limits.js';
+import { parseOnnx } from './io/onnx.js';
+import { serializeOnnx } from './io/onnx-write.js';
 import type { NdArray } from './io/ndarray.js';
 import { encodeNpy, parseNpy } from './io/npy.js';
 import { encodePng } from './io/png.js';
@@ -36,8 +38,8 @@ export function inputLimits(): InputLimits {
  * The shard's path, or an error if it leaves the model's folder (checked after symlinks are
  * resolved, and before the shard is opened).
  */
-function shardPath(folder: string, realFolder: string, shard: string, modelPath: string): string {
-  if (shard === '' || isAbsolute(shard) || shard.includes('\0')) throw new FormatError(`${modelPath}: weight file '${shard}' must be a relative path inside the model's folder`);
+function shardPath(folder: string, realFolder: string, shard: string, modelPath: string, what = 'weight file'): string {
+  if (shard === '' || isAbsolute(shard) || shard.includes('\0')) throw new FormatError(`${modelPath}: ${what} '${shard}' must be a relative path inside the model's folder`);
   const path = resolve(folder, shard);
   let real: string;
   try {
@@ -46,28 +48,59 @@ function shardPath(folder: string, realFolder: string, shard: string, modelPath:
     real = resolve(realFolder, shard); // missing: the read below reports it (if it stays inside)
   }
   const rel = relative(realFolder, real);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new FormatError(`${modelPath}: weight file '${shard}' is outside the model's folder; refused`);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new FormatError(`${modelPath}: ${what} '${shard}' is outside the model's folder; refused`);
   return path;
 }
 
+/** The model's folder, resolved and with symbolic links followed. */
+function modelFolder(modelPath: string): { folder: string; realFolder: string } {
+  const folder = dirname(resolve(modelPath));
+  try {
+    return { folder, realFolder: realpathSync(folder) };
+  } catch (e) {
+    throw new FileError(`${modelPath}: cannot read its folder (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
 /**
- * Loads a generator from a layers-model model.json and its weight shards, returning the files read.
- * Every shard must lie inside the model's folder; reads are bounded by the manifest's byte count.
+ * Loads an ONNX generator: the file and any external-data files it names (inside its folder only),
+ * all together at most INV_MAX_WEIGHT_BYTES.
+ */
+function readOnnxModel(modelPath: string, limits: InputLimits): { generator: Generator; files: string[] } {
+  const bytes = readBytes(modelPath, { maxBytes: limits.weightBytes, limitName: 'INV_MAX_WEIGHT_BYTES' });
+  let left = limits.weightBytes - bytes.length;
+  const read = new Map<string, Uint8Array>();
+  const external = (location: string, offset: number, length: number | undefined): Uint8Array => {
+    const { folder, realFolder } = modelFolder(modelPath);
+    const path = shardPath(folder, realFolder, location, modelPath, 'external data file');
+    let data = read.get(path);
+    if (!data) {
+      data = readBytes(path, { maxBytes: left, limitName: 'INV_MAX_WEIGHT_BYTES' });
+      left -= data.length;
+      read.set(path, data);
+    }
+    const end = length === undefined ? data.length : offset + length;
+    if (end > data.length) throw new FormatError(`${modelPath}: external data '${location}' holds ${data.length} bytes, fewer than offset ${offset} + length ${end - offset}`);
+    return data.subarray(offset, end);
+  };
+  const generator = parseOnnx(bytes, { source: modelPath, external, maxNodes: limits.nodes });
+  return { generator, files: [modelPath, ...read.keys()] };
+}
+
+/**
+ * Loads a generator from a layers-model model.json and its weight shards, or from an .onnx file,
+ * returning the files read. Every shard must lie inside the model's folder; reads are bounded by the
+ * manifest's byte count (layers model) or INV_MAX_WEIGHT_BYTES (ONNX).
  */
 export function readModel(modelPath: string): { generator: Generator; files: string[] } {
   const limits = inputLimits();
+  if (extname(modelPath).toLowerCase() === '.onnx') return readOnnxModel(modelPath, limits);
   const { json, shards } = readModelJson(readBytes(modelPath, { maxBytes: limits.modelJsonBytes }), modelPath);
   const declared = declaredWeightBytes(json, modelPath);
   if (declared > limits.weightBytes) {
     throw new FormatError(`${modelPath}: the manifest declares ${declared} weight bytes, more than the limit of ${limits.weightBytes} (INV_MAX_WEIGHT_BYTES)`);
   }
-  const folder = dirname(resolve(modelPath));
-  let realFolder: string;
-  try {
-    realFolder = realpathSync(folder);
-  } catch (e) {
-    throw new FileError(`${modelPath}: cannot read its folder (${(e as Error).message.split('\n')[0]})`);
-  }
+  const { folder, realFolder } = modelFolder(modelPath);
   const paths = shards.map((p) => shardPath(folder, realFolder, p, modelPath));
   let left = declared;
   const bytes = paths.map((p) => {
@@ -79,16 +112,20 @@ export function readModel(modelPath: string): { generator: Generator; files: str
   return { generator: assembleLayersModel(json, bytes, modelPath), files: [modelPath, ...paths] };
 }
 
-/** Loads a generator from a layers-model model.json; the weight shards are read from its folder. */
+/** Loads a generator from a layers-model model.json (the weight shards are read from its folder) or an .onnx file. */
 export function readGenerator(modelPath: string): Generator {
   return readModel(modelPath).generator;
 }
 
 /**
- * Saves a generator as `<dir>/model.json` + `<dir>/<weightsFile>` (or to the given .json path).
- * Returns the model.json path.
+ * Saves a generator as `<dir>/model.json` + `<dir>/<weightsFile>` (or to the given .json path), or as
+ * one ONNX file when `target` ends in .onnx. Returns the path of the model file.
  */
 export function writeGenerator(generator: Generator, target: string, options: { layout?: LayersModelLayout; weightsFile?: string } = {}): string {
+  if (extname(target).toLowerCase() === '.onnx') {
+    writeFileAtomic(target, serializeOnnx(generator));
+    return target;
+  }
   const modelPath = extname(target) === '.json' ? target : join(target, 'model.json');
   const weightsPath = options.weightsFile ?? 'weights.bin';
   const files = serializeLayersModel(generator, { layout: options.layout, weightsPath });

@@ -1,8 +1,10 @@
 // Property-based tests: whatever bytes or JSON the loaders get, they either return a value or throw an
 // InvError with a one-line message. Nothing hangs, and no other exception escapes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, Generator, InvError, leakyRelu, linear, parseJsonArray, parseLayersModel, parseNpy, readModelJson, relu, serializeLayersModel, sigmoid, tanh, weightPaths } from '../src/index.js';
+import { encodeNpy, Generator, InvError, leakyRelu, linear, parseJsonArray, parseLayersModel, parseNpy, parseOnnx, serializeOnnx, readModelJson, relu, serializeLayersModel, sigmoid, tanh, weightPaths } from '../src/index.js';
 
 // A fixed seed keeps CI deterministic; set INV_FUZZ_SEED to explore other inputs (a random seed found
 // the {"toString": false} case below).
@@ -32,6 +34,21 @@ describe('loaders under arbitrary input', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('parseOnnx: random bytes, and valid files (dense and convolutional) with corrupted bytes or truncated', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => onlyInvErrors(() => parseOnnx(bytes, { source: 'fuzz.onnx' }))), { numRuns: 2000 });
+    const dcgan = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'onnx', 'dcgan.onnx')));
+    for (const valid of [serializeOnnx(Generator.random([3, 5, 4], { seed: 1, bias: true })), dcgan]) {
+      fc.assert(
+        fc.property(fc.nat(valid.length - 1), fc.nat(255), fc.nat(valid.length), (pos, byte, cut) => {
+          const b = valid.slice(0, Math.max(cut, 1));
+          if (pos < b.length) b[pos] = byte;
+          onlyInvErrors(() => parseOnnx(b, { source: 'fuzz.onnx' }));
+        }),
+        { numRuns: 1500 },
+      );
+    }
   });
 
   it('parseJsonArray: any JSON value and any string', () => {

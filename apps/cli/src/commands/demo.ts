@@ -111,7 +111,7 @@ export const demoCommand: Command = {
   usage: 'inv demo [--out <dir>] [--model <name>] [--digits N] [--seed S] [--json]',
   flags: {
     out: { type: 'string', default: 'inv-demo', description: 'folder for the PNG grids', placeholder: 'dir' },
-    model: { type: 'string', default: '20-60-784', description: `a shipped decoder (${SHIPPED_MODELS.join(', ')}) or a model.json with 784 outputs`, placeholder: 'name|model.json' },
+    model: { type: 'string', default: '20-60-784', description: `a shipped decoder (${SHIPPED_MODELS.join(', ')}) or a model.json / .onnx file with 784 outputs`, placeholder: 'name|model.json|g.onnx' },
     digits: { type: 'number', integer: true, min: 1, max: 50, default: 4, description: 'held-out digits per task' },
     seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the digit choice, noise, mask and Gaussian matrix' },
     'max-iterations': { type: 'number', integer: true, min: 1, default: 2000, description: 'iteration cap for every solver whose options have maxIterations (keeps the demo under a minute)' },
@@ -119,7 +119,7 @@ export const demoCommand: Command = {
   async run(args, io) {
     await loadSolverPackages();
     const model = String(args.flags.model);
-    const generator = model.endsWith('.json') ? readGenerator(model) : mnistGenerator(checkShippedModelName(model, '--model'));
+    const generator = /\.(json|onnx)$/i.test(model) ? readGenerator(model) : mnistGenerator(checkShippedModelName(model, '--model'));
     if (generator.outputDim !== DIGIT_PIXELS) throw new ShapeError(`--model ${model}: expected ${DIGIT_PIXELS} outputs (28×28 digits), got ${generator.outputDim}`);
     const digits = heldOutDigits();
     const seed = args.flags.seed as number;

@@ -100,10 +100,10 @@ const yes = (b: boolean) => (b ? 'yes' : 'no');
 export const infoCommand: Command = {
   name: 'info',
   summary: "Show a model's layers, widths, expansion ratios and operator norms, whether the papers' conditions hold, and the suggested PLUGIn step.",
-  usage: `inv info <model.json|${SHIPPED_MODELS.join('|')}> [--json]`,
+  usage: `inv info <model.json|model.onnx|${SHIPPED_MODELS.join('|')}> [--json]`,
   flags: {},
   async run(args, io) {
-    if (args.positionals.length !== 1) throw new UsageError(`info: expected one model.json or shipped decoder name, got ${args.positionals.length} arguments`);
+    if (args.positionals.length !== 1) throw new UsageError(`info: expected one model.json, .onnx file or shipped decoder name, got ${args.positionals.length} arguments`);
     const g = loadModel(args.positionals[0]);
     const info = modelInfo(g);
     if (io.json) {

@@ -13,7 +13,7 @@ import { loadSolverPackages, optionFlags, solverOptions } from '../solvers.js';
 import { CHUNK_FLAG, QUEUE_FLAGS, solveOnQueue } from '../queue/client.js';
 
 const FLAGS: FlagSpecs = {
-  model: { type: 'string', description: `the generator: a layers-model model.json or a shipped decoder (${SHIPPED_MODELS.join(', ')})`, placeholder: 'model.json|name' },
+  model: { type: 'string', description: `the generator: a layers-model model.json, an .onnx file or a shipped decoder (${SHIPPED_MODELS.join(', ')})`, placeholder: 'model.json|name' },
   observation: { type: 'string', description: 'y: a vector, or a B×m matrix for a batch (.npy or .json; - reads standard input)', placeholder: 'file' },
   solver: { type: 'string', description: 'a registered solver (see `inv list`)', placeholder: 'name' },
   measurement: { type: 'string', description: 'identity, mask:<mask.npy>, matrix:<A.npy> or gaussian:<m>[:<seed>]', default: 'identity', placeholder: 'spec' },

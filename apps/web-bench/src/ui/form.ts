@@ -18,6 +18,8 @@ function numberOf(id: string, field: string, check: (v: number) => boolean = Num
   return v;
 }
 
+let onnxPicks = 0;
+
 const integerOf = (id: string, field: string) => numberOf(id, field, Number.isInteger, 'an integer');
 
 /** Default sweep values per parameter. */
@@ -27,6 +29,8 @@ export class ExperimentForm {
   readonly drawPad = new SketchPad(byId<HTMLCanvasElement>('draw-pad'), 'ink');
   readonly maskPad = new SketchPad(byId<HTMLCanvasElement>('mask-pad'), 'mask');
   digits?: Digits;
+  /** The ONNX file picked from disk, once read. */
+  onnx?: Extract<GeneratorSpec, { kind: 'onnx' }>;
 
   constructor(onChange: () => void) {
     select('generator').append(
@@ -34,7 +38,17 @@ export class ExperimentForm {
       // The default: a random expansive net and a realizable, noise-free G(z*), where every solver's
       // guarantee applies and each one succeeds (docs/verdict.md); the decoders are one click away.
       el('option', { value: 'gaussian', selected: true }, 'random Gaussian ReLU net'),
+      el('option', { value: 'onnx' }, 'ONNX file from disk'),
     );
+    input('model-file').addEventListener('change', () => {
+      const file = input('model-file').files?.[0];
+      this.onnx = undefined;
+      // Read once here; every run sends the bytes to the worker, which parses them (core's parseOnnx).
+      file?.arrayBuffer().then((bytes) => {
+        this.onnx = { kind: 'onnx', name: file.name, id: ++onnxPicks, bytes };
+        onChange();
+      });
+    });
     byId('draw-clear').addEventListener('click', () => this.drawPad.clear());
     byId('mask-clear').addEventListener('click', () => this.maskPad.clear());
     byId('mask-all').addEventListener('click', () => this.maskPad.fill(1));
@@ -89,6 +103,10 @@ export class ExperimentForm {
   private generator(): GeneratorSpec {
     const value = select('generator').value;
     if (value.startsWith('mnist:')) return { kind: 'mnist', name: value.slice('mnist:'.length) };
+    if (value === 'onnx') {
+      if (!this.onnx) throw new ValueError('ONNX file: choose a .onnx file (a generator exported with torch.onnx.export, for example)');
+      return this.onnx;
+    }
     return { kind: 'gaussian', widths: parseWidths(input('widths').value), seed: integerOf('net-seed', 'net seed') };
   }
 

@@ -16,6 +16,8 @@ export interface InputLimits {
   jsonDepth: number;
   /** Most layers in a layers-model topology. */
   layers: number;
+  /** Most nodes in an ONNX graph. */
+  nodes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -27,6 +29,7 @@ export const DEFAULT_LIMITS: Readonly<InputLimits> = {
   weightBytes: 1024 * MiB,
   jsonDepth: 64,
   layers: 256,
+  nodes: 1024,
 };
 
 /**

@@ -1,0 +1,150 @@
+/**
+ * Writes a generator as an ONNX model (opset 13, IR 7), the inverse of ./onnx.ts: dense stages become
+ * Gemm, map stages Conv / ConvTranspose / Resize (nearest) in channels-first (NCHW) layout, with the
+ * weights permuted so that the ONNX graph computes what PyTorch would: its output is the generator's,
+ * flattened in NCHW order (the same vector when the output has one channel).
+ */
+import { type Activation } from '../activations.js';
+import { FormatError } from '../errors.js';
+import { type Generator, isDense, type Stage } from '../generator.js';
+import { ComposedMap, ConvMap, convAxis, type LinearMap, type Shape, UpSampling2DMap } from '../stages.js';
+import { modelProto, ONNX_FLOAT, ONNX_INT64, type OnnxNode, type OnnxTensor } from './onnx-schema.js';
+
+import { chwIndex as chw } from './onnx.js';
+
+const tensor = (name: string, dims: number[], values: ArrayLike<number>, type = ONNX_FLOAT): OnnxTensor => {
+  const raw = new Uint8Array(values.length * (type === ONNX_FLOAT ? 4 : 8));
+  const view = new DataView(raw.buffer);
+  for (let i = 0; i < values.length; i++) {
+    if (type === ONNX_FLOAT) view.setFloat32(4 * i, values[i], true);
+    else view.setBigInt64(8 * i, BigInt(values[i]), true);
+  }
+  return { name, dims, dataType: type, rawData: raw };
+};
+
+/** ONNX AttributeProto types. */
+const FLOAT = 1, INT = 2, STRING = 3, INTS = 7;
+const ints = (name: string, v: number[]) => ({ name, type: INTS, ints: v });
+const str = (name: string, v: string) => ({ name, type: STRING, s: new TextEncoder().encode(v) });
+
+function perChannel(bias: Float64Array, c: number, where: string): Float64Array {
+  for (let i = c; i < bias.length; i++) if (bias[i] !== bias[i % c]) throw new FormatError(`${where}: its bias is not one value per channel, which ONNX Conv cannot store`);
+  return bias.subarray(0, c);
+}
+
+/** The ONNX bytes of a generator. */
+export function serializeOnnx(generator: Generator, options: { producer?: string } = {}): Uint8Array {
+  const nodes: OnnxNode[] = [];
+  const initializer: OnnxTensor[] = [];
+  const stages = generator.stages;
+  const first = stages[0];
+  const firstShape: Shape = isDense(first) ? [first.weight.cols] : first.map.inShape;
+  if (firstShape.length === 3 && firstShape[0] * firstShape[1] > 1 && firstShape[2] > 1) {
+    throw new FormatError(`layer 0: an image latent [${firstShape.join(', ')}] with several channels cannot be written as ONNX`);
+  }
+  const inputDims = firstShape.length === 3 ? [1, firstShape[2], firstShape[0], firstShape[1]] : [1, firstShape[0]];
+  let current = 'z';
+  let shape: Shape = firstShape; // ours (NHWC without batch)
+  let count = 0;
+  const emit = (opType: string, inputs: string[], attribute: OnnxNode['attribute'] = []) => {
+    const out = `t${count}`;
+    nodes.push({ name: `${opType.toLowerCase()}_${count++}`, opType, input: [current, ...inputs], output: [out], attribute });
+    current = out;
+  };
+  const constant = (name: string, dims: number[], values: ArrayLike<number>, type = ONNX_FLOAT) => {
+    initializer.push(tensor(name, dims, values, type));
+    return name;
+  };
+  const reshapeTo = (to: Shape, i: number) => {
+    if (to.join() === shape.join()) return;
+    if (to.length === 1) emit('Flatten', [], [{ name: 'axis', type: INT, i: 1 }]);
+    else emit('Reshape', [constant(`shape_${i}`, [4], [1, to[2], to[0], to[1]], ONNX_INT64)]);
+    shape = to;
+  };
+  const activation = (act: Activation) => {
+    if (act.kind === 'linear') return;
+    if (act.kind === 'leaky_relu') emit('LeakyRelu', [], [{ name: 'alpha', type: FLOAT, f: act.alpha }]);
+    else emit(act.kind === 'relu' ? 'Relu' : act.kind === 'sigmoid' ? 'Sigmoid' : 'Tanh', []);
+  };
+
+  stages.forEach((stage, i) => {
+    const where = `layer ${i}`;
+    const next: Stage | undefined = stages[i + 1];
+    if (isDense(stage)) {
+      const { rows, cols, data } = stage.weight;
+      // Columns: after a Flatten of an image ours come in H,W,C order, torch's in C,H,W order.
+      const inPerm = shape.length === 3 ? chw(shape[2], shape[0], shape[1]) : (j: number) => j;
+      reshapeTo([cols], i);
+      // Rows: when an image follows, torch's Reshape reads them in C,H,W order.
+      const outShape = next && !isDense(next) ? next.map.inShape : undefined;
+      const outPerm = outShape && outShape.length === 3 ? chw(outShape[2], outShape[0], outShape[1]) : (j: number) => j;
+      const w = new Float64Array(rows * cols);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) w[outPerm(r) * cols + inPerm(c)] = data[r * cols + c];
+      const inputs = [constant(`w_${i}`, [rows, cols], w)];
+      if (stage.bias) {
+        const b = new Float64Array(rows);
+        for (let r = 0; r < rows; r++) b[outPerm(r)] = stage.bias[r];
+        inputs.push(constant(`b_${i}`, [rows], b));
+      }
+      emit('Gemm', inputs, [{ name: 'transB', type: INT, i: 1 }]);
+      shape = [rows];
+      activation(stage.activation);
+      return;
+    }
+    reshapeTo(stage.map.inShape, i);
+    const parts: readonly LinearMap[] = stage.map instanceof ComposedMap ? stage.map.parts : [stage.map];
+    const convs = parts.filter((p) => p instanceof ConvMap);
+    if (parts.some((p) => !(p instanceof ConvMap) && !(p instanceof UpSampling2DMap)) || (stage.bias && convs.length !== 1)) {
+      throw new FormatError(`${where}: ${stage.map.describe()} cannot be written as ONNX`);
+    }
+    parts.forEach((p, j) => {
+      if (p instanceof UpSampling2DMap) {
+        emit('Resize', ['', constant(`scales_${i}_${j}`, [4], [1, 1, p.size[0], p.size[1]])], [
+          str('mode', 'nearest'), str('coordinate_transformation_mode', 'asymmetric'), str('nearest_mode', 'floor'),
+        ]);
+        return;
+      }
+      const conv = p as ConvMap;
+      const transposed = conv.kind === 'conv2d_transpose';
+      const [kh, kw, a, b] = conv.kernelShape;
+      // Ours: Conv2D [kh, kw, cin, cout], Conv2DTranspose [kh, kw, cout, cin]; ONNX: [cout, cin, kh, kw] and [cin, cout, kh, kw].
+      const w = new Float64Array(conv.kernel.length);
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let p2 = 0; p2 < a; p2++) for (let q = 0; q < b; q++) w[((q * a + p2) * kh + y) * kw + x] = conv.kernel[((y * kw + x) * a + p2) * b + q];
+      const [h, wd] = conv.inShape;
+      const pads = [0, 0, 0, 0];
+      if (conv.padding === 'same') {
+        [[h, kh, conv.strides[0]], [wd, kw, conv.strides[1]]].forEach(([n, k, s], ax) => {
+          const total = transposed ? k - s : Math.max((convAxis(n, k, s, 'same').out - 1) * s + k - n, 0);
+          if (total < 0) throw new FormatError(`${where}: a 'same' transposed convolution with kernel smaller than its stride cannot be written as ONNX`);
+          pads[ax] = Math.floor(total / 2);
+          pads[ax + 2] = total - pads[ax];
+        });
+      } else if (transposed && (kh < conv.strides[0] || kw < conv.strides[1])) {
+        throw new FormatError(`${where}: a 'valid' transposed convolution with kernel smaller than its stride cannot be written as ONNX`);
+      }
+      const inputs = [constant(`w_${i}_${j}`, [b, a, kh, kw], w)];
+      if (stage.bias) inputs.push(constant(`b_${i}_${j}`, [conv.outShape[2]], perChannel(stage.bias, stage.map.outShape[2], where)));
+      emit(transposed ? 'ConvTranspose' : 'Conv', inputs, [ints('kernel_shape', [kh, kw]), ints('strides', [...conv.strides]), ints('pads', pads)]);
+    });
+    shape = stage.map.outShape;
+    activation(stage.activation);
+  });
+  const outShape = shape.length === 3 ? [1, shape[2], shape[0], shape[1]] : [1, shape[0]];
+  const value = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: ONNX_FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+  const last = nodes[nodes.length - 1];
+  last.output = ['x'];
+  const model = {
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 13 }],
+    producerName: options.producer ?? 'inv',
+    graph: {
+      name: 'generator',
+      node: nodes,
+      initializer,
+      input: [value('z', inputDims)],
+      output: [value('x', outShape)],
+    },
+  };
+  const type = modelProto();
+  return type.encode(type.fromObject(model)).finish();
+}

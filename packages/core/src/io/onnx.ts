@@ -1,0 +1,485 @@
+/**
+ * ONNX generators (docs: packages/core/README.md, "ONNX"). The protobuf is decoded by protobufjs with
+ * ./onnx-schema.ts; the graph, a chain of supported operators from one input to one output, is
+ * translated once into the equivalent layers model (channels-first NCHW → the core's NHWC, weights
+ * permuted at load time) and built by the layers-model loader, so both formats share one builder.
+ */
+import { FormatError } from '../errors.js';
+import type { Generator } from '../generator.js';
+import { convAxis } from '../stages.js';
+import { parseLayersModel, type LayersModelFiles } from './layers-model.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import {
+  modelProto, ONNX_DOUBLE, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor,
+} from './onnx-schema.js';
+
+/** Reads `length` bytes (all, when undefined) at `offset` of an external-data file named relative to the model. */
+export type ExternalDataReader = (location: string, offset: number, length: number | undefined) => Uint8Array;
+
+export interface OnnxOptions {
+  /** Names the file in messages. */
+  source?: string;
+  /** Resolves external tensor data; without it a model with external data is refused. */
+  external?: ExternalDataReader;
+  /** Most nodes accepted (default DEFAULT_LIMITS.nodes). */
+  maxNodes?: number;
+}
+
+export const SUPPORTED_ONNX_OPS = [
+  'Gemm', 'MatMul', 'Add', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Identity', 'Dropout', 'Conv', 'ConvTranspose',
+  'BatchNormalization', 'Reshape', 'Flatten', 'Resize', 'Upsample', 'Constant',
+] as const;
+
+type Json = Record<string, unknown>;
+
+/** Most values one node may output (2^24: a 4096×4096 image); a generator's stages are far smaller. */
+export const MAX_STAGE_VALUES = 2 ** 24;
+interface Const {
+  dims: number[];
+  values: Float64Array;
+}
+
+/** An int64 field (a number, or a protobufjs Long) as a safe integer. */
+function int(v: unknown, where: string): number {
+  const n = typeof v === 'number' ? v : v && typeof v === 'object' && 'toString' in v ? Number(String(v)) : NaN;
+  if (!Number.isSafeInteger(n)) throw new FormatError(`${where}: ${String(v)} is not an integer in the safe range`);
+  return n;
+}
+
+/** Decodes the protobuf; a truncated or malformed file gets a one-line error. */
+export function decodeOnnx(bytes: Uint8Array, source = 'model.onnx'): OnnxModel {
+  let model: OnnxModel;
+  try {
+    model = modelProto().decode(bytes) as unknown as OnnxModel;
+  } catch (e) {
+    throw new FormatError(`${source}: not a valid ONNX file (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (!model.graph) throw new FormatError(`${source}: not an ONNX model (no graph)`);
+  return model;
+}
+
+const ELEMENT_BYTES: Record<number, number> = { [ONNX_FLOAT]: 4, [ONNX_DOUBLE]: 8, [ONNX_INT32]: 4, [ONNX_INT64]: 8 };
+
+/** A tensor's values as float64; sizes are checked against the bytes present before anything is allocated. */
+function tensorValues(t: OnnxTensor, where: string, external: ExternalDataReader | undefined): Const {
+  const dims = (t.dims ?? []).map((d, i) => int(d, `${where}: dims[${i}]`));
+  let n = 1;
+  for (const d of dims) {
+    if (d < 0) throw new FormatError(`${where}: negative dimension ${d}`);
+    n *= d;
+    if (n > 2 ** 31) throw new FormatError(`${where}: declares more than 2^31 values`);
+  }
+  const type = t.dataType ?? 0;
+  const size = ELEMENT_BYTES[type];
+  if (size === undefined) throw new FormatError(`${where}: data type ${type} is not supported (float32, float64, int32, int64)`);
+  let raw = t.rawData && t.rawData.length ? t.rawData : undefined;
+  if (t.dataLocation === 1 || (t.externalData && t.externalData.length)) {
+    const entry = (k: string) => t.externalData?.find((e) => e.key === k)?.value;
+    const location = entry('location');
+    if (!location) throw new FormatError(`${where}: external data without a location`);
+    if (!external) throw new FormatError(`${where}: stored in external file '${location}', which cannot be read here (load the model from its folder)`);
+    const offset = entry('offset'), length = entry('length');
+    const num = (s: string | undefined, what: string) => {
+      if (s === undefined) return undefined;
+      if (!/^\d+$/.test(s)) throw new FormatError(`${where}: external data ${what} '${s}' is not a whole number`);
+      return Number(s);
+    };
+    const len = num(length, 'length');
+    if (len !== undefined && len !== n * size) throw new FormatError(`${where}: declares ${n} values (${n * size} bytes) but its external length is ${len}`);
+    raw = external(location, num(offset, 'offset') ?? 0, n * size);
+  }
+  const values = (count: number) => {
+    if (count !== n) throw new FormatError(`${where}: declares ${n} values but holds ${count}`);
+    return new Float64Array(n);
+  };
+  if (raw) {
+    if (raw.length !== n * size) throw new FormatError(`${where}: declares ${n} values (${n * size} bytes) but holds ${raw.length} bytes`);
+    const out = values(n);
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let i = 0; i < n; i++) {
+      if (type === ONNX_FLOAT) out[i] = view.getFloat32(4 * i, true);
+      else if (type === ONNX_DOUBLE) out[i] = view.getFloat64(8 * i, true);
+      else if (type === ONNX_INT32) out[i] = view.getInt32(4 * i, true);
+      else out[i] = Number(view.getBigInt64(8 * i, true));
+    }
+    return { dims, values: out };
+  }
+  const list: ArrayLike<unknown> = (type === ONNX_FLOAT ? t.floatData : type === ONNX_DOUBLE ? t.doubleData : type === ONNX_INT32 ? t.int32Data : t.int64Data) ?? [];
+  const out = values(list.length);
+  for (let i = 0; i < n; i++) out[i] = type === ONNX_INT64 ? int(list[i], where) : (list[i] as number);
+  return { dims, values: out };
+}
+
+/** The shortest decimal that is the same float32 (attributes are float32: 0.1 arrives as 0.10000000149). */
+function shortestFloat32(f: number): number {
+  for (let p = 1; p < 9; p++) {
+    const d = Number(f.toPrecision(p));
+    if (Math.fround(d) === f) return d;
+  }
+  return f;
+}
+
+const attrOf = (node: OnnxNode, name: string): OnnxAttribute | undefined => node.attribute?.find((a) => a.name === name);
+const text = (a: OnnxAttribute | undefined): string | undefined => (a?.s ? new TextDecoder().decode(a.s) : undefined);
+
+/** Position t (torch's C,H,W order) of our index j (H,W,C order) in an image of shape [c, h, w]. */
+export function chwIndex(c: number, h: number, w: number): (j: number) => number {
+  return (j) => {
+    const ch = j % c, p = (j - ch) / c;
+    return ch * h * w + p;
+  };
+}
+
+/**
+ * The layers model equivalent to an ONNX generator: model.json and float32 weight bytes that
+ * parseLayersModel (and writeGenerator's files) understand.
+ */
+export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}): LayersModelFiles {
+  const source = options.source ?? 'model.onnx';
+  const maxNodes = options.maxNodes ?? DEFAULT_LIMITS.nodes;
+  const model = decodeOnnx(bytes, source);
+  const graph = model.graph!;
+  const nodes = graph.node ?? [];
+  if (nodes.length > maxNodes) throw new FormatError(`${source}: the graph has ${nodes.length} nodes, more than the limit of ${maxNodes}`);
+  const consts = new Map<string, Const>();
+  (graph.initializer ?? []).forEach((t, i) => consts.set(t.name ?? '', tensorValues(t, `${source}: initializer '${t.name ?? i}'`, options.external)));
+  const inputs = (graph.input ?? []).filter((v) => !consts.has(v.name ?? ''));
+  if (inputs.length !== 1) throw new FormatError(`${source}: the graph has ${inputs.length} inputs besides its weights; a generator takes exactly one (the latent)`);
+  if ((graph.output ?? []).length !== 1) throw new FormatError(`${source}: the graph has ${(graph.output ?? []).length} outputs; a generator has exactly one`);
+  const inDims = (inputs[0].type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null ? int(d.dimValue, `${source}: input shape`) : 1));
+  if (inDims.length !== 2 && !(inDims.length === 4 && inDims[2] * inDims[3] === 1)) {
+    throw new FormatError(`${source}: input '${inputs[0].name}' has shape [${inDims.join(', ')}], expected [batch, k] or [batch, k, 1, 1]`);
+  }
+  let current = inputs[0].name ?? '';
+  let shape: number[] = [1, ...inDims.slice(1)]; // ONNX's (NCHW) shape with batch 1
+  const layers: Json[] = [{ class_name: 'InputLayer', config: { name: 'input', batch_input_shape: inDims.length === 2 ? [null, inDims[1]] : [null, 1, 1, inDims[1]] } }];
+  const weights: { name: string; shape: number[]; data: Float64Array }[] = [];
+  /** The last Dense's kernel ([in, out]) and bias, which a following Add or Reshape still changes. */
+  let dense: DenseRecord | undefined;
+  const denses = new Map<string, DenseRecord>();
+  /** Set after a Flatten of an image: the next Dense reads its inputs in torch's C,H,W order. */
+  let flattened: [number, number, number] | undefined;
+  const names = new Set<string>();
+
+  nodes.forEach((node, i) => {
+    const op = node.opType ?? '';
+    const label = node.name || `${op}_${i}`;
+    const where = `${source}: node '${label}' (${op})`;
+    const name = names.has(label) ? `${label}_${i}` : label;
+    names.add(name);
+    const ins = node.input ?? [];
+    const outs = node.output ?? [];
+    if (node.domain && node.domain !== 'ai.onnx') throw new FormatError(`${where}: operator domain '${node.domain}' is not supported (only the standard ONNX operators: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+    const constIn = (k: number, what: string): Const => {
+      const c = consts.get(ins[k] ?? '');
+      if (!c) throw new FormatError(`${where}: its ${what} '${ins[k] ?? ''}' must be a constant (an initializer or Constant)`);
+      return c;
+    };
+    const optionalConst = (k: number): Const | undefined => (ins[k] ? constIn(k, `input ${k}`) : undefined);
+    const intAttr = (a: string, fallback: number) => {
+      const v = attrOf(node, a);
+      return v?.i === undefined || v.i === null ? fallback : int(v.i, `${where}: ${a}`);
+    };
+    const intsAttr = (a: string): number[] | undefined => attrOf(node, a)?.ints?.map((v) => int(v, `${where}: ${a}`));
+    const floatAttr = (a: string, fallback: number) => {
+      const f = attrOf(node, a)?.f;
+      return f === undefined || f === null ? fallback : shortestFloat32(f);
+    };
+
+    if (op === 'Constant') {
+      const a = node.attribute?.[0];
+      let c: Const;
+      if (a?.t) c = tensorValues(a.t, where, options.external);
+      else if (a?.name === 'value_float') c = { dims: [], values: Float64Array.of(a.f ?? 0) };
+      else if (a?.name === 'value_floats') c = { dims: [a.floats?.length ?? 0], values: Float64Array.from(a.floats ?? []) };
+      else if (a?.name === 'value_int') c = { dims: [], values: Float64Array.of(int(a.i ?? 0, where)) };
+      else if (a?.name === 'value_ints') c = { dims: [a.ints?.length ?? 0], values: Float64Array.from(a.ints ?? [], (v) => int(v, where)) };
+      else throw new FormatError(`${where}: only tensor, float and int constants are supported`);
+      consts.set(outs[0] ?? '', c);
+      return;
+    }
+    if (!(SUPPORTED_ONNX_OPS as readonly string[]).includes(op)) {
+      // Shape arithmetic comes from dynamic axes; with a fixed batch the exporter folds it into constants.
+      const hint = ['Shape', 'Gather', 'Unsqueeze', 'Concat'].includes(op) ? ' (export without dynamic_axes so that shapes are constants)' : '';
+      throw new FormatError(`${where}: operator '${op}' is not supported${hint} (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+    }
+    // Every other node continues the chain: it reads the running value first and writes one output.
+    if (ins[0] !== current) {
+      const why = consts.has(ins[0] ?? '') ? 'reads only constants' : `reads '${ins[0] ?? ''}', not the output of the node before it`;
+      throw new FormatError(`${where}: ${why}; the graph must be a chain from one input to one output (no branches or cycles; supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+    }
+    if (ins.slice(1).includes(current)) throw new FormatError(`${where}: uses the running value twice; the graph must be a chain (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+    if (outs.length < 1 || !outs[0]) throw new FormatError(`${where}: has no output`);
+    const image = () => {
+      if (shape.length !== 4) throw new FormatError(`${where}: expects an image [batch, channels, height, width], got [${shape.join(', ')}]`);
+      return shape as [number, number, number, number];
+    };
+    const flat = () => {
+      if (shape.length !== 2) throw new FormatError(`${where}: expects a flat input [batch, features], got [${shape.join(', ')}] (add a Flatten before it)`);
+      return shape[1];
+    };
+    const pushDense = (kernel: Float64Array, inW: number, out: number, bias?: Float64Array) => {
+      if (flattened) {
+        // Our inputs come in H,W,C order; torch's kernel rows in C,H,W order.
+        const [c, h, w] = flattened, t = chwIndex(c, h, w);
+        const k = new Float64Array(kernel.length);
+        for (let j = 0; j < inW; j++) k.set(kernel.subarray(t(j) * out, t(j) * out + out), j * out);
+        kernel = k;
+        flattened = undefined;
+      }
+      const layer: Json = { class_name: 'Dense', config: { name, units: out, use_bias: bias !== undefined, activation: 'linear' } };
+      layers.push(layer);
+      dense = { layer, kernel, out, bias, name };
+      denses.set(name, dense);
+      shape = [1, out];
+    };
+    switch (op) {
+      case 'Identity':
+      case 'Dropout':
+        break;
+      case 'Relu':
+      case 'Sigmoid':
+      case 'Tanh':
+        layers.push({ class_name: 'Activation', config: { name, activation: op.toLowerCase() } });
+        break;
+      case 'LeakyRelu':
+        layers.push({ class_name: 'LeakyReLU', config: { name, alpha: floatAttr('alpha', 0.01) } });
+        break;
+      case 'Gemm':
+      case 'MatMul': {
+        const inW = flat();
+        const b = constIn(1, 'weight');
+        if (b.dims.length !== 2) throw new FormatError(`${where}: weight has shape [${b.dims.join(', ')}], expected a matrix`);
+        if (op === 'Gemm' && intAttr('transA', 0) !== 0) throw new FormatError(`${where}: transA=1 is not supported`);
+        const trans = op === 'Gemm' && intAttr('transB', 0) === 1;
+        const [rows, cols] = b.dims;
+        const [wIn, out] = trans ? [cols, rows] : [rows, cols];
+        if (wIn !== inW) throw new FormatError(`${where}: weight has shape [${b.dims.join(', ')}] but the input has ${inW} features`);
+        const alpha = op === 'Gemm' ? floatAttr('alpha', 1) : 1;
+        const kernel = new Float64Array(inW * out);
+        for (let r = 0; r < inW; r++) for (let c = 0; c < out; c++) kernel[r * out + c] = alpha * (trans ? b.values[c * cols + r] : b.values[r * cols + c]);
+        let bias: Float64Array | undefined;
+        const c = op === 'Gemm' ? optionalConst(2) : undefined;
+        if (c) {
+          if (c.values.length !== out) throw new FormatError(`${where}: bias has ${c.values.length} values, expected ${out}`);
+          const beta = floatAttr('beta', 1);
+          bias = c.values.map((v) => beta * v);
+        }
+        pushDense(kernel, inW, out, bias);
+        break;
+      }
+      case 'Add': {
+        const c = constIn(1, 'addend');
+        const last = layers[layers.length - 1];
+        if (!dense || last !== dense.layer || dense.bias || c.values.length !== dense.out) {
+          throw new FormatError(`${where}: an Add is supported only as the bias of the MatMul right before it (${dense?.out ?? '?'} values)`);
+        }
+        dense.bias = Float64Array.from(c.values);
+        (dense.layer.config as Json).use_bias = true;
+        break;
+      }
+      case 'Conv':
+      case 'ConvTranspose': {
+        const [, cin, h, w] = image();
+        const wt = constIn(1, 'weight');
+        if (wt.dims.length !== 4) throw new FormatError(`${where}: weight has shape [${wt.dims.join(', ')}], expected 4 dimensions`);
+        if (intAttr('group', 1) !== 1) throw new FormatError(`${where}: grouped convolutions are not supported`);
+        if ((intsAttr('dilations') ?? [1, 1]).some((d) => d !== 1)) throw new FormatError(`${where}: dilations other than 1 are not supported`);
+        if (attrOf(node, 'output_shape')) throw new FormatError(`${where}: output_shape is not supported (use pads)`);
+        const transposed = op === 'ConvTranspose';
+        const [a0, a1, kh, kw] = wt.dims;
+        const [wCin, cout] = transposed ? [a0, a1] : [a1, a0];
+        if (wCin !== cin) throw new FormatError(`${where}: weight has shape [${wt.dims.join(', ')}] but the input has ${cin} channels`);
+        const [sh, sw] = intsAttr('strides') ?? [1, 1];
+        const pads = intsAttr('pads') ?? [0, 0, 0, 0];
+        const outPad = intsAttr('output_padding') ?? [0, 0];
+        const autoPad = text(attrOf(node, 'auto_pad')) ?? 'NOTSET';
+        const padding = paddingOf(transposed, autoPad, pads, outPad, [h, w], [kh, kw], [sh, sw], where);
+        // Keras kernels: Conv2D [kh, kw, cin, cout]; Conv2DTranspose [kh, kw, cout, cin].
+        const kernel = new Float64Array(wt.values.length);
+        const [d2, d3] = transposed ? [cout, cin] : [cin, cout];
+        for (let y = 0; y < kh; y++) {
+          for (let x = 0; x < kw; x++) {
+            for (let p = 0; p < d2; p++) {
+              for (let q = 0; q < d3; q++) {
+                // ONNX: Conv [cout, cin, kh, kw], ConvTranspose [cin, cout, kh, kw].
+                const src = transposed ? ((q * cout + p) * kh + y) * kw + x : ((q * cin + p) * kh + y) * kw + x;
+                kernel[((y * kw + x) * d2 + p) * d3 + q] = wt.values[src];
+              }
+            }
+          }
+        }
+        const bias = optionalConst(2);
+        if (bias && bias.values.length !== cout) throw new FormatError(`${where}: bias has ${bias.values.length} values, expected ${cout}`);
+        layers.push({
+          class_name: transposed ? 'Conv2DTranspose' : 'Conv2D',
+          config: { name, filters: cout, kernel_size: [kh, kw], strides: [sh, sw], padding, use_bias: bias !== undefined, activation: 'linear', data_format: 'channels_last' },
+        });
+        weights.push({ name: `${name}/kernel`, shape: transposed ? [kh, kw, cout, cin] : [kh, kw, cin, cout], data: kernel });
+        if (bias) weights.push({ name: `${name}/bias`, shape: [cout], data: bias.values });
+        const oh = transposed ? (h - 1) * sh + kh - pads[0] - pads[2] + outPad[0] : convAxis(h, kh, sh, padding).out;
+        const ow = transposed ? (w - 1) * sw + kw - pads[1] - pads[3] + outPad[1] : convAxis(w, kw, sw, padding).out;
+        shape = [1, cout, oh, ow];
+        break;
+      }
+      case 'BatchNormalization': {
+        const channels = shape[1];
+        const vec = (k: number, what: string) => {
+          const c = constIn(k, what);
+          if (c.values.length !== channels) throw new FormatError(`${where}: ${what} has ${c.values.length} values, expected ${channels}`);
+          return c.values;
+        };
+        layers.push({ class_name: 'BatchNormalization', config: { name, axis: -1, epsilon: floatAttr('epsilon', 1e-5), center: true, scale: true } });
+        weights.push({ name: `${name}/gamma`, shape: [channels], data: vec(1, 'scale') });
+        weights.push({ name: `${name}/beta`, shape: [channels], data: vec(2, 'bias') });
+        weights.push({ name: `${name}/moving_mean`, shape: [channels], data: vec(3, 'mean') });
+        weights.push({ name: `${name}/moving_variance`, shape: [channels], data: vec(4, 'variance') });
+        break;
+      }
+      case 'Flatten':
+      case 'Reshape': {
+        const total = shape.reduce((a, b) => a * b, 1);
+        let target: number[];
+        if (op === 'Flatten') {
+          if (intAttr('axis', 1) !== 1) throw new FormatError(`${where}: only axis 1 is supported`);
+          target = [1, total];
+        } else {
+          target = Array.from(constIn(1, 'shape').values).map((d, k) => (d === 0 ? shape[k] : d));
+          const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+          target = target.map((d) => (d === -1 ? total / known : d));
+          if (target.some((d) => !Number.isInteger(d) || d < 1) || target.reduce((a, b) => a * b, 1) !== total) {
+            throw new FormatError(`${where}: cannot reshape [${shape.join(', ')}] to [${Array.from(constIn(1, 'shape').values).join(', ')}]`);
+          }
+          if (target[0] !== 1) throw new FormatError(`${where}: reshapes across the batch axis ([${shape.join(', ')}] to [${target.join(', ')}])`);
+        }
+        if (target.length === 2) {
+          if (shape.length === 4) {
+            const [, c, h, w] = shape;
+            if (c > 1 && h * w > 1) flattened = [c, h, w];
+            layers.push({ class_name: 'Flatten', config: { name } });
+          }
+        } else if (target.length === 4 && shape.length === 2) {
+          const [, c, h, w] = target;
+          if (c > 1 && h * w > 1) {
+            // Torch's values come in C,H,W order; ours in H,W,C: reorder the outputs of the Dense before.
+            if (!dense || flattened) throw new FormatError(`${where}: reshapes the latent to a ${c}-channel image, which is supported only right after a Gemm or MatMul`);
+            const t = chwIndex(c, h, w), out = dense.out, k = dense.kernel;
+            const kernel = new Float64Array(k.length);
+            for (let r = 0; r < k.length / out; r++) for (let j = 0; j < out; j++) kernel[r * out + j] = k[r * out + t(j)];
+            dense.kernel = kernel;
+            if (dense.bias) dense.bias = dense.bias.map((_, j, b) => b[t(j)]);
+          }
+          layers.push({ class_name: 'Reshape', config: { name, target_shape: [h, w, c] } });
+        } else if (target.length !== shape.length || target.join() !== shape.join()) {
+          throw new FormatError(`${where}: reshaping [${shape.join(', ')}] to [${target.join(', ')}] is not supported (only between [batch, features] and [batch, channels, height, width])`);
+        }
+        shape = target;
+        break;
+      }
+      case 'Resize':
+      case 'Upsample': {
+        const [, c, h, w] = image();
+        const mode = text(attrOf(node, 'mode')) ?? 'nearest';
+        const coords = text(attrOf(node, 'coordinate_transformation_mode')) ?? (op === 'Upsample' ? 'asymmetric' : 'half_pixel');
+        const nearest = text(attrOf(node, 'nearest_mode')) ?? (op === 'Upsample' ? 'floor' : 'round_prefer_floor');
+        if (mode !== 'nearest' || coords !== 'asymmetric' || nearest !== 'floor') {
+          throw new FormatError(`${where}: only nearest upsampling by whole factors is supported (mode nearest, asymmetric, floor), got ${mode}, ${coords}, ${nearest}`);
+        }
+        // Resize (opset 11+): X, roi, scales, sizes; Resize-10 and Upsample-9: X, scales.
+        const scales = op === 'Upsample' || ins.length === 2 ? optionalConst(1) : optionalConst(2);
+        const sizes = op === 'Resize' ? optionalConst(3) : undefined;
+        const factors = scales && scales.values.length ? Array.from(scales.values) : sizes ? Array.from(sizes.values).map((s, k) => s / shape[k]) : undefined;
+        if (!factors || factors.length !== 4 || factors[0] !== 1 || factors[1] !== 1 || !Number.isInteger(factors[2]) || !Number.isInteger(factors[3]) || factors[2] < 1 || factors[3] < 1) {
+          throw new FormatError(`${where}: scales must be [1, 1, sh, sw] with whole sh, sw, got [${factors?.join(', ') ?? ''}]`);
+        }
+        layers.push({ class_name: 'UpSampling2D', config: { name, size: [factors[2], factors[3]], interpolation: 'nearest', data_format: 'channels_last' } });
+        shape = [1, c, h * factors[2], w * factors[3]];
+        break;
+      }
+      default:
+        throw new FormatError(`${where}: operator '${op}' is not supported (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+    }
+    // Attributes (strides, scales) could declare a huge image; refuse it before any layer allocates it.
+    const values = shape.reduce((a, b) => a * b, 1);
+    if (!(values <= MAX_STAGE_VALUES)) throw new FormatError(`${where}: its output [${shape.join(', ')}] has more than ${MAX_STAGE_VALUES} values (the limit)`);
+    current = outs[0];
+  });
+  const output = graph.output![0].name;
+  if (output !== current) throw new FormatError(`${source}: the graph's output '${output}' is not the end of the chain of nodes ('${current}')`);
+  // Weights go into the manifest in layer order, Dense ones after any reordering above.
+  const ordered: Weight[] = [];
+  for (const layer of layers) {
+    const n = (layer.config as Json).name as string;
+    const d = layer.class_name === 'Dense' ? denses.get(n) : undefined;
+    if (d) {
+      ordered.push({ name: `${n}/kernel`, shape: [d.kernel.length / d.out, d.out], data: d.kernel });
+      if (d.bias) ordered.push({ name: `${n}/bias`, shape: [d.out], data: d.bias });
+    } else ordered.push(...weights.filter((w) => w.name.startsWith(`${n}/`)));
+  }
+  return toFiles(layers, ordered);
+}
+
+interface DenseRecord {
+  layer: Json;
+  /** [in, out] row-major, as Keras stores it. */
+  kernel: Float64Array;
+  out: number;
+  bias?: Float64Array;
+  name: string;
+}
+
+interface Weight {
+  name: string;
+  shape: number[];
+  data: Float64Array;
+}
+
+/** A Sequential layers model from layer configs and their weights (float32, in order). */
+function toFiles(layers: Json[], weights: readonly Weight[]): LayersModelFiles {
+  const weightData = new Uint8Array(weights.reduce((s, w) => s + 4 * w.data.length, 0));
+  const view = new DataView(weightData.buffer);
+  let o = 0;
+  for (const w of weights) for (let i = 0; i < w.data.length; i++, o += 4) view.setFloat32(o, w.data[i], true);
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: 'inv (from ONNX)',
+    modelTopology: { class_name: 'Sequential', config: { name: 'generator', layers } },
+    weightsManifest: [{ paths: ['weights.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }],
+  };
+  return { modelJson, weightData, weightsPath: 'weights.bin' };
+}
+
+/**
+ * Keras' padding name for ONNX pads, or an error: `valid` is no padding; `same` pads what TensorFlow
+ * pads (docs/conv-stages.md: floor(total/2) before, the rest after).
+ */
+function paddingOf(transposed: boolean, autoPad: string, pads: number[], outPad: number[], hw: number[], k: number[], s: number[], where: string): 'same' | 'valid' {
+  if (autoPad === 'VALID') return 'valid';
+  if (autoPad === 'SAME_UPPER') return 'same';
+  if (autoPad !== 'NOTSET') throw new FormatError(`${where}: auto_pad '${autoPad}' is not supported (NOTSET, VALID, SAME_UPPER)`);
+  if (pads.length !== 4) throw new FormatError(`${where}: pads must have 4 values, got ${pads.length}`);
+  const valid = [0, 1].every((a) => pads[a] === 0 && pads[a + 2] === 0 && (outPad[a] ?? 0) === 0 && (!transposed || k[a] >= s[a]));
+  if (valid) return 'valid';
+  const same = [0, 1].every((a) => {
+    if (transposed) {
+      // The adjoint of a `same` convolution from an image s times larger: torch's padding p with
+      // output_padding o pads p before and p − o after.
+      const total = k[a] - s[a];
+      const before = Math.floor(total / 2);
+      return total >= 0 && pads[a] === before && pads[a + 2] - (outPad[a] ?? 0) === total - before;
+    }
+    const { out } = convAxis(hw[a], k[a], s[a], 'same');
+    const total = Math.max((out - 1) * s[a] + k[a] - hw[a], 0);
+    const before = Math.floor(total / 2);
+    return pads[a] === before && pads[a + 2] === total - before && (outPad[a] ?? 0) === 0;
+  });
+  if (same) return 'same';
+  throw new FormatError(`${where}: pads [${pads.join(', ')}] match neither 'valid' (none) nor TensorFlow's 'same' for this size; not supported`);
+}
+
+/** A Generator from the bytes of an ONNX file (browser-safe; external data needs `options.external`). */
+export function parseOnnx(bytes: Uint8Array | ArrayBuffer, options: OnnxOptions = {}): Generator {
+  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const files = onnxToLayersModel(b, options);
+  return parseLayersModel(files.modelJson, files.weightData, options.source ?? 'model.onnx');
+}

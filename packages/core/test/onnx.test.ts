@@ -1,0 +1,212 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelProto, type OnnxModel } from '../src/io/onnx-schema.js';
+import { findPython, readGenerator, readModel } from '../src/node.js';
+import { spawnSync } from 'node:child_process';
+import { decodeOnnx, denseLayer, FormatError, Generator, Matrix, parseActivation, parseLayersModel, parseOnnx, relativeError, serializeLayersModel, serializeOnnx } from '../src/index.js';
+
+const dir = join(import.meta.dirname, 'fixtures', 'onnx');
+const bytes = (name: string) => new Uint8Array(readFileSync(join(dir, `${name}.onnx`)));
+interface Expected {
+  latents: number[][];
+  outputs: number[][];
+  outputShape: number[];
+  layers?: { weight: number[][]; bias: number[] | null; activation: string }[];
+}
+const expected = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Expected;
+
+/** Torch's outputs are NCHW; the generator's images are NHWC: entry j of ours is torch's perm(j). */
+function torchIndex(shape: number[]): (j: number) => number {
+  if (shape.length !== 3) return (j) => j;
+  const [c, h, w] = shape;
+  return (j) => (j % c) * h * w + Math.floor(j / c);
+}
+
+const ONNX_FIXTURES = ['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky', 'dcgan', 'dense-conv'];
+
+/** The MLP fixtures' generators, built directly from the weights torch printed (no ONNX involved). */
+function torchMlp(name: string): Generator {
+  const layers = expected(name).layers!;
+  return new Generator(
+    layers.map((l, i) =>
+      denseLayer(new Matrix(l.weight.length, l.weight[0].length, Float64Array.from(l.weight.flat())), l.bias ? Float64Array.from(l.bias) : undefined, parseActivation(l.activation), `layer ${i}`),
+    ),
+  );
+}
+
+describe('ONNX files exported by PyTorch (test/fixtures/make_onnx_fixtures.py)', () => {
+  for (const name of ONNX_FIXTURES) {
+    it(`${name}: forward equals torch's to float32 precision`, () => {
+      const G = parseOnnx(bytes(name), { source: `${name}.onnx` });
+      const e = expected(name);
+      const t = torchIndex(e.outputShape);
+      e.latents.forEach((z, b) => {
+        const out = G.forward(z);
+        const want = out.map((_, j) => e.outputs[b][t(j)]);
+        expect(out.length).toBe(e.outputs[b].length);
+        expect(relativeError(out, want)).toBeLessThan(2e-6);
+      });
+    });
+  }
+
+  it('the MLPs are the generators torch printed the weights of', () => {
+    for (const name of ['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky']) {
+      const G = parseOnnx(bytes(name));
+      const T = torchMlp(name);
+      expect(G.describe()).toBe(T.describe());
+      G.stages.forEach((s, i) => {
+        const r = T.stages[i] as { weight: Matrix; bias?: Float64Array };
+        expect(relativeError((s as { weight: Matrix }).weight.data, r.weight.data)).toBeLessThan(1e-7);
+        expect(s.bias === undefined).toBe(r.bias === undefined);
+      });
+    }
+  });
+
+  it('reads the structure: BatchNorm folded, upsampling joined to the next convolution', () => {
+    expect(parseOnnx(bytes('mlp-relu-nobias')).describe()).toBe('4-12-20 relu,relu (bias-free)');
+    expect(parseOnnx(bytes('dcgan')).describe()).toMatch(/^6-4x4x8-8x8x4-16x16x2 relu,leaky_relu:0.2,tanh/);
+    expect(decodeOnnx(bytes('dcgan')).graph!.node!.map((n) => n.opType)).toContain('BatchNormalization');
+  });
+});
+
+// The fixtures' script runs only where torch is installed (e.g. Debian's python3-torch); CI tests the committed files.
+const torchPython = findPython(['torch']);
+
+describe.runIf(torchPython)('the fixture script with the torch installed here', () => {
+  it('exports files whose forward we match to float32 precision', () => {
+    const out = mkdtempSync(join(tmpdir(), 'inv-onnx-torch-'));
+    try {
+      const run = spawnSync(torchPython!, [join(import.meta.dirname, 'fixtures', 'make_onnx_fixtures.py'), out], { encoding: 'utf8', timeout: 120_000 });
+      expect(run.status, run.stderr).toBe(0);
+      for (const name of ONNX_FIXTURES) {
+        const e = JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as Expected;
+        const G = parseOnnx(new Uint8Array(readFileSync(join(out, `${name}.onnx`))));
+        const t = torchIndex(e.outputShape);
+        e.latents.forEach((z, b) => expect(relativeError(G.forward(z), e.outputs[b].map((_, j) => e.outputs[b][t(j)]))).toBeLessThan(2e-6));
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ONNX files from disk and hostile ONNX files', () => {
+  const model = (name: string) => modelProto().decode(bytes(name)) as unknown as OnnxModel;
+  const encode = (m: OnnxModel) => modelProto().encode(modelProto().fromObject(m as Record<string, unknown>)).finish();
+  const oneLine = (f: () => unknown, pattern: RegExp) => {
+    let error: unknown;
+    try {
+      f();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toMatch(pattern);
+    expect((error as Error).message).not.toContain('\n');
+  };
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'inv-onnx-'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('readGenerator takes an .onnx file, and external data inside its folder', () => {
+    const path = join(tmp, 'g.onnx');
+    writeFileSync(path, bytes('mlp-sigmoid'));
+    const want = parseOnnx(bytes('mlp-sigmoid'));
+    const z = expected('mlp-sigmoid').latents[0];
+    expect(Array.from(readGenerator(path).forward(z))).toEqual(Array.from(want.forward(z)));
+    // The first weight moved to an external file, as torch does for models over 2 GB.
+    const m = model('mlp-sigmoid');
+    const init = m.graph!.initializer![0];
+    const raw = init.rawData!;
+    writeFileSync(join(tmp, 'w.bin'), Buffer.concat([Buffer.alloc(8), Buffer.from(raw)]));
+    init.rawData = new Uint8Array(0);
+    init.dataLocation = 1;
+    init.externalData = [{ key: 'location', value: 'w.bin' }, { key: 'offset', value: '8' }, { key: 'length', value: String(raw.length) }];
+    writeFileSync(join(tmp, 'ext.onnx'), encode(m));
+    const { generator, files } = readModel(join(tmp, 'ext.onnx'));
+    expect(Array.from(generator.forward(z))).toEqual(Array.from(want.forward(z)));
+    expect(files).toHaveLength(2);
+    // From bytes alone (the browser) the same file is refused, naming the external file.
+    oneLine(() => parseOnnx(encode(m), { source: 'ext.onnx' }), /ext.onnx: initializer '.*': stored in external file 'w.bin', which cannot be read here/);
+    // Pointing outside the folder is refused before anything is opened.
+    init.externalData = [{ key: 'location', value: '../outside.bin' }];
+    writeFileSync(join(tmp, 'out.onnx'), encode(m));
+    oneLine(() => readModel(join(tmp, 'out.onnx')), /out.onnx: external data file '..\/outside.bin' is outside the model's folder; refused/);
+    init.externalData = [{ key: 'location', value: '/etc/passwd' }];
+    writeFileSync(join(tmp, 'abs.onnx'), encode(m));
+    oneLine(() => readModel(join(tmp, 'abs.onnx')), /external data file '\/etc\/passwd' must be a relative path inside the model's folder/);
+  });
+
+  it('truncated, huge declared dims, cycles, branches and unknown operators: one-line errors', () => {
+    const b = bytes('mlp-sigmoid');
+    oneLine(() => parseOnnx(b.subarray(0, b.length - 40), { source: 'cut.onnx' }), /^cut.onnx: (not a valid ONNX file|initializer .* declares)/);
+    oneLine(() => parseOnnx(new TextEncoder().encode('{"not": "onnx"}'), { source: 'j.onnx' }), /^j.onnx: not (a valid ONNX file|an ONNX model)/);
+
+    const huge = model('mlp-sigmoid');
+    huge.graph!.initializer![0].dims = [1e9, 1e9];
+    oneLine(() => parseOnnx(encode(huge), { source: 'h.onnx' }), /h.onnx: initializer '.*': declares more than 2\^31 values/);
+    huge.graph!.initializer![0].dims = [50000, 16];
+    oneLine(() => parseOnnx(encode(huge), { source: 'h.onnx' }), /h.onnx: initializer '.*': declares 800000 values \(3200000 bytes\) but holds \d+ bytes/);
+
+    const cycle = model('mlp-relu-nobias');
+    cycle.graph!.node!.reverse();
+    oneLine(() => parseOnnx(encode(cycle), { source: 'c.onnx' }), /c.onnx: node '.*' \(\w+\): reads '.*', not the output of the node before it; the graph must be a chain .*supported: Gemm, MatMul/);
+
+    const branch = model('mlp-relu-nobias');
+    branch.graph!.node!.push({ input: [branch.graph!.node![0].output![0]], output: ['extra'], name: 'side', opType: 'Relu' });
+    oneLine(() => parseOnnx(encode(branch), { source: 'b.onnx' }), /b.onnx: node 'side' \(Relu\): reads '.*', not the output of the node before it/);
+
+    const unknown = model('mlp-sigmoid');
+    const sig = unknown.graph!.node!.find((n) => n.opType === 'Sigmoid')!;
+    sig.opType = 'Softmax';
+    oneLine(() => parseOnnx(encode(unknown), { source: 'u.onnx' }), /u.onnx: node '.*' \(Softmax\): operator 'Softmax' is not supported \(supported: Gemm, MatMul, Add, Relu/);
+
+    // Upsampling by 5000×5000: refused from the shapes, before any layer allocates the image.
+    const big = model('dcgan');
+    const resize = big.graph!.node!.find((n) => n.opType === 'Resize')!;
+    const scales = resize.input![2];
+    const t = big.graph!.initializer!.find((i) => i.name === scales) ?? big.graph!.node!.find((n) => n.output![0] === scales)!.attribute![0].t!;
+    t.rawData = new Uint8Array(Float32Array.of(1, 1, 5000, 5000).buffer);
+    oneLine(() => parseOnnx(encode(big), { source: 's.onnx' }), /s.onnx: node '.*' \(Resize\): its output \[1, 4, 40000, 40000\] has more than 16777216 values \(the limit\)/);
+
+    // What torch exports with dynamic_axes: a Shape node reading the latent.
+    const dynamic = model('mlp-relu-nobias');
+    dynamic.graph!.node!.unshift({ input: ['z'], output: ['shape'], name: '/Shape', opType: 'Shape' });
+    oneLine(() => parseOnnx(encode(dynamic), { source: 'd.onnx' }), /d.onnx: node '\/Shape' \(Shape\): operator 'Shape' is not supported \(export without dynamic_axes so that shapes are constants\) \(supported: Gemm/);
+
+    const many = model('mlp-relu-nobias');
+    oneLine(() => parseOnnx(encode(many), { source: 'm.onnx', maxNodes: 2 }), /m.onnx: the graph has \d+ nodes, more than the limit of 2/);
+  });
+});
+
+describe('writing ONNX', () => {
+  const convDir = join(import.meta.dirname, 'fixtures', 'conv-model');
+  const sameOutputs = (a: Generator, b: Generator, latents: number[][]) => {
+    expect(b.describe()).toBe(a.describe());
+    for (const z of latents) expect(relativeError(b.forward(z), a.forward(z))).toBeLessThan(1e-6);
+  };
+
+  it('layers model → ONNX → generator gives the same generator (dense and convolutional)', () => {
+    const conv = parseLayersModel(JSON.parse(readFileSync(join(convDir, 'model.json'), 'utf8')), new Uint8Array(readFileSync(join(convDir, 'weights.bin'))));
+    const mlp = Generator.random([6, 30, 40], { seed: 3, bias: true, activation: parseActivation('leaky_relu:0.2'), outputActivation: parseActivation('sigmoid') });
+    for (const G of [conv, mlp]) {
+      const latents = [0, 1, 2].map((s) => Array.from({ length: G.inputDim }, (_, i) => Math.sin(7 * s + i)));
+      const back = parseOnnx(serializeOnnx(G), { source: 'written.onnx' });
+      sameOutputs(G, back, latents);
+      // and to a layers model again
+      const files = serializeLayersModel(back);
+      sameOutputs(G, parseLayersModel(files.modelJson, files.weightData), latents);
+    }
+  });
+
+  it('ONNX from PyTorch → written again → read: the same generator', () => {
+    for (const name of ['mlp-sigmoid', 'dcgan', 'dense-conv']) {
+      const G = parseOnnx(bytes(name));
+      sameOutputs(G, parseOnnx(serializeOnnx(G)), expected(name).latents);
+    }
+  });
+});
