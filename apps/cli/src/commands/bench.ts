@@ -1,6 +1,7 @@
 /** `inv bench`: every package's benchmark suite (each solver against its Python reference if present). */
 import { formatBenchTable, type BenchRow } from '@inv/core';
 import { findPython, referenceDir } from '@inv/core/node';
+import { defineFlags, flagsOf } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { say } from '../io.js';
@@ -13,16 +14,19 @@ interface BenchModule {
   runBenchmarks(options: { quick?: boolean; python?: string; log?: (line: string) => void }): Promise<BenchRow[]>;
 }
 
+const FLAGS = defineFlags({
+  quick: { type: 'boolean', description: 'small instances and few repeats (what CI runs)' },
+  suite: { type: 'string', description: 'only packages whose name contains this, e.g. plugin', placeholder: 'name' },
+});
+
 export const benchCommand: Command = {
   name: 'bench',
   summary: "Run every package's benchmark suite and print one table (solvers against their numpy/scipy references where python3 has them).",
   usage: 'inv bench [--quick] [--suite <package>] [--json]',
-  flags: {
-    quick: { type: 'boolean', description: 'small instances and few repeats (what CI runs)' },
-    suite: { type: 'string', description: 'only packages whose name contains this, e.g. plugin', placeholder: 'name' },
-  },
+  flags: FLAGS,
   async run(args, io) {
-    const filter = args.flags.suite as string | undefined;
+    const f = flagsOf(FLAGS, args.flags);
+    const filter = f.suite;
     const packages = BENCH_PACKAGES.filter((p) => filter === undefined || p.includes(filter));
     if (packages.length === 0) throw new UsageError(`--suite: no package matches '${filter}' (packages: ${BENCH_PACKAGES.join(', ')})`);
     // The reference scripts live in the repository (tooling/reference), not in the installed packages.
