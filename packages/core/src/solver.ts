@@ -6,7 +6,7 @@ import { InvError, OptionError, ShapeError, UnsupportedError } from './errors.js
 import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './problem.js';
 import type { ActivationKind } from './activations.js';
 import type { Result } from './result.js';
-import { judge } from './verdict.js';
+import { judge } from './judge.js';
 import { isDense, type MapLayer } from './generator.js';
 
 export type OptionSpec =
