@@ -81,7 +81,8 @@ export function settingsFrom(options: OptionValues): GdSettings {
   const base = PRESET_VALUES[preset];
   const initialLatent = o.initialLatent;
   const init = o.init ?? (initialLatent ? 'given' : 'random');
-  const optimizer = o.optimizer ?? base.optimizer;
+  const pick = <K extends keyof PresetValues & keyof typeof gdOptionSchema>(key: K) => o[key] ?? base[key];
+  const optimizer = pick('optimizer');
   if (init === 'given' && !initialLatent) throw new OptionError(`solver 'gd' option 'init': 'given' needs initialLatent`);
   if (initialLatent && init !== 'given') throw new OptionError(`solver 'gd' option 'initialLatent': only used with init=given, got init=${init}`);
   if (o.step !== undefined && optimizer !== 'gd') throw new OptionError(`solver 'gd' option 'step': applies to optimizer gd; use learningRate for adam`);
@@ -90,15 +91,15 @@ export function settingsFrom(options: OptionValues): GdSettings {
     preset,
     optimizer,
     step: o.step,
-    learningRate: o.learningRate ?? base.learningRate,
-    maxIterations: o.maxIterations ?? base.maxIterations,
-    tol: o.tol ?? base.tol,
-    restarts: o.restarts ?? base.restarts,
-    retries: o.retries ?? base.retries,
-    polishSteps: o.polishSteps ?? base.polishSteps,
-    seed: o.seed ?? base.seed,
-    lambda: o.lambda ?? base.lambda,
-    negationCheck: o.negationCheck ?? base.negationCheck,
+    learningRate: pick('learningRate'),
+    maxIterations: pick('maxIterations'),
+    tol: pick('tol'),
+    restarts: pick('restarts'),
+    retries: pick('retries'),
+    polishSteps: pick('polishSteps'),
+    seed: pick('seed'),
+    lambda: pick('lambda'),
+    negationCheck: pick('negationCheck'),
     init,
     initialLatent,
     history: o.history,

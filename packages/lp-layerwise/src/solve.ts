@@ -30,7 +30,7 @@ import { type PgdSettings, projectedGradient } from './pgd.js';
 export const CLEAN_THRESHOLD = 1e-9;
 
 /** Below this many observations worker start-up (~0.2 s) costs more than it saves. */
-export const MIN_WORKER_BATCH = 8;
+export const WORKER_BATCH_MIN = 8;
 
 /**
  * A layer-wise answer counts as converged only if it reproduces the observation: max |A·G(ẑ) − y| at
@@ -68,7 +68,7 @@ export const lpOptions = defineOptions({
   maxIterations: { type: 'integer', default: 100, min: 1, description: 'projected-gradient iterations for general measurements' },
   polishSteps: { type: 'integer', default: 10, min: 0, description: 'projected gradient: Gauss–Newton steps on the final latent, each kept only if it lowers the residual (0: off)' },
   tol: { type: 'number', default: 1e-10, min: 0, description: 'projected-gradient stop: relative change of G(z) between iterations' },
-  workers: workersOption(MIN_WORKER_BATCH),
+  workers: workersOption(WORKER_BATCH_MIN),
 });
 
 /** `options` are resolved (`resolveOptions` against lpOptions): every option with a default is set. */
