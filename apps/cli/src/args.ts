@@ -30,11 +30,6 @@ export function defineFlags<const S extends FlagSpecs>(specs: S): S {
   return specs;
 }
 
-/** Flags parsed against `specs` (parseArgs checked every value and filled defaults), seen through their types. */
-export function flagsOf<S extends FlagSpecs>(_specs: S, flags: ParsedArgs['flags']): FlagsOf<S> {
-  return flags as FlagsOf<S>;
-}
-
 /** Flags every command accepts. */
 export const COMMON_FLAGS: FlagSpecs = {
   help: { type: 'boolean', description: 'show this help' },

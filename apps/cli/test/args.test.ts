@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { defineFlags, flagsOf, parseArgs, peekFlag, kebabCase, type FlagSpecs } from '../src/args.js';
+import { defineFlags, parseArgs, type FlagsOf, peekFlag, kebabCase, type FlagSpecs } from '../src/args.js';
 import { optionFlags } from '../src/solvers.js';
 import { toCsv } from '../src/experiments/table.js';
 import { UsageError } from '../src/errors.js';
@@ -120,7 +120,7 @@ describe('FlagsOf', () => {
       bias: { type: 'boolean', default: false, description: 'x' },
       out: { type: 'string', description: 'x' },
     });
-    const f = flagsOf(specs, parseArgs(['--epochs', '3', '--out', 'd'], specs).flags);
+    const f = parseArgs(['--epochs', '3', '--out', 'd'], specs).flags as FlagsOf<typeof specs>;
     expectTypeOf(f.model).toEqualTypeOf<'a' | 'b'>();
     expectTypeOf(f.epochs).toEqualTypeOf<number | undefined>();
     expectTypeOf(f.bias).toEqualTypeOf<boolean>();

@@ -25,8 +25,7 @@ import { checkShippedModelName, DIGIT_PIXELS, indicesOfLabel, SHIPPED_MODELS } f
 import { pngBytes, readGenerator } from '@inv/core/node';
 import { heldOutDigits, mnistGenerator } from '@inv/models/node';
 import { join } from 'node:path';
-import { defineFlags, flagsOf } from '../args.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { writeAll } from '../files.js';
 import { labeledGrid } from '../labels.js';
 import { progressBar, say } from '../io.js';
@@ -106,28 +105,25 @@ function statusCounts(statuses: readonly string[]): string {
   return [...counts].map(([s, c]) => `${s} ${c}`).join(', ');
 }
 
-const FLAGS = defineFlags({
-  out: { type: 'string', default: 'inv-demo', description: 'folder for the PNG grids', placeholder: 'dir' },
-  model: { type: 'string', default: '20-60-784', description: `a shipped decoder (${SHIPPED_MODELS.join(', ')}) or a model.json with 784 outputs`, placeholder: 'name|model.json' },
-  digits: { type: 'number', integer: true, min: 1, max: 50, default: 4, description: 'held-out digits per task' },
-  seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the digit choice, noise, mask and Gaussian matrix' },
-  'max-iterations': { type: 'number', integer: true, min: 1, default: 2000, description: 'iteration cap for every solver whose options have maxIterations (keeps the demo under a minute)' },
-});
-
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Denoise, inpaint and compressively sense held-out MNIST digits with every registered solver; print a table and write PNG grids.',
   usage: 'inv demo [--out <dir>] [--model <name>] [--digits N] [--seed S] [--json]',
-  flags: FLAGS,
+  flags: {
+    out: { type: 'string', default: 'inv-demo', description: 'folder for the PNG grids', placeholder: 'dir' },
+    model: { type: 'string', default: '20-60-784', description: `a shipped decoder (${SHIPPED_MODELS.join(', ')}) or a model.json with 784 outputs`, placeholder: 'name|model.json' },
+    digits: { type: 'number', integer: true, min: 1, max: 50, default: 4, description: 'held-out digits per task' },
+    seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the digit choice, noise, mask and Gaussian matrix' },
+    'max-iterations': { type: 'number', integer: true, min: 1, default: 2000, description: 'iteration cap for every solver whose options have maxIterations (keeps the demo under a minute)' },
+  },
   async run(args, io) {
-    const f = flagsOf(FLAGS, args.flags);
     await loadSolverPackages();
     const model = String(args.flags.model);
     const generator = model.endsWith('.json') ? readGenerator(model) : mnistGenerator(checkShippedModelName(model, '--model'));
     if (generator.outputDim !== DIGIT_PIXELS) throw new ShapeError(`--model ${model}: expected ${DIGIT_PIXELS} outputs (28×28 digits), got ${generator.outputDim}`);
     const digits = heldOutDigits();
-    const seed = f.seed;
-    const count = f.digits;
+    const seed = args.flags.seed;
+    const count = args.flags.digits;
     const rng = new Rng(seed + 1);
     // One digit of each label in turn, so the grid shows different digits.
     const pools = Array.from({ length: 10 }, (_, label) => indicesOfLabel(digits, label));
@@ -172,7 +168,7 @@ export const demoCommand: Command = {
       for (const solver of solvers) {
         bar.tick(done, `${task.name} ${solver.name}`);
         const started = now();
-        const results = await solve(problem, solver, cappedOptions(solver, f['max-iterations']));
+        const results = await solve(problem, solver, cappedOptions(solver, args.flags['max-iterations']));
         const total = now() - started;
         const row: DemoRow = {
           task: task.name,
@@ -210,4 +206,4 @@ export const demoCommand: Command = {
     say(io, 'success: the solver stopped properly and its answer fits the observation to the stated noise (docs/verdict.md); no_fit: it stopped where the answer does not fit');
     say(io, `PNG grids, every row and column labelled: ${files.map((f) => f.path).join(', ')}`);
   },
-};
+});

@@ -3,8 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { mapInWorkers } from '@inv/core/node';
 import { InvError, now } from '@inv/core';
-import { defineFlags, flagsOf } from '../args.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { oneLine, UsageError } from '../errors.js';
 import { EXPERIMENTS, findExperiment } from '../experiments/index.js';
 import { toCsv } from '../experiments/table.js';
@@ -13,29 +12,26 @@ import { progressBar, say } from '../io.js';
 import { loadSolverPackages } from '../solvers.js';
 import { experimentOnQueue, QUEUE_FLAGS } from '../queue/client.js';
 
-const FLAGS = defineFlags({
-  trials: { type: 'number', integer: true, min: 1, description: "trials per setting (default: the experiment's own, kept small)" },
-  seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the random nets, latents and noise' },
-  out: { type: 'string', default: 'results', description: 'folder for <name>.csv, <name>.svg and <name>.md', placeholder: 'dir' },
-  workers: { type: 'number', integer: true, min: 0, description: 'worker threads (0: run in this thread; default: the CPU count, 1 for timing)' },
-  ...QUEUE_FLAGS,
-});
-
-export const experimentCommand: Command = {
+export const experimentCommand = defineCommand({
   name: 'experiment',
   summary: `Reproduce a paper figure (${EXPERIMENTS.map((e) => e.name).join(', ')}): CSV, SVG plot and summary.`,
   usage: `inv experiment <${EXPERIMENTS.map((e) => e.name).join('|')}> [--trials N] [--seed S] [--out <dir>] [--workers K | --redis <url> [--queue <name>]] [--json]`,
-  flags: FLAGS,
+  flags: {
+    trials: { type: 'number', integer: true, min: 1, description: "trials per setting (default: the experiment's own, kept small)" },
+    seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the random nets, latents and noise' },
+    out: { type: 'string', default: 'results', description: 'folder for <name>.csv, <name>.svg and <name>.md', placeholder: 'dir' },
+    workers: { type: 'number', integer: true, min: 0, description: 'worker threads (0: run in this thread; default: the CPU count, 1 for timing)' },
+    ...QUEUE_FLAGS,
+  },
   async run(args, io) {
-    const f = flagsOf(FLAGS, args.flags);
     const [name, ...extra] = args.positionals;
     if (!name) throw new UsageError(`experiment: name one of ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
     if (extra.length) throw new UsageError(`experiment: unexpected argument '${extra[0]}'`);
     const experiment = findExperiment(name);
     if (!experiment) throw new UsageError(`experiment: unknown experiment '${name}' (known: ${EXPERIMENTS.map((e) => e.name).join(', ')})`);
-    const options = { trials: f.trials ?? experiment.defaultTrials, seed: f.seed };
+    const options = { trials: args.flags.trials ?? experiment.defaultTrials, seed: args.flags.seed };
     const tasks = experiment.tasks(options);
-    const workers = f.workers ?? experiment.defaultWorkers ?? availableParallelism();
+    const workers = args.flags.workers ?? experiment.defaultWorkers ?? availableParallelism();
     const bar = progressBar(io, tasks.length, name);
     const started = now();
     let outcomes: unknown[];
@@ -83,4 +79,4 @@ export const experimentCommand: Command = {
       say(io, `wrote ${files.map((f) => f.path).join(', ')}`);
     }
   },
-};
+});

@@ -1,8 +1,8 @@
 /** `inv solve`: one problem or a batch from files, with any registered solver. */
 import { createBatchProblem, createProblem, formatTable, getSolver, listSolvers, now, solve, type Result } from '@inv/core';
 import { SHIPPED_MODELS } from '@inv/models';
-import { defineFlags, flagsOf, peekFlag } from '../args.js';
-import { EXIT, type Command } from '../command.js';
+import { defineFlags, peekFlag } from '../args.js';
+import { defineCommand, EXIT } from '../command.js';
 import { UsageError } from '../errors.js';
 import { gridPng, humanIo, imageSide, loadModel, loadObservation, readObservation, writeAll } from '../files.js';
 import { setActivity } from '../interrupt.js';
@@ -29,7 +29,7 @@ const FLAGS = defineFlags({
 });
 
 
-export const solveCommand: Command = {
+export const solveCommand = defineCommand({
   name: 'solve',
   summary: 'Recover z* and G(z*) from y = A·G(z*) + noise with a registered solver; solver options are flags too.',
   usage:
@@ -46,7 +46,7 @@ export const solveCommand: Command = {
     await loadSolverPackages();
     if (args.flags.solver === undefined) throw new UsageError(`--solver: required (registered: ${listSolvers().map((s) => s.name).join(', ') || 'none'})`);
     const solver = getSolver(String(args.flags.solver));
-    const f = flagsOf(FLAGS, args.flags);
+    const f = args.flags;
     const generator = loadModel(f.model);
     const seed = f.seed;
     const observation = readObservation(f.observation);
@@ -107,4 +107,4 @@ export const solveCommand: Command = {
     }
     return failed > 0 ? EXIT.notSuccess : EXIT.ok;
   },
-};
+});

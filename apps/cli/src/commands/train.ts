@@ -1,29 +1,26 @@
 /** `inv train`: trains an MNIST VAE decoder (from @inv/models) and saves it as a layers model. */
-import { SHIPPED_MODELS } from '@inv/models';
+import { SHIPPED_MODELS, type ShippedModelName } from '@inv/models';
 import { assetsDir, trainMnistVae, writeMnistModel, DEFAULT_EPOCHS } from '@inv/models/node';
-import { defineFlags, flagsOf } from '../args.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { progressBar, say } from '../io.js';
 
-const trainFlags = defineFlags({
-  model: { type: 'enum', values: SHIPPED_MODELS, default: '20-60-784', description: 'decoder widths, or conv-20-784 (the convolutional decoder, always with biases)' },
-  epochs: { type: 'number', integer: true, min: 1, description: `passes over the training digits (default: ${Object.entries(DEFAULT_EPOCHS).map(([m, e]) => `${e} for ${m}`).join(', ')})` },
-  'batch-size': { type: 'number', integer: true, min: 1, default: 100, description: 'digits per Adam step' },
-  digits: { type: 'number', integer: true, min: 1, description: 'use only the first N training digits (default: all)' },
-  seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the initial weights, batch order and sampling noise' },
-  'learning-rate': { type: 'number', min: 0, default: 1e-3, description: 'Adam step size' },
-  bias: { type: 'boolean', default: false, description: 'give the decoder biases (the papers use none)' },
-  out: { type: 'string', description: `folder to write <model>/model.json into (default: the shipped assets, ${assetsDir})`, placeholder: 'dir' },
-});
-
-export const trainCommand: Command = {
+export const trainCommand = defineCommand({
   name: 'train',
   summary: 'Train an MNIST VAE decoder on the training digits (never the held-out ones) and save it as model.json + weights.bin.',
   usage: 'inv train [--model <name>] [--epochs N] [--batch-size N] [--digits N] [--seed S] [--learning-rate r] [--bias] [--out <dir>]',
-  flags: trainFlags,
+  flags: {
+    model: { type: 'enum', values: SHIPPED_MODELS, default: '20-60-784', description: 'decoder widths, or conv-20-784 (the convolutional decoder, always with biases)' },
+    epochs: { type: 'number', integer: true, min: 1, description: `passes over the training digits (default: ${Object.entries(DEFAULT_EPOCHS).map(([m, e]) => `${e} for ${m}`).join(', ')})` },
+    'batch-size': { type: 'number', integer: true, min: 1, default: 100, description: 'digits per Adam step' },
+    digits: { type: 'number', integer: true, min: 1, description: 'use only the first N training digits (default: all)' },
+    seed: { type: 'number', integer: true, min: 0, default: 0, description: 'seed of the initial weights, batch order and sampling noise' },
+    'learning-rate': { type: 'number', min: 0, default: 1e-3, description: 'Adam step size' },
+    bias: { type: 'boolean', default: false, description: 'give the decoder biases (the papers use none)' },
+    out: { type: 'string', description: `folder to write <model>/model.json into (default: the shipped assets, ${assetsDir})`, placeholder: 'dir' },
+  },
   async run(args, io) {
-    const f = flagsOf(trainFlags, args.flags);
-    const model = f.model;
+    const model = args.flags.model;
+    const f = args.flags;
     let bar: ReturnType<typeof progressBar> | undefined;
     const { generator, losses, timeMs } = await trainMnistVae({
       model,
@@ -44,4 +41,4 @@ export const trainCommand: Command = {
     if (io.json) io.out(JSON.stringify(summary));
     else say(io, `trained ${generator.describe()} in ${(timeMs / 1000).toFixed(1)} s, final loss ${summary.finalLoss?.toFixed(2)} nats/digit; wrote ${path}`);
   },
-};
+});

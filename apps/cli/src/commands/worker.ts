@@ -2,28 +2,24 @@
 import { availableParallelism } from 'node:os';
 import { realpathSync } from 'node:fs';
 import { mapInWorkers } from '@inv/core/node';
-import { defineFlags, flagsOf } from '../args.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadQueue, QUEUE_FLAGS } from '../queue/client.js';
 import { checkExperimentPayload, checkSolvePayload, experimentTasks, type SolvePayload } from '../queue/jobs.js';
 import type { ChunkResult } from '../queue/thread.js';
 
-const FLAGS = defineFlags({
-  ...QUEUE_FLAGS,
-  concurrency: { type: 'number', integer: true, min: 1, description: 'jobs at once, each in its own thread (default: the CPU count)' },
-  data: { type: 'string', description: 'comma-separated folders that solve jobs may read models and measurement files from (default: the current folder)', placeholder: 'dirs' },
-  'lock-ms': { type: 'number', integer: true, min: 100, default: 30_000, description: "how long a job's lock lasts; a dead worker's job goes back to the queue after about this plus --stalled-ms" },
-  'stalled-ms': { type: 'number', integer: true, min: 100, default: 30_000, description: 'how often this worker checks for stalled jobs' },
-});
-
-export const workerCommand: Command = {
+export const workerCommand = defineCommand({
   name: 'worker',
   summary: 'Process experiment and solve jobs from a Redis queue (run one or more on each machine); stops cleanly on SIGTERM/SIGINT.',
   usage: 'inv worker --redis <url> [--concurrency N] [--queue <name>] [--data <dir,dir>] [--lock-ms <ms>] [--stalled-ms <ms>]',
-  flags: FLAGS,
+  flags: {
+    ...QUEUE_FLAGS,
+    concurrency: { type: 'number', integer: true, min: 1, description: 'jobs at once, each in its own thread (default: the CPU count)' },
+    data: { type: 'string', description: 'comma-separated folders that solve jobs may read models and measurement files from (default: the current folder)', placeholder: 'dirs' },
+    'lock-ms': { type: 'number', integer: true, min: 100, default: 30_000, description: "how long a job's lock lasts; a dead worker's job goes back to the queue after about this plus --stalled-ms" },
+    'stalled-ms': { type: 'number', integer: true, min: 100, default: 30_000, description: 'how often this worker checks for stalled jobs' },
+  },
   async run(args, io) {
-    const f = flagsOf(FLAGS, args.flags);
     if (args.positionals.length) throw new UsageError(`worker: unexpected argument '${args.positionals[0]}'`);
     if (args.flags.redis === undefined) throw new UsageError('--redis: required (redis://[user:password@]host[:port][/db] or rediss://…)');
     const dirs = String(args.flags.data ?? '.')
@@ -66,10 +62,10 @@ export const workerCommand: Command = {
       const report = await queue.runWorker({
         url: String(args.flags.redis),
         queue: String(args.flags.queue),
-        concurrency: f.concurrency ?? availableParallelism(),
+        concurrency: args.flags.concurrency ?? availableParallelism(),
         handlers,
-        lockMs: f['lock-ms'],
-        stalledMs: f['stalled-ms'],
+        lockMs: args.flags['lock-ms'],
+        stalledMs: args.flags['stalled-ms'],
         log: (line) => io.err(`inv worker: ${line}\n`),
         signal: stop.signal,
       });
@@ -80,4 +76,4 @@ export const workerCommand: Command = {
       process.off('SIGINT', onSignal);
     }
   },
-};
+});
