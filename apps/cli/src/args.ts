@@ -2,6 +2,7 @@
  * A small argument parser: `--name value`, `--name=value`, boolean `--flag` / `--no-flag`, and
  * positionals. Every flag is declared with a type so that a value is parsed (and rejected) once.
  */
+import type { OptionsOf } from '@inv/core';
 import { UsageError } from './errors.js';
 
 export type FlagSpec =
@@ -19,6 +20,14 @@ export interface ParsedArgs {
   flags: Record<string, FlagValue | undefined>;
   /** Flags the user actually typed. */
   given: Set<string>;
+}
+
+/** The typed view of parsed flags, derived as solver options are (@inv/core's OptionsOf): a flag with a default is always set. */
+export type FlagsOf<S extends FlagSpecs> = OptionsOf<S>;
+
+/** Declares flags keeping their literal types, so that `FlagsOf<typeof flags>` is exact. */
+export function defineFlags<const S extends FlagSpecs>(specs: S): S {
+  return specs;
 }
 
 /** Flags every command accepts. */

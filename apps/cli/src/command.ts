@@ -1,5 +1,5 @@
 /** The shape of an `inv` subcommand. */
-import type { FlagSpecs, ParsedArgs } from './args.js';
+import type { FlagsOf, FlagSpecs, ParsedArgs } from './args.js';
 import type { Io } from './io.js';
 
 /** The exit codes (apps/cli/README.md, "Contract"). */
@@ -21,4 +21,15 @@ export interface Command {
   dynamicFlags?(argv: readonly string[]): Promise<{ title: string; flags: FlagSpecs }[]>;
   /** Resolves to the exit code, or to nothing for 0 (see EXIT). */
   run(args: ParsedArgs, io: Io): Promise<void | number>;
+}
+
+/** Parsed arguments whose flags are typed from the command's specs. */
+export type TypedArgs<S extends FlagSpecs> = Omit<ParsedArgs, 'flags'> & { flags: FlagsOf<S> };
+
+/**
+ * A command whose `run` sees its flags typed from its specs (`FlagsOf`), without casts. The one cast of
+ * the flags contract is here: `parseArgs` has checked every value against its spec and filled defaults.
+ */
+export function defineCommand<const S extends FlagSpecs>(command: Omit<Command, 'flags' | 'run'> & { flags: S; run(args: TypedArgs<S>, io: Io): Promise<void | number> }): Command {
+  return command as unknown as Command;
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { parseArgs, peekFlag, kebabCase, type FlagSpecs } from '../src/args.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { defineFlags, parseArgs, type FlagsOf, peekFlag, kebabCase, type FlagSpecs } from '../src/args.js';
 import { optionFlags } from '../src/solvers.js';
 import { toCsv } from '../src/experiments/table.js';
 import { UsageError } from '../src/errors.js';
@@ -109,5 +109,22 @@ describe('progress bar', () => {
       bar.finish();
       expect(err).toEqual([]);
     }
+  });
+});
+
+describe('FlagsOf', () => {
+  it('types parsed flags from their specs: defaults always set, enums as their values', () => {
+    const specs = defineFlags({
+      model: { type: 'enum', values: ['a', 'b'], default: 'a', description: 'x' },
+      epochs: { type: 'number', integer: true, min: 1, description: 'x' },
+      bias: { type: 'boolean', default: false, description: 'x' },
+      out: { type: 'string', description: 'x' },
+    });
+    const f = parseArgs(['--epochs', '3', '--out', 'd'], specs).flags as FlagsOf<typeof specs>;
+    expectTypeOf(f.model).toEqualTypeOf<'a' | 'b'>();
+    expectTypeOf(f.epochs).toEqualTypeOf<number | undefined>();
+    expectTypeOf(f.bias).toEqualTypeOf<boolean>();
+    expectTypeOf(f.out).toEqualTypeOf<string | undefined>();
+    expect([f.model, f.epochs, f.bias, f.out]).toEqual(['a', 3, false, 'd']);
   });
 });

@@ -92,11 +92,6 @@ export function activationDerivative(a: Activation, pre: Float64Array, post: Flo
   return out;
 }
 
-/** True for activations that can be undone elementwise (everything but ReLU). */
-export function isInvertible(a: Activation): boolean {
-  return a.kind !== 'relu';
-}
-
 /**
  * σ⁻¹(y) elementwise. Sigmoid and tanh outputs are first clipped into their open range by `clip`
  * (y ∈ [clip, 1 − clip] for sigmoid, [−1 + clip, 1 − clip] for tanh), since noise can push an

@@ -11,7 +11,7 @@ import { finishResult, now, type Result } from './result.js';
 import type { OptionSpec, OptionValues, Progress, SolveContext } from './solver.js';
 
 /** The `workers` option of a solver whose batches can be spread over threads. */
-export function workersOption(minItems: number): OptionSpec {
+export function workersOption(minItems: number): Extract<OptionSpec, { type: 'integer' }> & { default: number } {
   return {
     type: 'integer',
     default: 0,

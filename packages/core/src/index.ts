@@ -14,6 +14,7 @@ export * from './operators.js';
 export * from './problem.js';
 export * from './result.js';
 export * from './verdict.js';
+export * from './judge.js';
 export * from './polish.js';
 export * from './solver.js';
 export * from './batch-workers.js';

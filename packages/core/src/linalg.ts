@@ -177,12 +177,6 @@ export function sub(a: ArrayLike<number>, b: ArrayLike<number>, out: Float64Arra
   return out;
 }
 
-/** y += alpha·x, in place; returns y. */
-export function axpy(alpha: number, x: ArrayLike<number>, y: Float64Array): Float64Array {
-  for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
-  return y;
-}
-
 /** Anything with a shape, a product and its adjoint (a `LinearOperator` from ./operators.ts qualifies). */
 export interface Adjointable {
   readonly rows: number;

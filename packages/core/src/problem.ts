@@ -3,7 +3,14 @@ import { assertFinite, ShapeError, ValueError } from './errors.js';
 import { Generator, type PlainGenerator } from './generator.js';
 import { Matrix } from './linalg.js';
 import { IdentityOperator, operatorFromPlain, operatorToPlain, type LinearOperator, type PlainOperator } from './operators.js';
-import type { VerdictSettings } from './verdict.js';
+
+/** How strictly the fit is judged: allowed = noiseFactor·‖ε‖ + tol·‖y‖. */
+export interface VerdictSettings {
+  /** Multiple of the stated noise norm ‖ε‖ a fit may reach (the discrepancy principle's τ > 1). */
+  noiseFactor: number;
+  /** Relative slack for rounding and stopping tolerances; with unknown noise, the whole allowance. */
+  tol: number;
+}
 
 /**
  * What a problem states about its noise, read by the verdict (docs/verdict.md) and by solvers.

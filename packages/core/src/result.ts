@@ -1,7 +1,6 @@
 /** One result shape for every solver, modelled on scipy.optimize.OptimizeResult. */
-import { norm2 } from './linalg.js';
 import type { Problem } from './problem.js';
-import { measureFit } from './verdict.js';
+import { measureFit, type Fit } from './verdict.js';
 
 export type Status =
   /** The stopping rule was met and the answer fits the observation to the stated noise (docs/verdict.md). */
@@ -28,18 +27,6 @@ export interface HistoryEntry {
   residual: number;
   /** Optional: the objective the solver minimises, if it differs from the residual. */
   objective?: number;
-}
-
-/** How well an answer fits the observation, against what the stated noise allows (docs/verdict.md). */
-export interface Fit {
-  /** ρ = ‖A·G(ẑ) − y‖₂. */
-  residual: number;
-  /** The largest ρ the stated noise allows: noiseFactor·‖ε‖ + tol·‖y‖. */
-  allowed: number;
-  /** residual ≤ allowed. */
-  ok: boolean;
-  /** The noise norm ‖ε‖ the problem states (noiseNorm, or noiseLevel·√m); absent when unknown. */
-  noise?: number;
 }
 
 export interface Result {
@@ -72,13 +59,6 @@ export interface RawResult {
   iterations: number;
   history?: HistoryEntry[];
   info?: Record<string, number | string | boolean>;
-}
-
-/** ‖A·G(z) − y‖₂, with G(z) supplied if already known. */
-export function residualNorm(problem: Problem, latent: ArrayLike<number>, reconstruction = problem.generator.forward(latent)): number {
-  const Ax = problem.measurement.apply(reconstruction);
-  for (let i = 0; i < Ax.length; i++) Ax[i] -= problem.observation[i];
-  return norm2(Ax);
 }
 
 /**

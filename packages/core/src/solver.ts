@@ -6,7 +6,7 @@ import { InvError, OptionError, ShapeError, UnsupportedError } from './errors.js
 import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './problem.js';
 import type { ActivationKind } from './activations.js';
 import type { Result } from './result.js';
-import { judge } from './verdict.js';
+import { judge } from './judge.js';
 import { isDense, type MapLayer } from './generator.js';
 
 export type OptionSpec =
@@ -25,6 +25,38 @@ export type OptionSchema = Readonly<Record<string, OptionSpec>>;
 
 /** Plain values as resolved from a schema. */
 export type OptionValues = Record<string, number | boolean | string | Float64Array | undefined>;
+
+/**
+ * The value one spec resolves to. Any `{ type }` record works (the CLI's flag specs add 'string'), so
+ * that every typed view of options is derived here.
+ */
+export type OptionValue<S extends { type: string }> = S extends { type: 'number' | 'integer' }
+  ? number
+  : S extends { type: 'boolean' }
+    ? boolean
+    : S extends { type: 'enum'; values: readonly (infer V)[] }
+      ? V
+      : S extends { type: 'vector' }
+        ? Float64Array
+        : string;
+
+/** The typed view of values resolved from schema `S`: an option with a default is always set. */
+export type OptionsOf<S extends Readonly<Record<string, { type: string }>>> = {
+  readonly [K in keyof S]: S[K] extends { default: unknown } ? OptionValue<S[K]> : OptionValue<S[K]> | undefined;
+};
+
+/** Declares a schema keeping its literal types, so that `OptionsOf<typeof schema>` is exact. */
+export function defineOptions<const S extends OptionSchema>(schema: S): S {
+  return schema;
+}
+
+/**
+ * Values resolved against `schema` (what `solve` passes a solver), seen through the schema's types. The one
+ * cast of the options contract: `resolveOptions` has checked every value against its spec and set defaults.
+ */
+export function optionsOf<S extends OptionSchema>(_schema: S, values: OptionValues): OptionsOf<S> {
+  return values as unknown as OptionsOf<S>;
+}
 
 export interface SolverSupport {
   /** Activations allowed on hidden layers. */

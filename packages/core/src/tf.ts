@@ -44,7 +44,7 @@ export async function fromTensor(t: tf.Tensor2D): Promise<Matrix> {
   return new Matrix(r, c, Float64Array.from(data));
 }
 
-export function tfActivate(a: Activation, x: tf.Tensor2D): tf.Tensor2D {
+function tfActivate(a: Activation, x: tf.Tensor2D): tf.Tensor2D {
   switch (a.kind) {
     case 'relu':
       return tf.relu(x);

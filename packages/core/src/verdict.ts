@@ -3,15 +3,25 @@
  * A status is a promise: `converged` and `success` only when ‖A·G(ẑ) − y‖ is within the allowed level.
  */
 import { norm2 } from './linalg.js';
-import type { Problem } from './problem.js';
-import { residualNorm, type Fit, type Result } from './result.js';
+import type { Problem, VerdictSettings } from './problem.js';
 
-/** How strictly the fit is judged: allowed = noiseFactor·‖ε‖ + tol·‖y‖. */
-export interface VerdictSettings {
-  /** Multiple of the stated noise norm ‖ε‖ a fit may reach (the discrepancy principle's τ > 1). */
-  noiseFactor: number;
-  /** Relative slack for rounding and stopping tolerances; with unknown noise, the whole allowance. */
-  tol: number;
+/** How well an answer fits the observation, against what the stated noise allows (docs/verdict.md). */
+export interface Fit {
+  /** ρ = ‖A·G(ẑ) − y‖₂. */
+  residual: number;
+  /** The largest ρ the stated noise allows: noiseFactor·‖ε‖ + tol·‖y‖. */
+  allowed: number;
+  /** residual ≤ allowed. */
+  ok: boolean;
+  /** The noise norm ‖ε‖ the problem states (noiseNorm, or noiseLevel·√m); absent when unknown. */
+  noise?: number;
+}
+
+/** ‖A·G(z) − y‖₂, with G(z) supplied if already known. */
+export function residualNorm(problem: Problem, latent: ArrayLike<number>, reconstruction = problem.generator.forward(latent)): number {
+  const Ax = problem.measurement.apply(reconstruction);
+  for (let i = 0; i < Ax.length; i++) Ax[i] -= problem.observation[i];
+  return norm2(Ax);
 }
 
 /**
@@ -43,37 +53,4 @@ export function measureFit(problem: Problem, latent: ArrayLike<number>, reconstr
   const fit: Fit = { residual, allowed, ok: residual <= allowed };
   if (noise !== undefined) fit.noise = noise;
   return fit;
-}
-
-function describe(fit: Fit): string {
-  const rho = fit.residual.toExponential(2);
-  const allowed = fit.allowed.toExponential(2);
-  const noise = fit.noise === undefined ? 'no noise stated' : `stated noise ‖ε‖ = ${fit.noise.toExponential(2)}`;
-  return fit.ok ? `‖A·G(ẑ) − y‖ = ${rho} ≤ ${allowed} allowed (${noise})` : `‖A·G(ẑ) − y‖ = ${rho} > ${allowed} allowed (${noise})`;
-}
-
-/** What to try when an answer does not fit. */
-function advice(fit: Fit): string {
-  const hint = 'try random restarts or another start, another solver, or more measurements';
-  return fit.noise === undefined ? `${hint}; if the observation is noisy, state its noise (noiseLevel or noiseNorm)` : hint;
-}
-
-const FITS = '; the answer fits nonetheless (';
-const DOES_NOT_FIT = '; the answer does not fit (';
-
-/**
- * Applies the verdict to a solver's result (`solve` does, once, whichever path produced the result):
- * a `converged` answer that does not fit becomes `no_fit`; `max_iterations` and `time_limit` say
- * whether their answer fits; `success` = converged and fits. Judging a judged result changes nothing.
- */
-export function judge(problem: Problem, result: Result): Result {
-  const fit = measureFit(problem, result.latent);
-  let { status, message } = result;
-  if (status === 'converged' && !fit.ok) {
-    status = 'no_fit';
-    message = `stopped by its own rule (${message}) at a point that does not fit: ${describe(fit)}; ${advice(fit)}`;
-  } else if ((status === 'max_iterations' || status === 'time_limit') && !message.includes(FITS) && !message.includes(DOES_NOT_FIT)) {
-    message = fit.ok ? `${message}${FITS}${describe(fit)}), but the stopping rule was not met` : `${message}${DOES_NOT_FIT}${describe(fit)})`;
-  }
-  return { ...result, status, message, residual: fit.residual, fit, success: status === 'converged' && fit.ok };
 }

@@ -2,7 +2,7 @@
  * Options of the `gd` solver and the presets that fill the ones a caller leaves out. Preset-controlled
  * options have no schema default, so that an explicit value can be told apart from a preset one.
  */
-import { OptionError, workersOption, type OptionSchema, type OptionValues } from '@inv/core';
+import { defineOptions, OptionError, optionsOf, workersOption, type OptionValues } from '@inv/core';
 
 export type Optimizer = 'gd' | 'adam';
 export type InitKind = 'zero' | 'random' | 'given';
@@ -13,7 +13,7 @@ export const PRESETS: readonly PresetName[] = ['default', 'csgm'];
 /** Batches of at least this many observations go to worker threads in Node (thread start-up and warm-up cost ~0.5 s). */
 export const WORKER_BATCH_MIN = 64;
 
-export const gdOptionSchema: OptionSchema = {
+export const gdOptionSchema = defineOptions({
   preset: {
     type: 'enum',
     values: PRESETS,
@@ -43,7 +43,7 @@ export const gdOptionSchema: OptionSchema = {
   initialLatent: { type: 'vector', length: 'latent', description: 'the starting latent for init=given' },
   history: { type: 'boolean', default: false, description: 'record residual and objective at every accepted iterate' },
   workers: workersOption(WORKER_BATCH_MIN),
-};
+});
 
 /** The options after the preset has filled every gap. */
 export interface GdSettings {
@@ -76,20 +76,21 @@ const PRESET_VALUES: Record<PresetName, PresetValues> = {
 
 /** Merges validated option values over their preset and checks the combinations a schema cannot. */
 export function settingsFrom(options: OptionValues): GdSettings {
-  const preset = (options.preset ?? 'default') as PresetName;
+  const o = optionsOf(gdOptionSchema, options);
+  const preset = o.preset;
   const base = PRESET_VALUES[preset];
-  const pick = <K extends keyof PresetValues>(key: K): PresetValues[K] => (options[key] ?? base[key]) as PresetValues[K];
-  const initialLatent = options.initialLatent as Float64Array | undefined;
-  const init = (options.init ?? (initialLatent ? 'given' : 'random')) as InitKind;
+  const initialLatent = o.initialLatent;
+  const init = o.init ?? (initialLatent ? 'given' : 'random');
+  const pick = <K extends keyof PresetValues & keyof typeof gdOptionSchema>(key: K) => o[key] ?? base[key];
   const optimizer = pick('optimizer');
   if (init === 'given' && !initialLatent) throw new OptionError(`solver 'gd' option 'init': 'given' needs initialLatent`);
   if (initialLatent && init !== 'given') throw new OptionError(`solver 'gd' option 'initialLatent': only used with init=given, got init=${init}`);
-  if (options.step !== undefined && optimizer !== 'gd') throw new OptionError(`solver 'gd' option 'step': applies to optimizer gd; use learningRate for adam`);
-  if (options.learningRate !== undefined && optimizer !== 'adam') throw new OptionError(`solver 'gd' option 'learningRate': applies to optimizer adam; use step for gd`);
+  if (o.step !== undefined && optimizer !== 'gd') throw new OptionError(`solver 'gd' option 'step': applies to optimizer gd; use learningRate for adam`);
+  if (o.learningRate !== undefined && optimizer !== 'adam') throw new OptionError(`solver 'gd' option 'learningRate': applies to optimizer adam; use step for gd`);
   return {
     preset,
     optimizer,
-    step: options.step as number | undefined,
+    step: o.step,
     learningRate: pick('learningRate'),
     maxIterations: pick('maxIterations'),
     tol: pick('tol'),
@@ -101,6 +102,6 @@ export function settingsFrom(options: OptionValues): GdSettings {
     negationCheck: pick('negationCheck'),
     init,
     initialLatent,
-    history: options.history === true,
+    history: o.history,
   };
 }

@@ -1,14 +1,16 @@
-/** The solver contract: registration, option errors, presets, history, progress, cancellation and divergence. */
+/**
+ * gd's own side of the contract: presets, restarts, history, its start point when aborted, dead starts and
+ * divergence. Registration, option errors, abort, progress and batches: conformance.test.ts (@inv/core/testing).
+ */
 import { describe, expect, it } from 'vitest';
-import { createProblem, getSolver, InvError, OptionError, relativeError, resolveOptions, ShapeError, solve } from '@inv/core';
+import { relativeError, resolveOptions, solve } from '@inv/core';
 import { gdSolver, settingsFrom, startPoints } from '../src/index.js';
 import { instance } from './helpers.js';
 
 const small = () => instance([2, 20, 60], 4);
 
 describe('registration and options', () => {
-  it('registers as gd and takes every activation, biases and any measurement', () => {
-    expect(getSolver('gd')).toBe(gdSolver);
+  it('takes every activation, biases and any measurement', () => {
     expect(gdSolver.supports.measurements).toBe('any');
     expect(gdSolver.supports.biases).toBe(true);
     expect([...gdSolver.supports.hidden].sort()).toEqual(['leaky_relu', 'linear', 'relu', 'sigmoid', 'tanh']);
@@ -21,27 +23,6 @@ describe('registration and options', () => {
     expect(mixed).toMatchObject({ optimizer: 'adam', lambda: 0.1, negationCheck: true, learningRate: 0.05, restarts: 10 });
     const plain = settingsFrom(resolveOptions(gdSolver.options, {}));
     expect(plain).toMatchObject({ optimizer: 'gd', step: undefined, negationCheck: true, restarts: 1, init: 'random' });
-  });
-
-  it('rejects bad options with one-line errors naming the option', async () => {
-    const { problem } = small();
-    const cases: [Record<string, unknown>, RegExp, typeof InvError][] = [
-      [{ stepSize: 1 }, /unknown option 'stepSize'/, OptionError],
-      [{ optimizer: 'sgd' }, /option 'optimizer': expected one of gd, adam/, OptionError],
-      [{ restarts: 0 }, /option 'restarts': expected a value >= 1/, OptionError],
-      [{ optimizer: 'adam', step: 0.1 }, /option 'step': applies to optimizer gd/, OptionError],
-      [{ learningRate: 0.1 }, /option 'learningRate': applies to optimizer adam/, OptionError],
-      [{ step: 0 }, /option 'step': expected a value > 0/, OptionError],
-      [{ init: 'given' }, /option 'init': 'given' needs initialLatent/, OptionError],
-      [{ init: 'zero', initialLatent: [1, 2] }, /option 'initialLatent': only used with init=given/, OptionError],
-      [{ initialLatent: [1, 2, 3] }, /option 'initialLatent': expected length 2/, ShapeError],
-    ];
-    for (const [options, message, type] of cases) {
-      const error = await solve(problem, 'gd', options).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(type);
-      expect((error as Error).message).toMatch(message);
-      expect((error as Error).message).not.toContain('\n');
-    }
   });
 
   it('seeds restarts: restart 0 follows init, the others are N(0, I) draws fixed by the seed', () => {
@@ -74,31 +55,6 @@ describe('runs', () => {
     const best = Math.min(...singles.map((s) => s.residual));
     expect(result.residual).toBeCloseTo(best, 12);
     expect(result.info?.restarts).toBe(4);
-  });
-
-  it('reports progress and stops with status aborted when the signal fires', async () => {
-    // Noise keeps the objective above zero, so the run can only end by the signal.
-    const { problem: clean } = instance([5, 100, 300], 2);
-    const problem = createProblem({ generator: clean.generator, observation: clean.observation.map((v, i) => v + 0.01 * Math.sin(i)) });
-    const controller = new AbortController();
-    const seen: number[] = [];
-    const result = await solve(problem, 'gd', { preset: 'csgm', restarts: 1, maxIterations: 10_000_000 }, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        seen.push(p.iteration);
-        expect(p.items).toBe(1);
-        expect(p.residual).toBeGreaterThanOrEqual(0);
-        // The first report comes at iteration 1 (later ones are throttled by time), so aborting on it
-        // cannot race the run's own end, however fast the machine.
-        if (seen.length === 1) controller.abort();
-      },
-    });
-    expect(seen[0]).toBe(1);
-    expect(result.status).toBe('aborted');
-    expect(result.success).toBe(false);
-    expect(result.iterations).toBeGreaterThanOrEqual(seen[0]);
-    expect(result.iterations).toBeLessThan(10_000_000);
-    expect(result.latent.every(Number.isFinite)).toBe(true);
   });
 
   it('an already aborted signal returns the start point after no iterations', async () => {

@@ -87,6 +87,27 @@ function floorStep(A: LinearOperator, scale: StepScale): number {
   return scale.floor;
 }
 
+/** What one projected-gradient run carries from iteration to iteration. */
+interface PgdRun {
+  readonly generator: Generator;
+  readonly A: LinearOperator;
+  readonly y: Float64Array;
+  readonly pgd: PgdSettings;
+  /** The adaptive step's cached scale; undefined with a fixed step. */
+  readonly scale: StepScale | undefined;
+  /** ‖y − A·G(ẑ)‖ at or below this is an exact fit. */
+  readonly exactFit: number;
+  mu: number;
+  readonly firstStep: number;
+  halvings: number;
+  current: Iterate;
+  best: Iterate | undefined;
+  /** The threshold the next projection starts its schedule at. */
+  start: number;
+  lpSolves: number;
+  restarts: number;
+}
+
 export async function projectedGradient(
   inverter: LayerwiseInverter,
   generator: Generator,
@@ -97,98 +118,125 @@ export async function projectedGradient(
   onIteration?: (p: Omit<Progress, 'item' | 'items'>) => void,
   signal?: AbortSignal,
 ): Promise<Inversion> {
-  const adaptive = pgd.step === undefined;
-  // 1/‖A‖² makes the gradient step non-expansive whatever G is: the floor of the adaptive step. Both it
-  // and the gain are cached per (generator, measurement), so a batch computes them once.
-  const scale = adaptive ? stepScaleFor(generator, A) : undefined;
-  const floor = () => floorStep(A, scale!);
-  let mu = pgd.step ?? Math.max(1 / (scale!.gain ?? Infinity), floor());
-  const firstStep = mu;
-  let halvings = 0;
-  let current: Iterate = { x: new Float64Array(A.cols), residual: Infinity };
-  let best: Iterate | undefined;
-  let start = settings.threshold;
-  let lpSolves = 0;
-  let restarts = 0;
-  const exactFit = EXACT_FIT * norm2(y);
-  // `tried`: a polish already run from `tried.from` (the early-exit check), reused if that latent is final.
-  const done = (status: Status, message: string, iterations: number, tried?: { from: Float64Array; result: Polished }): Inversion => {
-    const final = best && best.residual <= current.residual ? best : current;
-    const inv = final.inversion;
-    let latent = inv?.latent ?? new Float64Array(generator.inputDim);
-    let polished = 0;
-    if (pgd.polishSteps > 0 && inv && (status === 'converged' || status === 'max_iterations')) {
-      const p = tried?.from === latent ? tried.result : gaussNewtonPolish(generator, A, y, latent, pgd.polishSteps);
-      latent = p.latent;
-      polished = p.steps;
-      if (p.residual <= exactFit) {
-        status = 'converged';
-        message = `projected gradient (${iterations} iterations) and ${p.steps} Gauss–Newton steps fit y exactly`;
-      }
-    }
-    return {
-      status,
-      message,
-      latent,
-      iterations: iterations + polished,
-      info: { ...(inv?.info ?? { threshold: start }), lpSolves, step: mu, firstStep, stepHalvings: halvings, gaussNewtonSteps: polished, zeroRestarts: restarts },
-    };
-  };
+  const run = startRun(generator, A, y, settings, pgd);
   for (let it = 1; it <= pgd.maxIterations; it++) {
-    if (signal?.aborted) return done('aborted', `aborted after ${it - 1} projected-gradient iterations`, it - 1);
-    let r = residualOf(A, y, current.x);
-    current.residual = norm2(r);
-    if (!best || current.residual <= best.residual) best = current;
-    else if (adaptive && mu > floor()) {
-      // The step overshot: go back to the best iterate with half the step (a safeguard, not a line search).
-      mu = Math.max(mu / 2, floor());
-      halvings++;
-      current = best;
-      r = residualOf(A, y, current.x);
-    }
-    const g = A.adjoint(r);
-    let stepInf = 0;
-    for (let j = 0; j < g.length; j++) {
-      stepInf = Math.max(stepInf, Math.abs(mu * g[j]));
-      g[j] = current.x[j] + mu * g[j];
-    }
+    if (signal?.aborted) return finishRun(run, 'aborted', `aborted after ${it - 1} projected-gradient iterations`, it - 1);
+    const { point, stepInf } = gradientPoint(run, acceptOrBacktrack(run));
     // x = G(ẑ) is in the range, so the top layer is feasible at t = ‖g − x‖∞: start the schedule
     // there (after the first iteration) instead of climbing from the noise level every time.
-    if (it > 1) start = Math.max(settings.threshold, Math.min(start, stepInf));
-    const inv = await inverter.invert(g, { ...settings, threshold: start, warmStart: it > 1 });
-    lpSolves += inv.info.lpSolves;
-    if (inv.status === 'aborted') return done('aborted', `aborted in projected-gradient iteration ${it}: ${inv.message}`, it - 1);
+    if (it > 1) run.start = Math.max(settings.threshold, Math.min(run.start, stepInf));
+    const inv = await inverter.invert(point, { ...settings, threshold: run.start, warmStart: it > 1 });
+    run.lpSolves += inv.info.lpSolves;
+    if (inv.status === 'aborted') return finishRun(run, 'aborted', `aborted in projected-gradient iteration ${it}: ${inv.message}`, it - 1);
     if (inv.status === 'time_limit' || inv.status === 'numerical_error') {
-      return done(inv.status, `projected gradient, iteration ${it}: ${inv.message}`, it);
+      return finishRun(run, inv.status, `projected gradient, iteration ${it}: ${inv.message}`, it);
     }
     const next = generator.forward(inv.latent);
-    const change = distance(next, current.x);
-    const size = norm2(current.x);
-    if (size === 0 && norm2(next) === 0 && restarts < ZERO_RESTARTS && norm2(y) > 0) {
-      // Forget x = 0 as the best iterate, or the step safeguard would send the restart back to it.
-      current = { x: rangePoint(generator, A, y, ++restarts), residual: Infinity };
-      best = undefined;
-      continue;
-    }
-    onIteration?.({ iteration: it, residual: current.residual });
-    current = { x: next, inversion: inv, residual: Infinity };
-    start = inv.info.threshold;
+    const change = distance(next, run.current.x);
+    const size = norm2(run.current.x);
+    if (restartFromZero(run, next, size)) continue;
+    onIteration?.({ iteration: it, residual: run.current.residual });
+    run.current = { x: next, inversion: inv, residual: Infinity };
+    run.start = inv.info.threshold;
     // Every POLISH_EVERY iterations, try the polish: once it fits y exactly there is nothing left to gain.
     if (pgd.polishSteps > 0 && it % POLISH_EVERY === 0) {
       const tried = gaussNewtonPolish(generator, A, y, inv.latent, pgd.polishSteps);
-      if (tried.residual <= exactFit) {
-        current.residual = norm2(residualOf(A, y, next));
-        return done('converged', `projected gradient converged in ${it} iterations`, it, { from: inv.latent, result: tried });
+      if (tried.residual <= run.exactFit) {
+        run.current.residual = norm2(residualOf(A, y, next));
+        return finishRun(run, 'converged', `projected gradient converged in ${it} iterations`, it, { from: inv.latent, result: tried });
       }
     }
     // size > 0: a projection that returns G(ẑ) = 0 from x = 0 is stuck, not converged.
     if (size > 0 && change <= pgd.tol * size) {
-      current.residual = norm2(residualOf(A, y, next));
-      return done('converged', `projected gradient converged in ${it} iterations (step ${mu.toExponential(2)})`, it);
+      run.current.residual = norm2(residualOf(A, y, next));
+      return finishRun(run, 'converged', `projected gradient converged in ${it} iterations (step ${run.mu.toExponential(2)})`, it);
     }
   }
-  current.residual = norm2(residualOf(A, y, current.x));
-  return done('max_iterations', `projected gradient stopped after ${pgd.maxIterations} iterations without meeting tol ${pgd.tol}`, pgd.maxIterations);
+  run.current.residual = norm2(residualOf(A, y, run.current.x));
+  return finishRun(run, 'max_iterations', `projected gradient stopped after ${pgd.maxIterations} iterations without meeting tol ${pgd.tol}`, pgd.maxIterations);
+}
+
+/** The first step and the starting point x = 0. */
+function startRun(generator: Generator, A: LinearOperator, y: Float64Array, settings: InvertSettings, pgd: PgdSettings): PgdRun {
+  // 1/‖A‖² makes the gradient step non-expansive whatever G is: the floor of the adaptive step. Both it
+  // and the gain are cached per (generator, measurement), so a batch computes them once.
+  const scale = pgd.step === undefined ? stepScaleFor(generator, A) : undefined;
+  const mu = pgd.step ?? Math.max(1 / (scale!.gain ?? Infinity), floorStep(A, scale!));
+  return {
+    generator, A, y, pgd, scale, exactFit: EXACT_FIT * norm2(y),
+    mu, firstStep: mu, halvings: 0,
+    current: { x: new Float64Array(A.cols), residual: Infinity }, best: undefined,
+    start: settings.threshold, lpSolves: 0, restarts: 0,
+  };
+}
+
+/**
+ * Measures the current iterate and returns its residual y − A·x; when the residual grew under the
+ * adaptive step, goes back to the best iterate with half the step (a safeguard, not a line search).
+ */
+function acceptOrBacktrack(run: PgdRun): Float64Array {
+  const { A, y } = run;
+  let r = residualOf(A, y, run.current.x);
+  run.current.residual = norm2(r);
+  if (!run.best || run.current.residual <= run.best.residual) run.best = run.current;
+  else if (run.scale && run.mu > floorStep(A, run.scale)) {
+    run.mu = Math.max(run.mu / 2, floorStep(A, run.scale));
+    run.halvings++;
+    run.current = run.best;
+    r = residualOf(A, y, run.current.x);
+  }
+  return r;
+}
+
+/** x + μ·Aᵀr, the point the projection maps back to the range, and ‖μ·Aᵀr‖∞. */
+function gradientPoint(run: PgdRun, r: Float64Array): { point: Float64Array; stepInf: number } {
+  const point = run.A.adjoint(r);
+  let stepInf = 0;
+  for (let j = 0; j < point.length; j++) {
+    stepInf = Math.max(stepInf, Math.abs(run.mu * point[j]));
+    point[j] = run.current.x[j] + run.mu * point[j];
+  }
+  return { point, stepInf };
+}
+
+/** x = 0 projected to G(ẑ) = 0: restart from a seeded point of the range (at most ZERO_RESTARTS times). */
+function restartFromZero(run: PgdRun, next: Float64Array, size: number): boolean {
+  if (!(size === 0 && norm2(next) === 0 && run.restarts < ZERO_RESTARTS && norm2(run.y) > 0)) return false;
+  // Forget x = 0 as the best iterate, or the step safeguard would send the restart back to it.
+  run.current = { x: rangePoint(run.generator, run.A, run.y, ++run.restarts), residual: Infinity };
+  run.best = undefined;
+  return true;
+}
+
+/**
+ * The result: the better of the best and the current iterate, polished (Gauss–Newton) when it converged or
+ * ran out of iterations; `tried` is a polish already run from `tried.from` (the early exit), reused if final.
+ */
+function finishRun(run: PgdRun, status: Status, message: string, iterations: number, tried?: { from: Float64Array; result: Polished }): Inversion {
+  const { generator, A, y, pgd } = run;
+  const final = run.best && run.best.residual <= run.current.residual ? run.best : run.current;
+  const inv = final.inversion;
+  let latent = inv?.latent ?? new Float64Array(generator.inputDim);
+  let polished = 0;
+  if (pgd.polishSteps > 0 && inv && (status === 'converged' || status === 'max_iterations')) {
+    const p = tried?.from === latent ? tried.result : gaussNewtonPolish(generator, A, y, latent, pgd.polishSteps);
+    latent = p.latent;
+    polished = p.steps;
+    if (p.residual <= run.exactFit) {
+      status = 'converged';
+      message = `projected gradient (${iterations} iterations) and ${p.steps} Gauss–Newton steps fit y exactly`;
+    }
+  }
+  return {
+    status,
+    message,
+    latent,
+    iterations: iterations + polished,
+    info: {
+      ...(inv?.info ?? { threshold: run.start }),
+      lpSolves: run.lpSolves, step: run.mu, firstStep: run.firstStep, stepHalvings: run.halvings, gaussNewtonSteps: polished, zeroRestarts: run.restarts,
+    },
+  };
 }
 
 /** G(c·z) for a seeded z ~ N(0, I), scaled so that ‖A·G(c·z)‖ ≈ ‖y‖ (exactly for bias-free ReLU nets). */

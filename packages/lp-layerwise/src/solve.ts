@@ -10,7 +10,8 @@ import {
   normInf,
   now,
   Pacer,
-  type OptionSchema,
+  defineOptions,
+  optionsOf,
   type OptionValues,
   type Problem,
   type Result,
@@ -29,7 +30,7 @@ import { type PgdSettings, projectedGradient } from './pgd.js';
 export const CLEAN_THRESHOLD = 1e-9;
 
 /** Below this many observations worker start-up (~0.2 s) costs more than it saves. */
-export const MIN_WORKER_BATCH = 8;
+export const WORKER_BATCH_MIN = 8;
 
 /**
  * A layer-wise answer counts as converged only if it reproduces the observation: max |A·G(ẑ) − y| at
@@ -50,7 +51,7 @@ export const DATA_CAP = 0.1;
 /** Growth of the threshold (final / initial) past which a clean-looking solve says the noise it had to assume. */
 const NOTABLE_GROWTH = 1e3;
 
-export const lpOptions: OptionSchema = {
+export const lpOptions = defineOptions({
   threshold: { type: 'number', min: 0, description: 'initial activity threshold (default: the problem noise level, or 1e-9 for clean observations)' },
   growth: { type: 'number', default: 1.2, min: 1.0001, max: 10, description: 'factor by which the threshold grows while the l-inf LP is infeasible (l1: while the fit improves)' },
   maxThresholdSteps: { type: 'integer', default: 200, min: 0, description: 'threshold growth steps per layer before giving up (status infeasible)' },
@@ -67,37 +68,39 @@ export const lpOptions: OptionSchema = {
   maxIterations: { type: 'integer', default: 100, min: 1, description: 'projected-gradient iterations for general measurements' },
   polishSteps: { type: 'integer', default: 10, min: 0, description: 'projected gradient: Gauss–Newton steps on the final latent, each kept only if it lowers the residual (0: off)' },
   tol: { type: 'number', default: 1e-10, min: 0, description: 'projected-gradient stop: relative change of G(z) between iterations' },
-  workers: workersOption(MIN_WORKER_BATCH),
-};
+  workers: workersOption(WORKER_BATCH_MIN),
+});
 
 /** `options` are resolved (`resolveOptions` against lpOptions): every option with a default is set. */
 export function settingsFor(problem: Problem | BatchProblem, options: OptionValues, norm: LpNorm, startedAt: number, observation?: ArrayLike<number>): InvertSettings {
-  const given = options.threshold as number | undefined;
+  const o = optionsOf(lpOptions, options);
+  const given = o.threshold;
   const threshold = given !== undefined && given > 0 ? given : problem.noiseLevel ? problem.noiseLevel : CLEAN_THRESHOLD;
-  const timeLimit = options.timeLimit as number | undefined;
+  const timeLimit = o.timeLimit;
   const scale = observation ? Math.max(CLEAN_THRESHOLD, normInf(observation)) : 1;
   const noise = problem.noiseLevel;
-  const cap = (options.maxThreshold as number | undefined) ?? (noise ? NOISE_CAP * noise : noise === 0 ? CLEAN_CAP * CLEAN_THRESHOLD * scale : DATA_CAP * scale);
+  const cap = o.maxThreshold ?? (noise ? NOISE_CAP * noise : noise === 0 ? CLEAN_CAP * CLEAN_THRESHOLD * scale : DATA_CAP * scale);
   return {
     maxThreshold: Math.max(cap, threshold),
-    generate: options.generate as boolean,
+    generate: o.generate,
     norm,
     threshold,
-    growth: options.growth as number,
-    maxThresholdSteps: options.maxThresholdSteps as number,
-    fastPath: options.fastPath as boolean,
-    clip: options.clip as number,
+    growth: o.growth,
+    maxThresholdSteps: o.maxThresholdSteps,
+    fastPath: o.fastPath,
+    clip: o.clip,
     deadline: timeLimit === undefined ? Infinity : startedAt + timeLimit * 1000,
   };
 }
 
 /** Projected-gradient settings from resolved options (see settingsFor). */
 export function pgdSettingsFor(options: OptionValues): PgdSettings {
+  const o = optionsOf(lpOptions, options);
   return {
-    step: options.step as number | undefined,
-    maxIterations: options.maxIterations as number,
-    tol: options.tol as number,
-    polishSteps: options.polishSteps as number,
+    step: o.step,
+    maxIterations: o.maxIterations,
+    tol: o.tol,
+    polishSteps: o.polishSteps,
   };
 }
 

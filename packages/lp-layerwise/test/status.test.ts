@@ -1,4 +1,4 @@
-import { boxVector, createProblem, gaussianVector, Generator, getSolver, MaskOperator, Matrix, MatrixOperator, norm2, OptionError, Rng, sigmoid, solve, UnsupportedError, ValueError } from '@inv/core';
+import { boxVector, createProblem, gaussianVector, Generator, getSolver, MaskOperator, Matrix, MatrixOperator, norm2, Rng, sigmoid, solve, UnsupportedError, ValueError } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { instance } from './helpers.js';
@@ -11,13 +11,6 @@ describe('registration and bad input', () => {
       expect(s.supports.output).toContain('sigmoid');
       expect(s.supports.hidden).not.toContain('sigmoid');
     }
-  });
-
-  it('rejects a bad option value and an unknown option with OptionError naming it', async () => {
-    const { problem } = instance([5, 20, 40], 1);
-    await expect(solve(problem, 'lp-linf', { growth: 0.5 })).rejects.toThrow(OptionError);
-    await expect(solve(problem, 'lp-linf', { growth: 0.5 })).rejects.toThrow(/growth/);
-    await expect(solve(problem, 'lp-l1', { treshold: 1 })).rejects.toThrow(/unknown option 'treshold'/);
   });
 
   it('rejects an all-zero measurement matrix (‖A‖ = 0, no projected-gradient step) with ValueError naming the measurement', async () => {

@@ -1,5 +1,5 @@
 /** PLUGIn's options: the schema the registry validates against, and a typed view of resolved values. */
-import { OptionError, workersOption, type OptionSchema, type OptionValues } from '@inv/core';
+import { defineOptions, OptionError, optionsOf, workersOption, type OptionsOf, type OptionValues } from '@inv/core';
 
 export const INIT_KINDS = ['zero', 'random', 'given'] as const;
 export type InitKind = (typeof INIT_KINDS)[number];
@@ -16,7 +16,7 @@ export const DEFAULT_THETA = 0.5;
  */
 export const WORKER_BATCH_MIN = 128;
 
-export const pluginOptionSchema: OptionSchema = {
+export const pluginOptionSchema = defineOptions({
   step: {
     type: 'number',
     exclusiveMin: 0,
@@ -54,29 +54,16 @@ export const pluginOptionSchema: OptionSchema = {
   },
   history: { type: 'boolean', default: false, description: 'record the residual at every iteration' },
   workers: workersOption(WORKER_BATCH_MIN),
-};
+});
 
-export interface PluginOptions {
-  step?: number;
-  theta: number;
-  maxIterations: number;
-  tol: number;
-  batchTol: number;
-  init: InitKind;
-  seed: number;
-  initialLatent?: Float64Array;
-  safeguard: boolean;
-  invertOutput: InvertOutput;
-  clip: number;
-  history: boolean;
-  workers: number;
-}
+/** The resolved options, typed from the schema. */
+export type PluginOptions = OptionsOf<typeof pluginOptionSchema>;
 
 const who = "solver 'plugin' option";
 
 /** Typed options from values already checked by `resolveOptions`; adds the cross-field checks. */
 export function pluginOptions(values: OptionValues): PluginOptions {
-  const o = values as unknown as PluginOptions;
+  const o = optionsOf(pluginOptionSchema, values);
   if (o.init === 'given' && o.initialLatent === undefined) throw new OptionError(`${who} 'initialLatent': required when init is 'given'`);
   if (o.init !== 'given' && o.initialLatent !== undefined) {
     throw new OptionError(`${who} 'initialLatent': only used with init 'given', but init is '${o.init}'`);

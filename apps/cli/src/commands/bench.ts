@@ -1,7 +1,7 @@
 /** `inv bench`: every package's benchmark suite (each solver against its Python reference if present). */
 import { formatBenchTable, type BenchRow } from '@inv/core';
 import { findPython, referenceDir } from '@inv/core/node';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { say } from '../io.js';
 import { isMissing, SOLVER_PACKAGES } from '../solvers.js';
@@ -13,7 +13,7 @@ interface BenchModule {
   runBenchmarks(options: { quick?: boolean; python?: string; log?: (line: string) => void }): Promise<BenchRow[]>;
 }
 
-export const benchCommand: Command = {
+export const benchCommand = defineCommand({
   name: 'bench',
   summary: "Run every package's benchmark suite and print one table (solvers against their numpy/scipy references where python3 has them).",
   usage: 'inv bench [--quick] [--suite <package>] [--json]',
@@ -22,7 +22,7 @@ export const benchCommand: Command = {
     suite: { type: 'string', description: 'only packages whose name contains this, e.g. plugin', placeholder: 'name' },
   },
   async run(args, io) {
-    const filter = args.flags.suite as string | undefined;
+    const filter = args.flags.suite;
     const packages = BENCH_PACKAGES.filter((p) => filter === undefined || p.includes(filter));
     if (packages.length === 0) throw new UsageError(`--suite: no package matches '${filter}' (packages: ${BENCH_PACKAGES.join(', ')})`);
     // The reference scripts live in the repository (tooling/reference), not in the installed packages.
@@ -59,4 +59,4 @@ export const benchCommand: Command = {
     say(io, formatBenchTable(rows));
     for (const s of skipped) say(io, `no benchmarks from ${s.package}: ${s.reason}`);
   },
-};
+});

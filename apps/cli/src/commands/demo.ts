@@ -25,7 +25,7 @@ import { checkShippedModelName, DIGIT_PIXELS, indicesOfLabel, SHIPPED_MODELS } f
 import { pngBytes, readGenerator } from '@inv/core/node';
 import { heldOutDigits, mnistGenerator } from '@inv/models/node';
 import { join } from 'node:path';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { writeAll } from '../files.js';
 import { labeledGrid } from '../labels.js';
 import { progressBar, say } from '../io.js';
@@ -105,7 +105,7 @@ function statusCounts(statuses: readonly string[]): string {
   return [...counts].map(([s, c]) => `${s} ${c}`).join(', ');
 }
 
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Denoise, inpaint and compressively sense held-out MNIST digits with every registered solver; print a table and write PNG grids.',
   usage: 'inv demo [--out <dir>] [--model <name>] [--digits N] [--seed S] [--json]',
@@ -122,8 +122,8 @@ export const demoCommand: Command = {
     const generator = /\.(json|onnx)$/i.test(model) ? readGenerator(model) : mnistGenerator(checkShippedModelName(model, '--model'));
     if (generator.outputDim !== DIGIT_PIXELS) throw new ShapeError(`--model ${model}: expected ${DIGIT_PIXELS} outputs (28×28 digits), got ${generator.outputDim}`);
     const digits = heldOutDigits();
-    const seed = args.flags.seed as number;
-    const count = args.flags.digits as number;
+    const seed = args.flags.seed;
+    const count = args.flags.digits;
     const rng = new Rng(seed + 1);
     // One digit of each label in turn, so the grid shows different digits.
     const pools = Array.from({ length: 10 }, (_, label) => indicesOfLabel(digits, label));
@@ -168,7 +168,7 @@ export const demoCommand: Command = {
       for (const solver of solvers) {
         bar.tick(done, `${task.name} ${solver.name}`);
         const started = now();
-        const results = await solve(problem, solver, cappedOptions(solver, args.flags['max-iterations'] as number));
+        const results = await solve(problem, solver, cappedOptions(solver, args.flags['max-iterations']));
         const total = now() - started;
         const row: DemoRow = {
           task: task.name,
@@ -206,4 +206,4 @@ export const demoCommand: Command = {
     say(io, 'success: the solver stopped properly and its answer fits the observation to the stated noise (docs/verdict.md); no_fit: it stopped where the answer does not fit');
     say(io, `PNG grids, every row and column labelled: ${files.map((f) => f.path).join(', ')}`);
   },
-};
+});

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { mapInWorkers } from '@inv/core/node';
 import { InvError, now } from '@inv/core';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { oneLine, UsageError } from '../errors.js';
 import { EXPERIMENTS, findExperiment } from '../experiments/index.js';
 import { toCsv } from '../experiments/table.js';
@@ -12,7 +12,7 @@ import { progressBar, say } from '../io.js';
 import { loadSolverPackages } from '../solvers.js';
 import { experimentOnQueue, QUEUE_FLAGS } from '../queue/client.js';
 
-export const experimentCommand: Command = {
+export const experimentCommand = defineCommand({
   name: 'experiment',
   summary: `Reproduce a paper figure (${EXPERIMENTS.map((e) => e.name).join(', ')}): CSV, SVG plot and summary.`,
   usage: `inv experiment <${EXPERIMENTS.map((e) => e.name).join('|')}> [--trials N] [--seed S] [--out <dir>] [--workers K | --redis <url> [--queue <name>]] [--json]`,
@@ -29,9 +29,9 @@ export const experimentCommand: Command = {
     if (extra.length) throw new UsageError(`experiment: unexpected argument '${extra[0]}'`);
     const experiment = findExperiment(name);
     if (!experiment) throw new UsageError(`experiment: unknown experiment '${name}' (known: ${EXPERIMENTS.map((e) => e.name).join(', ')})`);
-    const options = { trials: (args.flags.trials as number | undefined) ?? experiment.defaultTrials, seed: args.flags.seed as number };
+    const options = { trials: args.flags.trials ?? experiment.defaultTrials, seed: args.flags.seed };
     const tasks = experiment.tasks(options);
-    const workers = (args.flags.workers as number | undefined) ?? experiment.defaultWorkers ?? availableParallelism();
+    const workers = args.flags.workers ?? experiment.defaultWorkers ?? availableParallelism();
     const bar = progressBar(io, tasks.length, name);
     const started = now();
     let outcomes: unknown[];
@@ -79,4 +79,4 @@ export const experimentCommand: Command = {
       say(io, `wrote ${files.map((f) => f.path).join(', ')}`);
     }
   },
-};
+});

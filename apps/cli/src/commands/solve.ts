@@ -1,8 +1,8 @@
 /** `inv solve`: one problem or a batch from files, with any registered solver. */
 import { createBatchProblem, createProblem, formatTable, getSolver, listSolvers, now, solve, type Result } from '@inv/core';
 import { SHIPPED_MODELS } from '@inv/models';
-import { peekFlag, type FlagSpecs } from '../args.js';
-import { EXIT, type Command } from '../command.js';
+import { defineFlags, peekFlag } from '../args.js';
+import { defineCommand, EXIT } from '../command.js';
 import { UsageError } from '../errors.js';
 import { gridPng, humanIo, imageSide, loadModel, loadObservation, readObservation, writeAll } from '../files.js';
 import { setActivity } from '../interrupt.js';
@@ -12,7 +12,7 @@ import { batchResultJson, singleResultJson } from '../result-json.js';
 import { loadSolverPackages, optionFlags, solverOptions } from '../solvers.js';
 import { CHUNK_FLAG, QUEUE_FLAGS, solveOnQueue } from '../queue/client.js';
 
-const FLAGS: FlagSpecs = {
+const FLAGS = defineFlags({
   model: { type: 'string', description: `the generator: a layers-model model.json, an .onnx file or a shipped decoder (${SHIPPED_MODELS.join(', ')})`, placeholder: 'model.json|name' },
   observation: { type: 'string', description: 'y: a vector, or a B×m matrix for a batch (.npy or .json; - reads standard input)', placeholder: 'file' },
   solver: { type: 'string', description: 'a registered solver (see `inv list`)', placeholder: 'name' },
@@ -26,10 +26,10 @@ const FLAGS: FlagSpecs = {
   png: { type: 'string', description: 'write <prefix>-reconstruction.png (and <prefix>-observation.png)', placeholder: 'prefix' },
   ...QUEUE_FLAGS,
   ...CHUNK_FLAG,
-};
+});
 
 
-export const solveCommand: Command = {
+export const solveCommand = defineCommand({
   name: 'solve',
   summary: 'Recover z* and G(z*) from y = A·G(z*) + noise with a registered solver; solver options are flags too.',
   usage:
@@ -46,20 +46,21 @@ export const solveCommand: Command = {
     await loadSolverPackages();
     if (args.flags.solver === undefined) throw new UsageError(`--solver: required (registered: ${listSolvers().map((s) => s.name).join(', ') || 'none'})`);
     const solver = getSolver(String(args.flags.solver));
-    const generator = loadModel(args.flags.model as string | undefined);
-    const seed = args.flags.seed as number;
-    const observation = readObservation(args.flags.observation as string | undefined);
+    const f = args.flags;
+    const generator = loadModel(f.model);
+    const seed = f.seed;
+    const observation = readObservation(f.observation);
     const measurement = parseMeasurement(String(args.flags.measurement), generator.outputDim, seed, observation.length);
     const { Y, batch } = loadObservation(observation, measurement.rows, measurement.describe());
     const { keyOf } = optionFlags(solver.options, FLAGS);
     const options = solverOptions(solver.options, keyOf, args.flags, args.given);
     const noise = {
-      noiseLevel: args.flags['noise-level'] as number | undefined,
-      noiseNorm: args.flags['noise-norm'] as number | undefined,
-      verdict: { noiseFactor: args.flags['noise-factor'] as number | undefined, tol: args.flags['fit-tol'] as number | undefined },
+      noiseLevel: f['noise-level'],
+      noiseNorm: f['noise-norm'],
+      verdict: { noiseFactor: f['noise-factor'], tol: f['fit-tol'] },
     };
     const side = imageSide(generator.outputDim);
-    const png = args.flags.png as string | undefined;
+    const png = f.png;
     if (png !== undefined && side === undefined) throw new UsageError(`--png: the generator's ${generator.outputDim} outputs are not a square image`);
 
     const bar = progressBar(io, batch ? Y.rows : 1, `${solver.name}`);
@@ -106,4 +107,4 @@ export const solveCommand: Command = {
     }
     return failed > 0 ? EXIT.notSuccess : EXIT.ok;
   },
-};
+});

@@ -1,10 +1,10 @@
 /** `inv train`: trains an MNIST VAE decoder (from @inv/models) and saves it as a layers model. */
 import { SHIPPED_MODELS, type ShippedModelName } from '@inv/models';
 import { assetsDir, trainMnistVae, writeMnistModel, DEFAULT_EPOCHS } from '@inv/models/node';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { progressBar, say } from '../io.js';
 
-export const trainCommand: Command = {
+export const trainCommand = defineCommand({
   name: 'train',
   summary: 'Train an MNIST VAE decoder on the training digits (never the held-out ones) and save it as model.json + weights.bin.',
   usage: 'inv train [--model <name>] [--epochs N] [--batch-size N] [--digits N] [--seed S] [--learning-rate r] [--bias] [--out <dir>]',
@@ -19,26 +19,26 @@ export const trainCommand: Command = {
     out: { type: 'string', description: `folder to write <model>/model.json into (default: the shipped assets, ${assetsDir})`, placeholder: 'dir' },
   },
   async run(args, io) {
-    const model = args.flags.model as ShippedModelName;
+    const model = args.flags.model;
     const f = args.flags;
     let bar: ReturnType<typeof progressBar> | undefined;
     const { generator, losses, timeMs } = await trainMnistVae({
       model,
-      epochs: f.epochs as number | undefined,
-      batchSize: f['batch-size'] as number,
-      digits: f.digits as number | undefined,
-      seed: f.seed as number,
-      learningRate: f['learning-rate'] as number,
-      bias: f.bias as boolean,
+      epochs: f.epochs,
+      batchSize: f['batch-size'],
+      digits: f.digits,
+      seed: f.seed,
+      learningRate: f['learning-rate'],
+      bias: f.bias,
       onProgress: (p) => {
         bar ??= progressBar(io, p.epochs * p.batches, `train ${model}`);
         bar.tick((p.epoch - 1) * p.batches + p.batch, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(1)}`);
       },
     });
     bar?.finish();
-    const path = writeMnistModel(generator, model, (f.out as string | undefined) ?? assetsDir);
+    const path = writeMnistModel(generator, model, f.out ?? assetsDir);
     const summary = { model, path, epochs: losses.length, finalLoss: losses[losses.length - 1], timeMs };
     if (io.json) io.out(JSON.stringify(summary));
     else say(io, `trained ${generator.describe()} in ${(timeMs / 1000).toFixed(1)} s, final loss ${summary.finalLoss?.toFixed(2)} nats/digit; wrote ${path}`);
   },
-};
+});

@@ -2,13 +2,13 @@
 import { availableParallelism } from 'node:os';
 import { realpathSync } from 'node:fs';
 import { mapInWorkers } from '@inv/core/node';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadQueue, QUEUE_FLAGS } from '../queue/client.js';
 import { checkExperimentPayload, checkSolvePayload, experimentTasks, type SolvePayload } from '../queue/jobs.js';
 import type { ChunkResult } from '../queue/thread.js';
 
-export const workerCommand: Command = {
+export const workerCommand = defineCommand({
   name: 'worker',
   summary: 'Process experiment and solve jobs from a Redis queue (run one or more on each machine); stops cleanly on SIGTERM/SIGINT.',
   usage: 'inv worker --redis <url> [--concurrency N] [--queue <name>] [--data <dir,dir>] [--lock-ms <ms>] [--stalled-ms <ms>]',
@@ -62,10 +62,10 @@ export const workerCommand: Command = {
       const report = await queue.runWorker({
         url: String(args.flags.redis),
         queue: String(args.flags.queue),
-        concurrency: (args.flags.concurrency as number | undefined) ?? availableParallelism(),
+        concurrency: args.flags.concurrency ?? availableParallelism(),
         handlers,
-        lockMs: args.flags['lock-ms'] as number,
-        stalledMs: args.flags['stalled-ms'] as number,
+        lockMs: args.flags['lock-ms'],
+        stalledMs: args.flags['stalled-ms'],
         log: (line) => io.err(`inv worker: ${line}\n`),
         signal: stop.signal,
       });
@@ -76,4 +76,4 @@ export const workerCommand: Command = {
       process.off('SIGINT', onSignal);
     }
   },
-};
+});

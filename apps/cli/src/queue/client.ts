@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { InvError, type Generator, type Matrix, type OptionValues } from '@inv/core';
 import type * as QueueModule from '@inv/queue';
-import type { FlagSpecs, ParsedArgs } from '../args.js';
+import { defineFlags, type ParsedArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { ExperimentOptions } from '../experiments/types.js';
 import { progressBar, type Io, type ProgressBar } from '../io.js';
@@ -20,14 +20,14 @@ import type { ChunkResult } from './thread.js';
 const MIN_CHUNK = 16;
 
 /** `--chunk` of `inv solve`: rows per job. */
-export const CHUNK_FLAG: FlagSpecs = {
+export const CHUNK_FLAG = defineFlags({
   chunk: { type: 'number', integer: true, min: MIN_CHUNK, max: 4096, default: 64, description: 'rows of the observation per job, at least (with --redis)' },
-};
+});
 
-export const QUEUE_FLAGS: FlagSpecs = {
+export const QUEUE_FLAGS = defineFlags({
   redis: { type: 'string', description: 'run the work as jobs on this Redis (redis:// or rediss://; `inv worker` processes them)', placeholder: 'url' },
   queue: { type: 'string', default: 'inv', description: 'the job queue name (with --redis)', placeholder: 'name' },
-};
+});
 
 /** Imports @inv/queue and checks `--redis` (a malformed URL or queue name is a usage error, exit 2). */
 export async function loadQueue(flags: ParsedArgs['flags']): Promise<typeof QueueModule> {

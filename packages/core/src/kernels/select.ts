@@ -4,7 +4,7 @@
  * kernel out). `INV_KERNEL=js` in the environment sets the initial choice.
  */
 import { ValueError } from '../errors.js';
-import type { Matrix } from '../linalg.js';
+import type { DenseMatrix } from './dense.js';
 import { makeResident, wasmKernel, wasmMatTvec } from './wasm-mattvec.js';
 
 export type KernelName = 'js' | 'wasm';
@@ -20,7 +20,7 @@ const MIN_RESIDENT_ENTRIES = 2048;
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.INV_KERNEL;
 let requested: KernelName = env === 'js' ? 'js' : 'wasm';
-const uses = new WeakMap<Matrix, number>();
+const uses = new WeakMap<DenseMatrix, number>();
 
 /** Chooses the matTvec kernel; 'wasm' falls back to 'js' where WebAssembly SIMD is unavailable. */
 export function setKernel(name: KernelName): void {
@@ -42,7 +42,7 @@ export function wasmSimdAvailable(): boolean {
  * Computes out = Aᵀ·y on the wasm kernel when it is chosen and A is (or now becomes) resident;
  * returns false to let the caller run the JS loop.
  */
-export function kernelMatTvec(A: Matrix, y: ArrayLike<number>, out: Float64Array): boolean {
+export function kernelMatTvec(A: DenseMatrix, y: ArrayLike<number>, out: Float64Array): boolean {
   if (requested === 'js') return false;
   if (wasmMatTvec(A, y, out)) return true;
   if (A.rows * A.cols < MIN_RESIDENT_ENTRIES) return false;

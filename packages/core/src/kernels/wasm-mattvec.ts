@@ -3,7 +3,7 @@
  * memory (rows padded to an even column count so the f64x2 loop needs no scalar tail), then reused for
  * every later product; only y and out cross the boundary per call.
  */
-import type { Matrix } from '../linalg.js';
+import type { DenseMatrix } from './dense.js';
 import { MATTVEC_WASM_BASE64 } from './mattvec-bytes.js';
 
 interface Kernel {
@@ -25,7 +25,7 @@ const MAX_RESIDENT_BYTES = 1 << 30;
 
 let kernel: Kernel | null | undefined;
 let f64 = new Float64Array(0), i32 = new Int32Array(0);
-const residents = new WeakMap<Matrix, Resident>();
+const residents = new WeakMap<DenseMatrix, Resident>();
 /** Free blocks by address; first fit, neighbours merged. Memory never shrinks (wasm cannot). */
 const free: { ptr: number; size: number }[] = [];
 let top = 16, residentBytes = 0;
@@ -105,7 +105,7 @@ const sampleIndex = (n: number): number[] => (n === 0 ? [] : [0, n >> 1, n - 1])
  * Copies A into kernel memory (once; later calls return the same copy). Returns false when the
  * kernel is unavailable or memory is exhausted.
  */
-export function makeResident(A: Matrix): boolean {
+export function makeResident(A: DenseMatrix): boolean {
   const existing = residents.get(A);
   if (existing && sameSamples(A, existing)) return true;
   if (existing) dropResident(A);
@@ -128,7 +128,7 @@ export function makeResident(A: Matrix): boolean {
 }
 
 /** Frees A's resident copy (call it after writing to A.data in place, or to reclaim memory). */
-export function dropResident(A: Matrix): void {
+export function dropResident(A: DenseMatrix): void {
   const resident = residents.get(A);
   if (!resident) return;
   residents.delete(A);
@@ -137,12 +137,12 @@ export function dropResident(A: Matrix): void {
   release(resident);
 }
 
-export function isResident(A: Matrix): boolean {
+export function isResident(A: DenseMatrix): boolean {
   return residents.has(A);
 }
 
 /** A cheap guard against a matrix rewritten in place after it became resident (not a full check). */
-function sameSamples(A: Matrix, r: Resident): boolean {
+function sameSamples(A: DenseMatrix, r: Resident): boolean {
   const idx = sampleIndex(A.data.length);
   for (let s = 0; s < idx.length; s++) if (!Object.is(A.data[idx[s]], r.samples[s])) return false;
   return true;
@@ -160,7 +160,7 @@ function ensureScratch(k: Kernel, stride: number, rows: number): number {
 }
 
 /** out = Aᵀ·y on the kernel if A is resident (and unchanged); false means "use the JS loop". */
-export function wasmMatTvec(A: Matrix, y: ArrayLike<number>, out: Float64Array): boolean {
+export function wasmMatTvec(A: DenseMatrix, y: ArrayLike<number>, out: Float64Array): boolean {
   const r = residents.get(A);
   if (!r || out.length !== A.cols) return false;
   if (!sameSamples(A, r)) { dropResident(A); return false; }
