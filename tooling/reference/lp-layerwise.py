@@ -1,4 +1,4 @@
-"""Reference timings: the same layer-wise l-inf LPs (Lei et al. 2019, papers.md 2.2) with
+"""Reference timings: the same layer-wise l-inf LPs (Lei et al. 2019, docs/algorithms.md) with
 scipy.optimize.linprog(method='highs'). Reads JSON on stdin:
   {"layers": [{"rows", "cols", "weight": [...row-major], "bias": [...] | null, "relu_input": bool}],
    "observations": [[...], ...], "threshold": float, "growth": float, "max_steps": int}

@@ -1,6 +1,6 @@
 /**
  * One shared HiGHS WASM runtime per thread. Loading costs 20–60 ms and ~20 MiB of wasm memory, so it
- * happens once and every layer model lives in the same instance (stack.md, "Re-instantiation").
+ * happens once and every layer model lives in the same instance (docs/engineering.md, "One instance, loaded once").
  */
 import { InvError, oneLine } from '@inv/core';
 import loadHighs, { type Highs, type InitOptions } from 'highs';
@@ -31,7 +31,7 @@ export function getHighs(): Promise<Highs> {
   if (!runtime) {
     const init: InitOptions = {};
     if (config.locateFile) init.locateFile = config.locateFile;
-    // highs 1.15.3 ignores the typed wasmModule option (stack.md gotcha 7); the Emscripten hook works.
+    // highs 1.15.3 ignores the typed wasmModule option (docs/engineering.md, "HiGHS in WebAssembly"); the Emscripten hook works.
     if (config.wasmModule) {
       const module = config.wasmModule;
       (init as Record<string, unknown>).instantiateWasm = (imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) => {

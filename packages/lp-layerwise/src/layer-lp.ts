@@ -1,6 +1,6 @@
 /**
  * One HiGHS model per layer, built once from the typed-array API and re-solved with new row bounds
- * for each observation and threshold (a warm re-solve is ~20 ms against ~650 ms cold; stack.md).
+ * for each observation and threshold (a warm re-solve is ~20 ms against ~650 ms cold; docs/engineering.md, "Keep a layer's model").
  *
  * Variables: h (k, free for the latent, ≥ 0 after a ReLU) and slacks (one t for l-inf, one s_i per
  * row for l1). Rows come in blocks of m so that every row kind of ./rows.ts is a choice of bounds:
@@ -310,7 +310,7 @@ export class LayerLp {
     }
   }
 
-  /** Frees the native model (GC does not; stack.md gotcha 9). Idempotent. */
+  /** Frees the native model (GC does not; docs/engineering.md, "Free the model"). Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -1,6 +1,6 @@
 /**
  * How one observed unit x_i = σ(p_i) constrains its pre-activation p_i at threshold `thres`
- * (Lei et al. 2019; papers.md 2.2). The LP bounds and the fast-path check both read these, so the
+ * (Lei et al. 2019; docs/algorithms.md, "Layer-wise linear programs"). The LP bounds and the fast-path check both read these, so the
  * two agree on what "feasible at this threshold" means.
  */
 import type { Activation } from '@inv/core';

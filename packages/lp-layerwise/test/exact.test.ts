@@ -4,7 +4,7 @@ import '../src/index.js';
 import { instance } from './helpers.js';
 
 describe('realizable inversion is exact', () => {
-  // Lei et al.: exact for expansive random nets; the cliff is near k = n_1/2 = 125 (papers.md 2.4).
+  // Lei et al.: exact for expansive random nets; the cliff is near k = n_1/2 = 125 (docs/algorithms.md #14).
   for (const k of [20, 60, 100]) {
     it(`k×250×600, k = ${k}: relative latent error ≤ 1e-8 with lp-linf (LP only)`, async () => {
       const { problem, latent } = instance([k, 250, 600], k);

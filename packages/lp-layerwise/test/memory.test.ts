@@ -23,7 +23,7 @@ describe('HiGHS models are disposed', () => {
     const before = highs.memoryBytes;
     await run(500, 'lp-linf');
     await run(500, 'lp-l1');
-    // Each undisposed model would hold ~the size of its matrix (200 leaked 600x250 models: +455 MiB; stack.md).
+    // Each undisposed model would hold ~the size of its matrix (200 leaked 600x250 models: +455 MiB; docs/engineering.md).
     expect(highs.memoryBytes).toBe(before);
   });
 });
