@@ -4,6 +4,7 @@ import {
   MatrixMap, type Padding, randomConvGenerator, relativeError, Rng, sigmoid, sparseApply, type Solver, tanh, UpSampling2DMap, UnsupportedError,
 } from '../src/index.js';
 import { fromTensor, tf, TfGenerator, TfMap } from '../src/tf.js';
+import { expectTfMatchesFloat64 } from './tf-helpers.js';
 
 const rng = new Rng(20261126);
 const int = (lo: number, hi: number) => lo + Math.floor(rng.uniform() * (hi - lo + 1));
@@ -115,17 +116,7 @@ describe('convolutional generators', () => {
       const B = 5, k = 6, n = G.outputDim;
       const Z = new Matrix(B, k, gaussianVector(rng, B * k));
       const V = new Matrix(B, n, gaussianVector(rng, B * n));
-      const before = tf.memory().numTensors;
-      const [X, Gr] = tf.tidy(() => {
-        const trace = tg.trace(tf.tensor2d(Float32Array.from(Z.data), [B, k]));
-        return [trace.post[trace.post.length - 1].clone(), tg.vjp(trace, tf.tensor2d(Float32Array.from(V.data), [B, n]))];
-      });
-      const Xm = await fromTensor(X as tf.Tensor2D), Gm = await fromTensor(Gr as tf.Tensor2D);
-      expect(tf.memory().numTensors).toBe(before);
-      for (let b = 0; b < B; b++) {
-        expect(relativeError(Xm.row(b), G.forward(Z.row(b)))).toBeLessThan(1e-5);
-        expect(relativeError(Gm.row(b), G.vjp(Z.row(b), V.row(b)))).toBeLessThan(1e-4);
-      }
+      await expectTfMatchesFloat64(tg, G, Z, V);
       tg.dispose();
     });
   }

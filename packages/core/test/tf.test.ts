@@ -3,6 +3,7 @@ import {
   gaussianVector, Generator, IdentityOperator, leakyRelu, MaskOperator, Matrix, MatrixOperator, relativeError, Rng, sigmoid, tanh, type LinearOperator,
 } from '../src/index.js';
 import { fromTensor, initTf, tf, TfGenerator, TfMeasurement } from '../src/tf.js';
+import { expectTfMatchesFloat64 } from './tf-helpers.js';
 
 describe('tfjs-wasm batches', () => {
   it('runs on the wasm backend', async () => {
@@ -19,18 +20,7 @@ describe('tfjs-wasm batches', () => {
       const B = 16;
       const Z = new Matrix(B, 8, gaussianVector(new Rng(4), B * 8));
       const V = new Matrix(B, 30, gaussianVector(new Rng(5), B * 30));
-      const before = tf.memory().numTensors;
-      const [X, G] = tf.tidy(() => {
-        const Zt = tf.tensor2d(Float32Array.from(Z.data), [B, 8]);
-        const trace = tg.trace(Zt);
-        return [trace.post[trace.post.length - 1].clone(), tg.vjp(trace, tf.tensor2d(Float32Array.from(V.data), [B, 30]))];
-      });
-      const Xm = await fromTensor(X as tf.Tensor2D), Gm = await fromTensor(G as tf.Tensor2D);
-      expect(tf.memory().numTensors).toBe(before);
-      for (let b = 0; b < B; b++) {
-        expect(relativeError(Xm.row(b), g.forward(Z.row(b)))).toBeLessThan(1e-5);
-        expect(relativeError(Gm.row(b), g.vjp(Z.row(b), V.row(b)))).toBeLessThan(1e-4);
-      }
+      await expectTfMatchesFloat64(tg, g, Z, V);
       tg.dispose();
     });
   }
