@@ -3,9 +3,10 @@
  * where P(v) = G(invert(v)) is the layer-wise LP inversion followed by the generator, an approximate
  * projection onto the range of G. One inverter (one HiGHS model per layer) serves every iteration.
  */
-import { distance, gaussianVector, type Generator, type LinearOperator, norm2, opNorm, type Progress, Rng, type Status, ValueError } from '@inv/core';
+import {
+  distance, gaussianVector, gaussNewtonPolish, type Generator, type LinearOperator, norm2, opNorm, type Polished, type Progress, residualOf, Rng, type Status, ValueError,
+} from '@inv/core';
 import type { Inversion, InvertSettings, LayerwiseInverter } from './invert.js';
-import { gaussNewtonPolish, type Polished, residualOf } from './polish.js';
 
 export interface PgdSettings {
   /** μ; default: adaptive, 1 / restrictedGain(G, A), halved while the residual grows, never below 1/‖A‖₂². */
