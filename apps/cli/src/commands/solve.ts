@@ -50,7 +50,7 @@ export const solveCommand = defineCommand({
     const generator = loadModel(f.model);
     const seed = f.seed;
     const observation = readObservation(f.observation);
-    const measurement = parseMeasurement(String(args.flags.measurement), generator.outputDim, seed, observation.length);
+    const measurement = parseMeasurement(f.measurement, generator.outputDim, seed, observation.length);
     const { Y, batch } = loadObservation(observation, measurement.rows, measurement.describe());
     const { keyOf } = optionFlags(solver.options, FLAGS);
     const options = solverOptions(solver.options, keyOf, args.flags, args.given);
@@ -70,7 +70,7 @@ export const solveCommand = defineCommand({
     const started = now();
     let results: Result[];
     try {
-      if (args.flags.redis !== undefined) results = (await solveOnQueue(io, args, { solver: solver.name, generator, batch, Y, seed, noise, options })) as Result[];
+      if (f.redis !== undefined) results = (await solveOnQueue(io, args, { solver: solver.name, generator, batch, Y, seed, noise, options })) as Result[];
       else if (batch) results = await solve(createBatchProblem({ generator, measurement, observation: Y, ...noise }), solver, options, { onProgress });
       else results = [await solve(createProblem({ generator, measurement, observation: Y.row(0), ...noise }), solver, options, { onProgress })];
     } finally {
@@ -93,10 +93,10 @@ export const solveCommand = defineCommand({
     setActivity('finishing inv solve (its outputs are written)');
 
     // With --out -, stdout carries the result JSON alone; the human lines go to stderr.
-    const human = humanIo(io, args.flags.out);
+    const human = humanIo(io, f.out);
     const failed = results.filter((r) => !r.success).length;
     if (io.json) {
-      if (args.flags.out !== '-') io.out(JSON.stringify(json));
+      if (f.out !== '-') io.out(JSON.stringify(json));
     } else {
       say(human, `${solver.name} on ${generator.describe()}, ${measurement.describe()}, ${results.length} problem${results.length > 1 ? 's' : ''}`);
       say(human, formatTable(['#', 'status', 'success', 'iterations', 'residual', 'allowed', 'time ms'], results.map((r, i) => [i, r.status, r.success ? 'yes' : 'no', r.iterations, r.residual, r.fit.allowed, r.timeMs])));
