@@ -9,6 +9,7 @@ export * from './linalg.js';
 export * from './activations.js';
 export * from './generator.js';
 export * from './stages.js';
+export * from './permute.js';
 export * from './random-conv.js';
 export * from './operators.js';
 export * from './problem.js';

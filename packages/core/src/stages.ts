@@ -7,6 +7,7 @@
  */
 import { assertFinite, ShapeError } from './errors.js';
 import { type Adjointable, Matrix, matTvec, matvec } from './linalg.js';
+import { PermuteMap, type PermutePlain } from './permute.js';
 
 /** [height, width, channels] of an image, or [n] of a flat vector. */
 export type Shape = readonly number[];
@@ -25,7 +26,8 @@ export type PlainMap =
   | { kind: 'conv2d' | 'conv2d_transpose'; inShape: number[]; kernelShape: number[]; kernel: Float64Array; strides: number[]; padding: Padding }
   | { kind: 'upsampling2d'; inShape: number[]; size: number[] }
   | { kind: 'matrix'; rows: number; cols: number; weight: Float64Array }
-  | { kind: 'compose'; parts: PlainMap[] };
+  | { kind: 'compose'; parts: PlainMap[] }
+  | PermutePlain;
 
 /** A linear map between flattened shapes. */
 export interface LinearMap extends Adjointable {
@@ -536,6 +538,8 @@ export function mapFromPlain(p: PlainMap): LinearMap {
       return new MatrixMap(new Matrix(p.rows, p.cols, p.weight));
     case 'compose':
       return new ComposedMap(p.parts.map(mapFromPlain));
+    case 'permute':
+      return new PermuteMap(p.inShape, p.axes);
   }
 }
 

@@ -190,6 +190,13 @@ export class TfMap {
         this.adj = (g) => tf.matMul(g, W);
         break;
       }
+      case 'permute': {
+        const axes = [0, ...(map as unknown as { axes: number[] }).axes.map((a) => a + 1)];
+        const back = axes.map((_, i) => axes.indexOf(i));
+        this.fwd = (x) => flat(tf.transpose(tf.reshape(x, [x.shape[0], ...map.inShape]), axes));
+        this.adj = (g) => flat(tf.transpose(tf.reshape(g, [g.shape[0], ...map.outShape]), back));
+        break;
+      }
       case 'compose': {
         const parts = (map as unknown as { parts: LinearMap[] }).parts.map((p) => new TfMap(p));
         this.disposeParts = () => parts.forEach((p) => p.dispose());

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelProto, type OnnxModel } from '../src/io/onnx-schema.js';
 import { findPython, readGenerator, readModel } from '../src/node.js';
 import { spawnSync } from 'node:child_process';
-import { decodeOnnx, denseLayer, FormatError, Generator, Matrix, parseActivation, parseLayersModel, parseOnnx, relativeError, serializeLayersModel, serializeOnnx } from '../src/index.js';
+import { decodeOnnx, denseLayer, FormatError, Generator, isDense, Matrix, onnxToLayersModel, parseActivation, parseLayersModel, parseOnnx, relativeError, serializeLayersModel, serializeOnnx } from '../src/index.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'onnx');
 const bytes = (name: string) => new Uint8Array(readFileSync(join(dir, `${name}.onnx`)));
@@ -13,18 +13,23 @@ interface Expected {
   latents: number[][];
   outputs: number[][];
   outputShape: number[];
+  outputLayout: 'channels_first' | 'channels_last';
   layers?: { weight: number[][]; bias: number[] | null; activation: string }[];
 }
 const expected = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Expected;
 
-/** Torch's outputs are NCHW; the generator's images are NHWC: entry j of ours is torch's perm(j). */
-function torchIndex(shape: number[]): (j: number) => number {
-  if (shape.length !== 3) return (j) => j;
-  const [c, h, w] = shape;
+/**
+ * Torch's images are NCHW; the generator's images are NHWC: entry j of ours is torch's perm(j). The
+ * Keras-layout model returns NHWC itself, and flat outputs are in torch's order.
+ */
+function torchIndex(e: Expected): (j: number) => number {
+  if (e.outputShape.length !== 3 || e.outputLayout === 'channels_last') return (j) => j;
+  const [c, h, w] = e.outputShape;
   return (j) => (j % c) * h * w + Math.floor(j / c);
 }
 
-const ONNX_FIXTURES = ['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky', 'dcgan', 'dense-conv'];
+const ONNX_FIXTURES = ['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky', 'dcgan', 'dense-conv', 'keras-layout', 'dynamic-conv', 'permute-flat', 'dynamic-mlp'];
+const permuteParts = (G: Generator) => G.stages.flatMap((s) => (isDense(s) ? [] : s.map.describe().split(' + ').filter((d) => d.startsWith('permute'))));
 
 /** The MLP fixtures' generators, built directly from the weights torch printed (no ONNX involved). */
 function torchMlp(name: string): Generator {
@@ -41,7 +46,7 @@ describe('ONNX files exported by PyTorch (test/fixtures/make_onnx_fixtures.py)',
     it(`${name}: forward equals torch's to float32 precision`, () => {
       const G = parseOnnx(bytes(name), { source: `${name}.onnx` });
       const e = expected(name);
-      const t = torchIndex(e.outputShape);
+      const t = torchIndex(e);
       e.latents.forEach((z, b) => {
         const out = G.forward(z);
         const want = out.map((_, j) => e.outputs[b][t(j)]);
@@ -52,7 +57,7 @@ describe('ONNX files exported by PyTorch (test/fixtures/make_onnx_fixtures.py)',
   }
 
   it('the MLPs are the generators torch printed the weights of', () => {
-    for (const name of ['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky']) {
+    for (const name of ['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky', 'dynamic-mlp']) {
       const G = parseOnnx(bytes(name));
       const T = torchMlp(name);
       expect(G.describe()).toBe(T.describe());
@@ -69,6 +74,28 @@ describe('ONNX files exported by PyTorch (test/fixtures/make_onnx_fixtures.py)',
     expect(parseOnnx(bytes('dcgan')).describe()).toMatch(/^6-4x4x8-8x8x4-16x16x2 relu,leaky_relu:0.2,tanh/);
     expect(decodeOnnx(bytes('dcgan')).graph!.node!.map((n) => n.opType)).toContain('BatchNormalization');
   });
+
+  it('Keras layout: the Transposes between NHWC and NCHW are bookkeeping, no stage', () => {
+    const ops = decodeOnnx(bytes('keras-layout')).graph!.node!.map((n) => n.opType);
+    expect(ops.filter((o) => o === 'Transpose')).toHaveLength(4);
+    const G = parseOnnx(bytes('keras-layout'));
+    expect(G.describe()).toMatch(/^5-4x4x6-8x8x4-16x16x3 relu,leaky_relu:0.2,tanh/);
+    expect(permuteParts(G)).toEqual([]);
+  });
+
+  it('a transpose of height and width and a flattened output are permutation stages', () => {
+    const G = parseOnnx(bytes('permute-flat'));
+    expect(G.describe()).toMatch(/^4-2x4x3-8x4x4-2x8x4 relu,relu,sigmoid/);
+    // one swaps the convolutions' height and width, one puts the output in torch's C,H,W order
+    expect(permuteParts(G)).toEqual(['permute 1,0,2', 'permute 2,0,1']);
+  });
+
+  it('dynamic axes: the shape arithmetic is folded, the symbolic batch accepted', () => {
+    const m = decodeOnnx(bytes('dynamic-conv'));
+    expect(m.graph!.input![0].type!.tensorType!.shape!.dim![0].dimParam).toBe('batch');
+    expect(m.graph!.node!.map((n) => n.opType)).toEqual(expect.arrayContaining(['Shape', 'Gather', 'Unsqueeze', 'Concat', 'Reshape']));
+    expect(parseOnnx(bytes('dynamic-conv')).describe()).toMatch(/^6-3x3x4-6x6x3-6x6x2 relu,relu,sigmoid/);
+  });
 });
 
 // The fixtures' script runs only where torch is installed (e.g. Debian's python3-torch); CI tests the committed files.
@@ -83,7 +110,7 @@ describe.runIf(torchPython)('the fixture script with the torch installed here', 
       for (const name of ONNX_FIXTURES) {
         const e = JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as Expected;
         const G = parseOnnx(new Uint8Array(readFileSync(join(out, `${name}.onnx`))));
-        const t = torchIndex(e.outputShape);
+        const t = torchIndex(e);
         e.latents.forEach((z, b) => expect(relativeError(G.forward(z), e.outputs[b].map((_, j) => e.outputs[b][t(j)]))).toBeLessThan(2e-6));
       }
     } finally {
@@ -173,10 +200,34 @@ describe('ONNX files from disk and hostile ONNX files', () => {
     t.rawData = new Uint8Array(Float32Array.of(1, 1, 5000, 5000).buffer);
     oneLine(() => parseOnnx(encode(big), { source: 's.onnx' }), /s.onnx: node '.*' \(Resize\): its output \[1, 4, 40000, 40000\] has more than 16777216 values \(the limit\)/);
 
-    // What torch exports with dynamic_axes: a Shape node reading the latent.
-    const dynamic = model('mlp-relu-nobias');
-    dynamic.graph!.node!.unshift({ input: ['z'], output: ['shape'], name: '/Shape', opType: 'Shape' });
-    oneLine(() => parseOnnx(encode(dynamic), { source: 'd.onnx' }), /d.onnx: node '\/Shape' \(Shape\): operator 'Shape' is not supported \(export without dynamic_axes so that shapes are constants\) \(supported: Gemm/);
+    // Dynamic axes: only the batch axis may be symbolic.
+    const symbolic = model('dynamic-mlp');
+    symbolic.graph!.input![0].type!.tensorType!.shape!.dim![1] = { dimParam: 'k' };
+    oneLine(() => parseOnnx(encode(symbolic), { source: 'd.onnx' }), /^d.onnx: input 'z' axis 1 is symbolic \('k'\); only the first \(batch\) axis may be dynamic$/);
+    const symbolicOut = model('dynamic-mlp');
+    symbolicOut.graph!.output![0].type!.tensorType!.shape!.dim![1] = { dimParam: 'n' };
+    oneLine(() => parseOnnx(encode(symbolicOut), { source: 'd.onnx' }), /^d.onnx: output 'x' axis 1 is symbolic \('n'\); only the first \(batch\) axis may be dynamic$/);
+    // Shape arithmetic on the generator's values cannot be folded, and an operator outside the list is named.
+    const unfolded = model('dynamic-conv');
+    unfolded.graph!.node!.find((n) => n.opType === 'Gather')!.input![0] = '/fc/Gemm_output_0';
+    oneLine(() => parseOnnx(encode(unfolded), { source: 'g.onnx' }), /^g.onnx: node '\/Gather' \(Gather\): its data \(input 0\) is not a constant, so the shape arithmetic cannot be folded \(supported: Gemm, .*; folded shape arithmetic: Shape, Gather, Unsqueeze/);
+    const range = model('dynamic-conv');
+    range.graph!.node!.find((n) => n.opType === 'Unsqueeze')!.opType = 'Range';
+    oneLine(() => parseOnnx(encode(range), { source: 'r.onnx' }), /^r.onnx: node '\/Unsqueeze' \(Range\): operator 'Range' is not supported \(supported: Gemm, .*Transpose.*; folded shape arithmetic: Shape, Gather/);
+    // A Transpose may not move the batch axis.
+    const batch = model('keras-layout');
+    batch.graph!.node!.find((n) => n.opType === 'Transpose')!.attribute![0].ints = [1, 0, 2, 3];
+    oneLine(() => parseOnnx(encode(batch), { source: 't.onnx' }), /^t.onnx: node '\/Transpose' \(Transpose\): perm \[1, 0, 2, 3\] moves the batch axis, which is not supported$/);
+    // Grouped and dilated convolutions: refused, naming the node and the attribute.
+    for (const [attr, value, pattern] of [
+      ['group', { i: 2 }, /^c.onnx: node '\/up2\/ConvTranspose' \(ConvTranspose\): attribute group=2 \(a grouped convolution\) is not supported \(only group=1\)$/],
+      ['dilations', { ints: [2, 2] }, /^c.onnx: node '\/up2\/ConvTranspose' \(ConvTranspose\): attribute dilations=\[2, 2\] is not supported \(only 1\)$/],
+    ] as const) {
+      const conv = model('keras-layout');
+      const node = conv.graph!.node!.find((n) => n.name === '/up2/ConvTranspose')!;
+      Object.assign(node.attribute!.find((a) => a.name === attr)!, value);
+      oneLine(() => parseOnnx(encode(conv), { source: 'c.onnx' }), pattern);
+    }
 
     const many = model('mlp-relu-nobias');
     oneLine(() => parseOnnx(encode(many), { source: 'm.onnx', maxNodes: 2 }), /m.onnx: the graph has \d+ nodes, more than the limit of 2/);
@@ -204,9 +255,12 @@ describe('writing ONNX', () => {
   });
 
   it('ONNX from PyTorch → written again → read: the same generator', () => {
-    for (const name of ['mlp-sigmoid', 'dcgan', 'dense-conv']) {
+    for (const name of ['mlp-sigmoid', 'dcgan', 'dense-conv', 'keras-layout', 'dynamic-conv', 'permute-flat']) {
       const G = parseOnnx(bytes(name));
       sameOutputs(G, parseOnnx(serializeOnnx(G)), expected(name).latents);
+      // and through the layers model inv convert writes
+      const files = onnxToLayersModel(bytes(name));
+      sameOutputs(G, parseLayersModel(files.modelJson, files.weightData), expected(name).latents);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkSupport, ComposedMap, Conv2DMap, Conv2DTransposeMap, dot, gaussianVector, Generator, isDense, leakyRelu, type LinearMap, mapFromPlain, Matrix,
-  MatrixMap, type Padding, randomConvGenerator, relativeError, Rng, sigmoid, sparseApply, type Solver, tanh, UpSampling2DMap, UnsupportedError,
+  MatrixMap, type Padding, PermuteMap, randomConvGenerator, relativeError, Rng, sigmoid, sparseApply, type Solver, tanh, UpSampling2DMap, UnsupportedError,
 } from '../src/index.js';
 import { fromTensor, tf, TfGenerator, TfMap } from '../src/tf.js';
 import { expectTfMatchesFloat64 } from './tf-helpers.js';
@@ -29,6 +29,10 @@ function randomMap(kind: LinearMap['kind']): LinearMap {
       const r = int(1, 12), cols = int(1, 12);
       return new MatrixMap(new Matrix(r, cols, gaussianVector(rng, r * cols)));
     }
+    case 'permute': {
+      const axes = pick([[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]);
+      return new PermuteMap([h, w, c], axes);
+    }
     case 'compose': {
       const up = new UpSampling2DMap([h, w, c], [2, 2]);
       return new ComposedMap([up, new Conv2DMap(up.outShape, [3, 3, c, f], gaussianVector(rng, 9 * c * f), [1, 1], 'same')]);
@@ -36,7 +40,7 @@ function randomMap(kind: LinearMap['kind']): LinearMap {
   }
 }
 
-const KINDS = ['conv2d', 'conv2d_transpose', 'upsampling2d', 'matrix', 'compose'] as const;
+const KINDS = ['conv2d', 'conv2d_transpose', 'upsampling2d', 'matrix', 'permute', 'compose'] as const;
 const make = randomMap;
 
 describe('convolutional stage maps', () => {

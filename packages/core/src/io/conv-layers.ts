@@ -6,6 +6,7 @@
 import { type Activation, linear } from '../activations.js';
 import { FormatError } from '../errors.js';
 import { Matrix } from '../linalg.js';
+import { PermuteMap } from '../permute.js';
 import { ComposedMap, ConvMap, type LinearMap, MatrixMap, type Padding, type Shape, UpSampling2DMap } from '../stages.js';
 
 type Json = Record<string, unknown>;
@@ -35,7 +36,7 @@ export interface LayerState {
   weight(kind: string): { values: Float64Array; shape: number[]; name: string };
 }
 
-export const CONV_LAYER_CLASSES = ['Conv2D', 'Conv2DTranspose', 'UpSampling2D', 'BatchNormalization', 'Reshape', 'Flatten'] as const;
+export const CONV_LAYER_CLASSES = ['Conv2D', 'Conv2DTranspose', 'UpSampling2D', 'BatchNormalization', 'Reshape', 'Flatten', 'Permute'] as const;
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -198,6 +199,42 @@ function setShape(state: LayerState, dims: number[]): void {
   const last = state.built[state.built.length - 1];
   if (last?.weight && dims.length === 3) last.outShape = dims;
   state.shape = dims;
+}
+
+/**
+ * Permute (Keras' dims count from 1, without the batch axis): a permutation of the entries, which
+ * commutes with every activation, so it joins the stage before it: P·σ(Ax + b) = σ(PAx + Pb). A
+ * Dense stage just has its rows reordered; a map stage gains a PermuteMap part.
+ */
+export function permuteLayer(state: LayerState): void {
+  const { cfg, where } = state;
+  const inShape = state.pending.length ? state.pending[state.pending.length - 1].outShape : state.shape;
+  if (!inShape) throw new FormatError(`${where}: needs a known input shape`);
+  const dims = cfg.dims;
+  if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d))) throw new FormatError(`${where}: dims must be a list of axes (1 … ${inShape.length})`);
+  let map: PermuteMap;
+  try {
+    map = new PermuteMap(inShape, (dims as number[]).map((d) => d - 1));
+  } catch (e) {
+    throw new FormatError(`${where}: ${(e as Error).message}`);
+  }
+  const last = state.built[state.built.length - 1];
+  if (state.pending.length) {
+    state.pending.push(map);
+  } else if (last?.weight) {
+    const src = map.sparseRows().col, w = last.weight;
+    const rows = new Matrix(w.rows, w.cols);
+    for (let r = 0; r < w.rows; r++) rows.data.set(w.data.subarray(src[r] * w.cols, (src[r] + 1) * w.cols), r * w.cols);
+    last.weight = rows;
+    if (last.bias) last.bias = map.apply(last.bias);
+    last.outShape = map.outShape;
+  } else if (last?.map) {
+    last.map = new ComposedMap([last.map, map]);
+    if (last.bias) last.bias = map.apply(last.bias);
+  } else {
+    throw new FormatError(`${where}: a Permute before the first Dense or convolution is not supported`);
+  }
+  state.shape = map.outShape;
 }
 
 /** Pending upsampling at the end of the model becomes its own linear stage. */

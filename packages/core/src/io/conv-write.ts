@@ -6,6 +6,7 @@
 import { type Activation } from '../activations.js';
 import { FormatError } from '../errors.js';
 import type { MapLayer } from '../generator.js';
+import { PermuteMap } from '../permute.js';
 import { ComposedMap, ConvMap, type LinearMap, type Shape, UpSampling2DMap } from '../stages.js';
 
 type Json = Record<string, unknown>;
@@ -30,28 +31,48 @@ export function reshapeLayers(from: Shape, to: Shape, index: number): Json[] {
 }
 
 /** The per-channel values of a bias that repeats over the pixels of an NHWC output with `c` channels. */
-function perChannel(bias: Float64Array, c: number, where: string): Float32Array {
-  for (let i = c; i < bias.length; i++) if (bias[i] !== bias[i % c]) throw new FormatError(`${where}: its bias is not one value per channel, which a layers model cannot store`);
-  return Float32Array.from(bias.subarray(0, c));
+export function perChannel(bias: Float64Array, c: number, where: string, format = 'a layers model'): Float64Array {
+  for (let i = c; i < bias.length; i++) if (bias[i] !== bias[i % c]) throw new FormatError(`${where}: its bias is not one value per channel, which ${format} cannot store`);
+  return bias.subarray(0, c);
+}
+
+/**
+ * A map stage's parts, checked to be writable (at most one convolution, and a bias only with one),
+ * with that convolution's per-channel bias: the stage's bias taken back through the parts after the
+ * convolution (a permutation is undone by its adjoint; an upsampling keeps a per-channel bias).
+ * Shared by this writer and ./onnx-write.ts.
+ */
+export function stageParts(stage: MapLayer, where: string, format: string): { parts: readonly LinearMap[]; convBias?: Float64Array } {
+  const parts: readonly LinearMap[] = stage.map instanceof ComposedMap ? stage.map.parts : [stage.map];
+  const convAt = parts.findIndex((p) => p instanceof ConvMap);
+  if (parts.filter((p) => p instanceof ConvMap).length > 1 || parts.some((p) => !(p instanceof ConvMap) && !(p instanceof UpSampling2DMap) && !(p instanceof PermuteMap))) {
+    throw new FormatError(`${where}: ${stage.map.describe()} cannot be written as ${format}`);
+  }
+  if (!stage.bias) return { parts };
+  if (convAt < 0) throw new FormatError(`${where}: a bias without a convolution cannot be written as ${format}`);
+  const after = parts.slice(convAt + 1);
+  const convBias = after.reduceRight((b, p) => (p instanceof PermuteMap ? p.adjoint(b) : Float64Array.from({ length: p.cols }, (_, i) => b[i % p.inShape[2]])), stage.bias as Float64Array);
+  const back = after.reduce((b, p) => p.apply(b), convBias);
+  if (back.some((v, i) => v !== stage.bias![i])) throw new FormatError(`${where}: its bias is not one value per channel, which ${format} cannot store`);
+  return { parts, convBias };
 }
 
 /** The Keras layers and weights of one map stage. */
 export function mapLayers(stage: MapLayer, index: number): { layers: Json[]; weights: WrittenWeight[] } {
-  const parts: readonly LinearMap[] = stage.map instanceof ComposedMap ? stage.map.parts : [stage.map];
   const layers: Json[] = [];
   const weights: WrittenWeight[] = [];
   const where = `layer ${index}`;
+  const { parts, convBias } = stageParts(stage, where, 'a layers model');
   const { activation, extra } = activationLayers(stage.activation, index);
-  const convs = parts.filter((p) => p instanceof ConvMap);
-  if (convs.length > 1 || parts.some((p) => !(p instanceof ConvMap) && !(p instanceof UpSampling2DMap))) {
-    throw new FormatError(`${where}: ${stage.map.describe()} cannot be written as a layers model`);
-  }
   const lastIsConv = parts[parts.length - 1] instanceof ConvMap;
-  if (stage.bias && !lastIsConv) throw new FormatError(`${where}: a bias after an upsampling cannot be written as a layers model`);
   parts.forEach((p, j) => {
     const name = `${p.kind}_${index + 1}_${j + 1}`;
     if (p instanceof UpSampling2DMap) {
       layers.push({ class_name: 'UpSampling2D', config: { name, size: [...p.size], data_format: 'channels_last', interpolation: 'nearest', dtype: 'float32' } });
+      return;
+    }
+    if (p instanceof PermuteMap) {
+      layers.push({ class_name: 'Permute', config: { name, dims: p.axes.map((a) => a + 1), dtype: 'float32' } });
       return;
     }
     const conv = p as ConvMap;
@@ -61,11 +82,11 @@ export function mapLayers(stage: MapLayer, index: number): { layers: Json[]; wei
       class_name: conv.kind === 'conv2d' ? 'Conv2D' : 'Conv2DTranspose',
       config: {
         name, trainable: true, dtype: 'float32', filters, kernel_size: conv.kernelShape.slice(0, 2), strides: [...conv.strides], padding: conv.padding,
-        data_format: 'channels_last', dilation_rate: [1, 1], activation: last ? activation : 'linear', use_bias: stage.bias !== undefined,
+        data_format: 'channels_last', dilation_rate: [1, 1], activation: last ? activation : 'linear', use_bias: convBias !== undefined,
       },
     });
     weights.push({ name: `${name}/kernel`, shape: [...conv.kernelShape], data: Float32Array.from(conv.kernel) });
-    if (stage.bias) weights.push({ name: `${name}/bias`, shape: [filters], data: perChannel(stage.bias, filters, where) });
+    if (convBias) weights.push({ name: `${name}/bias`, shape: [filters], data: Float32Array.from(perChannel(convBias, filters, where)) });
   });
   if (!lastIsConv && activation !== 'linear') layers.push({ class_name: 'Activation', config: { name: `activation_${index + 1}`, activation, dtype: 'float32' } });
   layers.push(...extra);

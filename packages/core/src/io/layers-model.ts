@@ -9,7 +9,7 @@ import { denseLayer, Generator, isDense, mapLayer, type Stage } from '../generat
 import { Matrix } from '../linalg.js';
 import { checkJsonDepth, checkLayerCount } from './limits.js';
 import {
-  batchNormLayer, type BuiltStage, CONV_LAYER_CLASSES, convLayer, flattenLayer, flushPending, type LayerState, reshapeLayer, upSamplingLayer,
+  batchNormLayer, type BuiltStage, CONV_LAYER_CLASSES, convLayer, flattenLayer, flushPending, type LayerState, permuteLayer, reshapeLayer, upSamplingLayer,
 } from './conv-layers.js';
 import { activationLayers, mapLayers, reshapeLayers } from './conv-write.js';
 
@@ -315,6 +315,9 @@ function convClass(className: unknown, state: LayerState): boolean {
       return true;
     case 'Flatten':
       flattenLayer(state);
+      return true;
+    case 'Permute':
+      permuteLayer(state);
       return true;
     default:
       return false;

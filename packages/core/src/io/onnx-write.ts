@@ -7,7 +7,9 @@
 import { type Activation } from '../activations.js';
 import { FormatError } from '../errors.js';
 import { type Generator, isDense, type Stage } from '../generator.js';
-import { ComposedMap, ConvMap, convAxis, type LinearMap, type Shape, UpSampling2DMap } from '../stages.js';
+import { PermuteMap } from '../permute.js';
+import { ConvMap, convAxis, type Shape, UpSampling2DMap } from '../stages.js';
+import { perChannel, stageParts } from './conv-write.js';
 import { modelProto, ONNX_FLOAT, ONNX_INT64, type OnnxNode, type OnnxTensor } from './onnx-schema.js';
 
 import { chwIndex as chw } from './onnx.js';
@@ -27,10 +29,9 @@ const FLOAT = 1, INT = 2, STRING = 3, INTS = 7;
 const ints = (name: string, v: number[]) => ({ name, type: INTS, ints: v });
 const str = (name: string, v: string) => ({ name, type: STRING, s: new TextEncoder().encode(v) });
 
-function perChannel(bias: Float64Array, c: number, where: string): Float64Array {
-  for (let i = c; i < bias.length; i++) if (bias[i] !== bias[i % c]) throw new FormatError(`${where}: its bias is not one value per channel, which ONNX Conv cannot store`);
-  return bias.subarray(0, c);
-}
+/** ONNX (NCHW) axis of each of our image axes H, W, C, and our axis of each ONNX axis 1, 2, 3. */
+const NCHW_OF = [2, 3, 1];
+const OURS_OF = [-1, 2, 0, 1];
 
 /** The ONNX bytes of a generator. */
 export function serializeOnnx(generator: Generator, options: { producer?: string } = {}): Uint8Array {
@@ -92,12 +93,14 @@ export function serializeOnnx(generator: Generator, options: { producer?: string
       return;
     }
     reshapeTo(stage.map.inShape, i);
-    const parts: readonly LinearMap[] = stage.map instanceof ComposedMap ? stage.map.parts : [stage.map];
-    const convs = parts.filter((p) => p instanceof ConvMap);
-    if (parts.some((p) => !(p instanceof ConvMap) && !(p instanceof UpSampling2DMap)) || (stage.bias && convs.length !== 1)) {
-      throw new FormatError(`${where}: ${stage.map.describe()} cannot be written as ONNX`);
-    }
+    const { parts, convBias } = stageParts(stage, where, 'ONNX');
     parts.forEach((p, j) => {
+      if (p instanceof PermuteMap) {
+        if (p.inShape.length !== 3) throw new FormatError(`${where}: ${p.describe()} of [${p.inShape.join(', ')}] cannot be written as ONNX (only of images)`);
+        // Both sides are NCHW views of our images: ONNX output axis k is our output axis OURS_OF[k].
+        emit('Transpose', [], [ints('perm', [0, 1, 2, 3].map((k) => (k === 0 ? 0 : NCHW_OF[p.axes[OURS_OF[k]]])))]);
+        return;
+      }
       if (p instanceof UpSampling2DMap) {
         emit('Resize', ['', constant(`scales_${i}_${j}`, [4], [1, 1, p.size[0], p.size[1]])], [
           str('mode', 'nearest'), str('coordinate_transformation_mode', 'asymmetric'), str('nearest_mode', 'floor'),
@@ -123,7 +126,7 @@ export function serializeOnnx(generator: Generator, options: { producer?: string
         throw new FormatError(`${where}: a 'valid' transposed convolution with kernel smaller than its stride cannot be written as ONNX`);
       }
       const inputs = [constant(`w_${i}_${j}`, [b, a, kh, kw], w)];
-      if (stage.bias) inputs.push(constant(`b_${i}_${j}`, [conv.outShape[2]], perChannel(stage.bias, stage.map.outShape[2], where)));
+      if (convBias) inputs.push(constant(`b_${i}_${j}`, [conv.outShape[2]], perChannel(convBias, conv.outShape[2], where, 'ONNX Conv')));
       emit(transposed ? 'ConvTranspose' : 'Conv', inputs, [ints('kernel_shape', [kh, kw]), ints('strides', [...conv.strides]), ints('pads', pads)]);
     });
     shape = stage.map.outShape;

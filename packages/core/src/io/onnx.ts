@@ -6,11 +6,13 @@
  */
 import { FormatError } from '../errors.js';
 import type { Generator } from '../generator.js';
+import { PermuteMap } from '../permute.js';
 import { convAxis } from '../stages.js';
 import { parseLayersModel, type LayersModelFiles } from './layers-model.js';
 import { DEFAULT_LIMITS } from './limits.js';
+import { type Const, FOLDED_ON_CONSTANTS, FOLDED_SHAPE_OPS, type FoldContext, foldNode } from './onnx-fold.js';
 import {
-  modelProto, ONNX_DOUBLE, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor,
+  modelProto, ONNX_DOUBLE, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo,
 } from './onnx-schema.js';
 
 /** Reads `length` bytes (all, when undefined) at `offset` of an external-data file named relative to the model. */
@@ -27,17 +29,13 @@ export interface OnnxOptions {
 
 export const SUPPORTED_ONNX_OPS = [
   'Gemm', 'MatMul', 'Add', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Identity', 'Dropout', 'Conv', 'ConvTranspose',
-  'BatchNormalization', 'Reshape', 'Flatten', 'Resize', 'Upsample', 'Constant',
+  'BatchNormalization', 'Reshape', 'Flatten', 'Transpose', 'Resize', 'Upsample', 'Constant',
 ] as const;
 
 type Json = Record<string, unknown>;
 
 /** Most values one node may output (2^24: a 4096×4096 image); a generator's stages are far smaller. */
 export const MAX_STAGE_VALUES = 2 ** 24;
-interface Const {
-  dims: number[];
-  values: Float64Array;
-}
 
 /** An int64 field (a number, or a protobufjs Long) as a safe integer. */
 function int(v: unknown, where: string): number {
@@ -102,12 +100,37 @@ function tensorValues(t: OnnxTensor, where: string, external: ExternalDataReader
       else if (type === ONNX_INT32) out[i] = view.getInt32(4 * i, true);
       else out[i] = Number(view.getBigInt64(8 * i, true));
     }
-    return { dims, values: out };
+    return { dims, values: out, integer: type === ONNX_INT32 || type === ONNX_INT64 };
   }
   const list: ArrayLike<unknown> = (type === ONNX_FLOAT ? t.floatData : type === ONNX_DOUBLE ? t.doubleData : type === ONNX_INT32 ? t.int32Data : t.int64Data) ?? [];
   const out = values(list.length);
   for (let i = 0; i < n; i++) out[i] = type === ONNX_INT64 ? int(list[i], where) : (list[i] as number);
-  return { dims, values: out };
+  return { dims, values: out, integer: type === ONNX_INT32 || type === ONNX_INT64 };
+}
+
+/** The value of a Constant node. */
+function constantOf(node: OnnxNode, where: string, external: ExternalDataReader | undefined): Const {
+  const a = node.attribute?.[0];
+  if (a?.t) return tensorValues(a.t, where, external);
+  if (a?.name === 'value_float') return { dims: [], values: Float64Array.of(a.f ?? 0) };
+  if (a?.name === 'value_floats') return { dims: [a.floats?.length ?? 0], values: Float64Array.from(a.floats ?? []) };
+  if (a?.name === 'value_int') return { dims: [], values: Float64Array.of(int(a.i ?? 0, where)), integer: true };
+  if (a?.name === 'value_ints') return { dims: [a.ints?.length ?? 0], values: Float64Array.from(a.ints ?? [], (v) => int(v, where)), integer: true };
+  throw new FormatError(`${where}: only tensor, float and int constants are supported`);
+}
+
+/**
+ * The declared shape of the graph's input or output, with the batch axis as 1. Only the first axis
+ * may be symbolic (dynamic_axes) or -1; a fixed batch size is read as 1 too (one latent at a time).
+ */
+function declaredDims(v: OnnxValueInfo, what: string, source: string): number[] {
+  return (v.type?.tensorType?.shape?.dim ?? []).map((d, k) => {
+    const fixed = Object.prototype.hasOwnProperty.call(d, 'dimValue') && d.dimValue !== undefined && d.dimValue !== null ? int(d.dimValue, `${source}: ${what} '${v.name}' axis ${k}`) : undefined;
+    if (k === 0) return 1;
+    if (fixed !== undefined && fixed > 0) return fixed;
+    const shown = d.dimParam ? `symbolic ('${d.dimParam}')` : fixed !== undefined ? `${fixed}` : 'unknown';
+    throw new FormatError(`${source}: ${what} '${v.name}' axis ${k} is ${shown}; only the first (batch) axis may be dynamic`);
+  });
 }
 
 /** The shortest decimal that is the same float32 (attributes are float32: 0.1 arrives as 0.10000000149). */
@@ -131,6 +154,51 @@ export function chwIndex(c: number, h: number, w: number): (j: number) => number
 }
 
 /**
+ * How the running value's entries are stored: our physical axis k holds ONNX axis order[k] of
+ * `shape`, row-major. Channels-first images computed by our (channels-last) stages have order
+ * [0, 2, 3, 1]; a Transpose only changes the order, and entries move only when a node needs another
+ * storage than the one at hand (docs/conv-stages.md, "ONNX layouts").
+ */
+interface Layout {
+  shape: number[];
+  order: number[];
+}
+
+const IMAGE_ORDER = [0, 2, 3, 1];
+const identity = (n: number) => Array.from({ length: n }, (_, i) => i);
+const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Whether the storage is plain row-major (axes of size 1 may sit anywhere). */
+function plain(v: Layout): boolean {
+  const big = v.order.filter((a) => v.shape[a] > 1);
+  return big.every((a, k) => k === 0 || big[k - 1] < a);
+}
+
+/** For every stored entry j, its row-major index in the ONNX tensor. */
+function logicalIndex(v: Layout): Int32Array {
+  return new PermuteMap(v.shape, v.order).sparseRows().col;
+}
+
+function sameStorage(a: Layout, b: Layout): boolean {
+  if (plain(a) && plain(b)) return true;
+  const x = logicalIndex(a), y = logicalIndex(b);
+  return x.every((v, j) => v === y[j]);
+}
+
+/** The supported operators, and the shape arithmetic that is folded, as messages list them. */
+const SUPPORTED_TEXT = `${[...SUPPORTED_ONNX_OPS].join(', ')}; folded shape arithmetic: ${[...FOLDED_SHAPE_OPS].join(', ')}, and ${[...FOLDED_ON_CONSTANTS].join(', ')} on constants`;
+
+/** foldNode, whose refusals also list what is supported. */
+function folded(op: string, cx: FoldContext): Const {
+  try {
+    return foldNode(op, cx);
+  } catch (e) {
+    if (e instanceof FormatError) throw new FormatError(`${e.message} (supported: ${SUPPORTED_TEXT})`);
+    throw e;
+  }
+}
+
+/**
  * The layers model equivalent to an ONNX generator: model.json and float32 weight bytes that
  * parseLayersModel (and writeGenerator's files) understand.
  */
@@ -141,25 +209,70 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
   const graph = model.graph!;
   const nodes = graph.node ?? [];
   if (nodes.length > maxNodes) throw new FormatError(`${source}: the graph has ${nodes.length} nodes, more than the limit of ${maxNodes}`);
+  const opset = int(model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 13, `${source}: opset version`);
   const consts = new Map<string, Const>();
   (graph.initializer ?? []).forEach((t, i) => consts.set(t.name ?? '', tensorValues(t, `${source}: initializer '${t.name ?? i}'`, options.external)));
   const inputs = (graph.input ?? []).filter((v) => !consts.has(v.name ?? ''));
   if (inputs.length !== 1) throw new FormatError(`${source}: the graph has ${inputs.length} inputs besides its weights; a generator takes exactly one (the latent)`);
   if ((graph.output ?? []).length !== 1) throw new FormatError(`${source}: the graph has ${(graph.output ?? []).length} outputs; a generator has exactly one`);
-  const inDims = (inputs[0].type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null ? int(d.dimValue, `${source}: input shape`) : 1));
+  const inDims = declaredDims(inputs[0], 'input', source);
   if (inDims.length !== 2 && !(inDims.length === 4 && inDims[2] * inDims[3] === 1)) {
     throw new FormatError(`${source}: input '${inputs[0].name}' has shape [${inDims.join(', ')}], expected [batch, k] or [batch, k, 1, 1]`);
   }
   let current = inputs[0].name ?? '';
-  let shape: number[] = [1, ...inDims.slice(1)]; // ONNX's (NCHW) shape with batch 1
-  const layers: Json[] = [{ class_name: 'InputLayer', config: { name: 'input', batch_input_shape: inDims.length === 2 ? [null, inDims[1]] : [null, 1, 1, inDims[1]] } }];
+  let shape: number[] = [1, ...inDims.slice(1)]; // ONNX's shape with batch 1
+  /** The shapes of the chain's tensors so far, for folded Shape nodes. */
+  const shapes = new Map<string, number[]>([[current, shape]]);
+  let view: Layout = { shape, order: identity(shape.length) };
+  /** The layers model's shape at the end of `layers` (no batch axis). */
+  let kerasShape: number[] = inDims.length === 2 ? [inDims[1]] : [1, 1, inDims[1]];
+  const layers: Json[] = [{ class_name: 'InputLayer', config: { name: 'input', batch_input_shape: [null, ...kerasShape] } }];
   const weights: { name: string; shape: number[]; data: Float64Array }[] = [];
-  /** The last Dense's kernel ([in, out]) and bias, which a following Add or Reshape still changes. */
+  /** The last Dense's kernel ([in, out]) and bias, which a following Add or a change of storage still changes. */
   let dense: DenseRecord | undefined;
+  /** Only elementwise layers (activations, reshapes) since that Dense: its outputs may still be reordered. */
+  let denseOpen = false;
   const denses = new Map<string, DenseRecord>();
-  /** Set after a Flatten of an image: the next Dense reads its inputs in torch's C,H,W order. */
-  let flattened: [number, number, number] | undefined;
   const names = new Set<string>();
+
+  /** A Flatten or Reshape layer when the layers model's shape is not `dims`. */
+  const kerasAs = (dims: number[], name: string) => {
+    if (kerasShape.join() === dims.join()) return;
+    layers.push(dims.length === 1 ? { class_name: 'Flatten', config: { name: `${name}_flatten` } } : { class_name: 'Reshape', config: { name: `${name}_reshape`, target_shape: dims } });
+    kerasShape = dims;
+  };
+  /**
+   * Stores the running value as `target` (same ONNX shape): by reordering the outputs of the Dense
+   * it comes from when nothing but elementwise layers followed it, else by a Permute stage.
+   */
+  const storeAs = (target: Layout, where: string, name: string) => {
+    if (sameStorage(view, target)) {
+      view = target;
+      return;
+    }
+    if (dense && denseOpen) {
+      const from = logicalIndex(view), want = logicalIndex(target);
+      const at = new Int32Array(from.length);
+      from.forEach((l, j) => (at[l] = j));
+      const src = Array.from(want, (l) => at[l]);
+      const { out, kernel } = dense;
+      const k = new Float64Array(kernel.length);
+      for (let r = 0; r < kernel.length / out; r++) for (let j = 0; j < out; j++) k[r * out + j] = kernel[r * out + src[j]];
+      dense.kernel = k;
+      if (dense.bias) dense.bias = Float64Array.from(src, (s) => dense!.bias![s]);
+    } else {
+      // A Permute of the stored tensor; into plain order when the target (a flat vector) is a reshape of it.
+      const goal = view.shape.join() === target.shape.join() ? target : plain(target) ? { shape: view.shape, order: identity(view.shape.length) } : undefined;
+      if (!goal || view.order[0] !== 0) {
+        throw new FormatError(`${where}: needs its input reordered from a transposed tensor of another shape ([${view.shape.join(', ')}] → [${target.shape.join(', ')}]), which is not supported`);
+      }
+      kerasAs(view.order.slice(1).map((a) => view.shape[a]), name);
+      layers.push({ class_name: 'Permute', config: { name: `${name}_permute`, dims: goal.order.slice(1).map((a) => view.order.indexOf(a)) } });
+      kerasShape = goal.order.slice(1).map((a) => goal.shape[a]);
+      denseOpen = false;
+    }
+    view = target;
+  };
 
   nodes.forEach((node, i) => {
     const op = node.opType ?? '';
@@ -169,7 +282,7 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
     names.add(name);
     const ins = node.input ?? [];
     const outs = node.output ?? [];
-    if (node.domain && node.domain !== 'ai.onnx') throw new FormatError(`${where}: operator domain '${node.domain}' is not supported (only the standard ONNX operators: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+    if (node.domain && node.domain !== 'ai.onnx') throw new FormatError(`${where}: operator domain '${node.domain}' is not supported (only the standard ONNX operators: ${SUPPORTED_TEXT})`);
     const constIn = (k: number, what: string): Const => {
       const c = consts.get(ins[k] ?? '');
       if (!c) throw new FormatError(`${where}: its ${what} '${ins[k] ?? ''}' must be a constant (an initializer or Constant)`);
@@ -187,31 +300,42 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
     };
 
     if (op === 'Constant') {
-      const a = node.attribute?.[0];
-      let c: Const;
-      if (a?.t) c = tensorValues(a.t, where, options.external);
-      else if (a?.name === 'value_float') c = { dims: [], values: Float64Array.of(a.f ?? 0) };
-      else if (a?.name === 'value_floats') c = { dims: [a.floats?.length ?? 0], values: Float64Array.from(a.floats ?? []) };
-      else if (a?.name === 'value_int') c = { dims: [], values: Float64Array.of(int(a.i ?? 0, where)) };
-      else if (a?.name === 'value_ints') c = { dims: [a.ints?.length ?? 0], values: Float64Array.from(a.ints ?? [], (v) => int(v, where)) };
-      else throw new FormatError(`${where}: only tensor, float and int constants are supported`);
-      consts.set(outs[0] ?? '', c);
+      consts.set(outs[0] ?? '', constantOf(node, where, options.external));
+      return;
+    }
+    const readsConstants = ins.length > 0 && ins.every((n) => !n || consts.has(n));
+    if ((FOLDED_SHAPE_OPS as readonly string[]).includes(op) || ((FOLDED_ON_CONSTANTS as readonly string[]).includes(op) && readsConstants)) {
+      consts.set(outs[0] ?? '', folded(op, {
+        where,
+        opset,
+        inputs: ins.length,
+        input: (k) => (ins[k] ? consts.get(ins[k]) : undefined),
+        shapeOf: (k) => consts.get(ins[k] ?? '')?.dims ?? shapes.get(ins[k] ?? ''),
+        int: (a) => (attrOf(node, a) ? intAttr(a, 0) : undefined),
+        ints: intsAttr,
+        tensor: (a) => {
+          const t = attrOf(node, a)?.t;
+          return t ? tensorValues(t, `${where}: ${a}`, options.external) : undefined;
+        },
+      }));
       return;
     }
     if (!(SUPPORTED_ONNX_OPS as readonly string[]).includes(op)) {
-      // Shape arithmetic comes from dynamic axes; with a fixed batch the exporter folds it into constants.
-      const hint = ['Shape', 'Gather', 'Unsqueeze', 'Concat'].includes(op) ? ' (export without dynamic_axes so that shapes are constants)' : '';
-      throw new FormatError(`${where}: operator '${op}' is not supported${hint} (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+      throw new FormatError(`${where}: operator '${op}' is not supported (supported: ${SUPPORTED_TEXT})`);
     }
     // Every other node continues the chain: it reads the running value first and writes one output.
     if (ins[0] !== current) {
       const why = consts.has(ins[0] ?? '') ? 'reads only constants' : `reads '${ins[0] ?? ''}', not the output of the node before it`;
-      throw new FormatError(`${where}: ${why}; the graph must be a chain from one input to one output (no branches or cycles; supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+      throw new FormatError(`${where}: ${why}; the graph must be a chain from one input to one output (no branches or cycles; supported: ${SUPPORTED_TEXT})`);
     }
-    if (ins.slice(1).includes(current)) throw new FormatError(`${where}: uses the running value twice; the graph must be a chain (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+    if (ins.slice(1).includes(current)) throw new FormatError(`${where}: uses the running value twice; the graph must be a chain (supported: ${SUPPORTED_TEXT})`);
     if (outs.length < 1 || !outs[0]) throw new FormatError(`${where}: has no output`);
+
     const image = () => {
       if (shape.length !== 4) throw new FormatError(`${where}: expects an image [batch, channels, height, width], got [${shape.join(', ')}]`);
+      storeAs({ shape, order: IMAGE_ORDER }, where, name);
+      const [, c, h, w] = shape;
+      kerasAs([h, w, c], name);
       return shape as [number, number, number, number];
     };
     const flat = () => {
@@ -219,19 +343,22 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
       return shape[1];
     };
     const pushDense = (kernel: Float64Array, inW: number, out: number, bias?: Float64Array) => {
-      if (flattened) {
-        // Our inputs come in H,W,C order; torch's kernel rows in C,H,W order.
-        const [c, h, w] = flattened, t = chwIndex(c, h, w);
+      if (!plain(view)) {
+        // Our inputs are stored in another order than ONNX's (e.g. H,W,C after a Flatten of a C,H,W image).
+        const t = logicalIndex(view);
         const k = new Float64Array(kernel.length);
-        for (let j = 0; j < inW; j++) k.set(kernel.subarray(t(j) * out, t(j) * out + out), j * out);
+        for (let j = 0; j < inW; j++) k.set(kernel.subarray(t[j] * out, t[j] * out + out), j * out);
         kernel = k;
-        flattened = undefined;
       }
+      kerasAs([inW], name);
       const layer: Json = { class_name: 'Dense', config: { name, units: out, use_bias: bias !== undefined, activation: 'linear' } };
       layers.push(layer);
       dense = { layer, kernel, out, bias, name };
       denses.set(name, dense);
+      denseOpen = true;
       shape = [1, out];
+      view = { shape, order: [0, 1] };
+      kerasShape = [out];
     };
     switch (op) {
       case 'Identity':
@@ -271,7 +398,7 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
       case 'Add': {
         const c = constIn(1, 'addend');
         const last = layers[layers.length - 1];
-        if (!dense || last !== dense.layer || dense.bias || c.values.length !== dense.out) {
+        if (!dense || last !== dense.layer || dense.bias || c.values.length !== dense.out || !plain(view)) {
           throw new FormatError(`${where}: an Add is supported only as the bias of the MatMul right before it (${dense?.out ?? '?'} values)`);
         }
         dense.bias = Float64Array.from(c.values);
@@ -280,12 +407,14 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
       }
       case 'Conv':
       case 'ConvTranspose': {
-        const [, cin, h, w] = image();
         const wt = constIn(1, 'weight');
         if (wt.dims.length !== 4) throw new FormatError(`${where}: weight has shape [${wt.dims.join(', ')}], expected 4 dimensions`);
-        if (intAttr('group', 1) !== 1) throw new FormatError(`${where}: grouped convolutions are not supported`);
-        if ((intsAttr('dilations') ?? [1, 1]).some((d) => d !== 1)) throw new FormatError(`${where}: dilations other than 1 are not supported`);
+        const group = intAttr('group', 1);
+        if (group !== 1) throw new FormatError(`${where}: attribute group=${group} (a grouped convolution) is not supported (only group=1)`);
+        const dilations = intsAttr('dilations') ?? [1, 1];
+        if (dilations.some((d) => d !== 1)) throw new FormatError(`${where}: attribute dilations=[${dilations.join(', ')}] is not supported (only 1)`);
         if (attrOf(node, 'output_shape')) throw new FormatError(`${where}: output_shape is not supported (use pads)`);
+        const [, cin, h, w] = image();
         const transposed = op === 'ConvTranspose';
         const [a0, a1, kh, kw] = wt.dims;
         const [wCin, cout] = transposed ? [a0, a1] : [a1, a0];
@@ -320,9 +449,16 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
         const oh = transposed ? (h - 1) * sh + kh - pads[0] - pads[2] + outPad[0] : convAxis(h, kh, sh, padding).out;
         const ow = transposed ? (w - 1) * sw + kw - pads[1] - pads[3] + outPad[1] : convAxis(w, kw, sw, padding).out;
         shape = [1, cout, oh, ow];
+        view = { shape, order: IMAGE_ORDER };
+        kerasShape = [oh, ow, cout];
+        denseOpen = false;
         break;
       }
       case 'BatchNormalization': {
+        if (shape.length === 4) image();
+        else if (shape.length === 2) storeAs({ shape, order: [0, 1] }, where, name);
+        else throw new FormatError(`${where}: expects [batch, features] or [batch, channels, height, width], got [${shape.join(', ')}]`);
+        if (shape.length === 2) kerasAs([shape[1]], name);
         const channels = shape[1];
         const vec = (k: number, what: string) => {
           const c = constIn(k, what);
@@ -334,46 +470,45 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
         weights.push({ name: `${name}/beta`, shape: [channels], data: vec(2, 'bias') });
         weights.push({ name: `${name}/moving_mean`, shape: [channels], data: vec(3, 'mean') });
         weights.push({ name: `${name}/moving_variance`, shape: [channels], data: vec(4, 'variance') });
+        denseOpen = false;
         break;
       }
       case 'Flatten':
       case 'Reshape': {
-        const total = shape.reduce((a, b) => a * b, 1);
+        const total = product(shape);
         let target: number[];
         if (op === 'Flatten') {
           if (intAttr('axis', 1) !== 1) throw new FormatError(`${where}: only axis 1 is supported`);
           target = [1, total];
         } else {
-          target = Array.from(constIn(1, 'shape').values).map((d, k) => (d === 0 ? shape[k] : d));
-          const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+          const asked = Array.from(constIn(1, 'shape').values);
+          target = asked.map((d, k) => (d === 0 ? shape[k] : d));
+          const known = product(target.filter((d) => d !== -1));
           target = target.map((d) => (d === -1 ? total / known : d));
-          if (target.some((d) => !Number.isInteger(d) || d < 1) || target.reduce((a, b) => a * b, 1) !== total) {
-            throw new FormatError(`${where}: cannot reshape [${shape.join(', ')}] to [${Array.from(constIn(1, 'shape').values).join(', ')}]`);
+          if (target.some((d) => !Number.isInteger(d) || d < 1) || product(target) !== total) {
+            throw new FormatError(`${where}: cannot reshape [${shape.join(', ')}] to [${asked.join(', ')}]`);
           }
           if (target[0] !== 1) throw new FormatError(`${where}: reshapes across the batch axis ([${shape.join(', ')}] to [${target.join(', ')}])`);
         }
-        if (target.length === 2) {
-          if (shape.length === 4) {
-            const [, c, h, w] = shape;
-            if (c > 1 && h * w > 1) flattened = [c, h, w];
-            layers.push({ class_name: 'Flatten', config: { name } });
-          }
-        } else if (target.length === 4 && shape.length === 2) {
-          const [, c, h, w] = target;
-          if (c > 1 && h * w > 1) {
-            // Torch's values come in C,H,W order; ours in H,W,C: reorder the outputs of the Dense before.
-            if (!dense || flattened) throw new FormatError(`${where}: reshapes the latent to a ${c}-channel image, which is supported only right after a Gemm or MatMul`);
-            const t = chwIndex(c, h, w), out = dense.out, k = dense.kernel;
-            const kernel = new Float64Array(k.length);
-            for (let r = 0; r < k.length / out; r++) for (let j = 0; j < out; j++) kernel[r * out + j] = k[r * out + t(j)];
-            dense.kernel = kernel;
-            if (dense.bias) dense.bias = dense.bias.map((_, j, b) => b[t(j)]);
-          }
-          layers.push({ class_name: 'Reshape', config: { name, target_shape: [h, w, c] } });
-        } else if (target.length !== shape.length || target.join() !== shape.join()) {
-          throw new FormatError(`${where}: reshaping [${shape.join(', ')}] to [${target.join(', ')}] is not supported (only between [batch, features] and [batch, channels, height, width])`);
-        }
+        // The entries stay where they are; the layers model's Reshape or Flatten comes when a node needs it.
         shape = target;
+        if (plain(view)) view = { shape, order: identity(shape.length) };
+        break;
+      }
+      case 'Transpose': {
+        const perm = intsAttr('perm') ?? identity(shape.length).reverse();
+        if (perm.length !== shape.length || [...perm].sort((a, b) => a - b).some((a, k) => a !== k)) {
+          throw new FormatError(`${where}: perm [${perm.join(', ')}] is not a permutation of the ${shape.length} axes of [${shape.join(', ')}]`);
+        }
+        if (perm[0] !== 0) throw new FormatError(`${where}: perm [${perm.join(', ')}] moves the batch axis, which is not supported`);
+        if (view.shape.join() !== shape.join()) {
+          if (!plain(view)) throw new FormatError(`${where}: transposes a reshaped view of a transposed tensor, which is not supported`);
+          view = { shape, order: identity(shape.length) };
+        }
+        // Bookkeeping only: output axis k is input axis perm[k], so stored axis a becomes perm⁻¹[a].
+        const back = identity(perm.length).map((a) => perm.indexOf(a));
+        shape = perm.map((a) => shape[a]);
+        view = { shape, order: view.order.map((a) => back[a]) };
         break;
       }
       case 'Resize':
@@ -394,18 +529,30 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
         }
         layers.push({ class_name: 'UpSampling2D', config: { name, size: [factors[2], factors[3]], interpolation: 'nearest', data_format: 'channels_last' } });
         shape = [1, c, h * factors[2], w * factors[3]];
+        view = { shape, order: IMAGE_ORDER };
+        kerasShape = [shape[2], shape[3], c];
+        denseOpen = false;
         break;
       }
       default:
-        throw new FormatError(`${where}: operator '${op}' is not supported (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
+        throw new FormatError(`${where}: operator '${op}' is not supported (supported: ${SUPPORTED_TEXT})`);
     }
     // Attributes (strides, scales) could declare a huge image; refuse it before any layer allocates it.
-    const values = shape.reduce((a, b) => a * b, 1);
+    const values = product(shape);
     if (!(values <= MAX_STAGE_VALUES)) throw new FormatError(`${where}: its output [${shape.join(', ')}] has more than ${MAX_STAGE_VALUES} values (the limit)`);
     current = outs[0];
+    shapes.set(current, shape);
   });
-  const output = graph.output![0].name;
-  if (output !== current) throw new FormatError(`${source}: the graph's output '${output}' is not the end of the chain of nodes ('${current}')`);
+  const output = graph.output![0];
+  if (output.name !== current) throw new FormatError(`${source}: the graph's output '${output.name}' is not the end of the chain of nodes ('${current}')`);
+  const declared = declaredDims(output, 'output', source);
+  if (declared.length && (declared.length !== shape.length || declared.some((d, k) => k > 0 && d !== shape[k]))) {
+    throw new FormatError(`${source}: output '${output.name}' is declared [${declared.join(', ')}] but the graph computes [${shape.join(', ')}]`);
+  }
+  // The output: a channels-first image (what PyTorch's convolutions give) comes out channels-last like
+  // every image of inv; anything else in ONNX's own order (a Keras NHWC image, a flat vector).
+  const outputAs: Layout = shape.length === 4 && !plain(view) ? { shape, order: IMAGE_ORDER } : { shape, order: identity(shape.length) };
+  storeAs(outputAs, `${source}: output '${output.name}'`, 'output');
   // Weights go into the manifest in layer order, Dense ones after any reordering above.
   const ordered: Weight[] = [];
   for (const layer of layers) {
