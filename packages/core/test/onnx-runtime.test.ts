@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { Generator, parseActivation, parseLayersModel, parseOnnx, relativeError, serializeOnnx, stageShape, isDense } from '../src/index.js';
+import { Generator, onnxToLayersModel, parseActivation, parseLayersModel, parseOnnx, relativeError, serializeOnnx, stageShape, isDense } from '../src/index.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const conv = parseLayersModel(JSON.parse(readFileSync(join(fixtures, 'conv-model', 'model.json'), 'utf8')), new Uint8Array(readFileSync(join(fixtures, 'conv-model', 'weights.bin'))));
@@ -11,6 +11,11 @@ const generators: [string, Generator][] = [
   ['random leaky MLP with biases', Generator.random([6, 30, 40], { seed: 3, bias: true, activation: parseActivation('leaky_relu:0.2'), outputActivation: parseActivation('tanh') })],
   ['conv layers-model fixture', conv],
   ['PyTorch DCGAN read and written again', parseOnnx(readFileSync(join(fixtures, 'onnx', 'dcgan.onnx')))],
+  // what `inv convert` does: ONNX → layers model → generator, then written as ONNX again
+  ...['keras-layout', 'dynamic-conv', 'permute-flat', 'dynamic-mlp'].map((name): [string, Generator] => {
+    const files = onnxToLayersModel(new Uint8Array(readFileSync(join(fixtures, 'onnx', `${name}.onnx`))));
+    return [`PyTorch ${name} through the layers model`, parseLayersModel(files.modelJson, files.weightData)];
+  }),
 ];
 
 describe('inv-written ONNX in onnxruntime', () => {
