@@ -29,8 +29,8 @@ function layersModelOf(name: string): string {
 const seen: string[] = [];
 
 describe('inv solve on ONNX files', () => {
-  afterAll(() => expect(seen).toHaveLength(12));
-  it.each(['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky'])('%s: every solver gives the same answer on the .onnx file as on the equivalent layers model', (name) => {
+  afterAll(() => expect(seen).toHaveLength(16));
+  it.each(['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky', 'dynamic-mlp'])('%s: every solver gives the same answer on the .onnx file as on the equivalent layers model', (name) => {
     const onnx = join(fixtures, `${name}.onnx`);
     const json = layersModelOf(name);
     const G = readGenerator(json);
@@ -68,6 +68,31 @@ describe('inv solve on the convolutional PyTorch generator', () => {
   });
 });
 
+describe('inv solve on the Keras-layout, dynamic-axes and permuting PyTorch generators', () => {
+  // The Transposes of keras-layout are bookkeeping, dynamic-conv's shape arithmetic is folded, and
+  // permute-flat has two permutation stages; the layers model is what inv convert writes from each.
+  it.each(['keras-layout', 'dynamic-conv', 'permute-flat'])('%s: lp-linf, gd and plugin give the same answers on the .onnx file as on its converted layers model; gd recovers z*', (name) => {
+    const onnx = join(fixtures, `${name}.onnx`);
+    expect(runCli(['convert', onnx, '--out', tmp.path(`${name}-lm`)]).code).toBe(0);
+    const json = tmp.path(`${name}-lm/model.json`);
+    const z = expected(name).latents[0];
+    const y = writeNpy(tmp.path(`${name}-y.npy`), readGenerator(onnx).forward(z));
+    for (const solver of ['lp-linf', 'gd', 'plugin']) {
+      const [a, b] = [onnx, json].map((model) => runCli(['solve', '--model', model, '--observation', y, '--solver', solver, '--json'], { plugins: false }));
+      expect(a.code, `${solver}: ${a.stderr}`).toBe(b.code);
+      const [ra, rb] = [a, b].map((r) => JSON.parse(r.stdout) as { latent: number[]; status: string });
+      expect(ra.status, solver).toBe(rb.status);
+      expect(ra.latent).toHaveLength(z.length);
+      // to float32 rounding: the layers model stores the folded weights as float32
+      expect(Math.max(...ra.latent.map((v, i) => Math.abs(v - rb.latent[i])))).toBeLessThan(1e-6 * Math.max(1, ...rb.latent.map(Math.abs)));
+      if (solver === 'gd') {
+        expect(ra.status).toBe('converged');
+        expect(Math.max(...ra.latent.map((v, i) => Math.abs(v - z[i])))).toBeLessThan(1e-3);
+      }
+    }
+  });
+});
+
 describe('inv convert', () => {
   it('layers model → ONNX → layers model gives the same generator', () => {
     const json = layersModelOf('mlp-sigmoid');
@@ -81,6 +106,16 @@ describe('inv convert', () => {
     expect(b.describe()).toBe(a.describe());
     const z = expected('mlp-sigmoid').latents[1];
     expect(Array.from(b.forward(z))).toEqual(Array.from(a.forward(z)));
+  });
+
+  it('the new PyTorch fixtures: ONNX → layers model → ONNX gives the same generator', () => {
+    for (const name of ['keras-layout', 'dynamic-conv', 'permute-flat', 'dynamic-mlp']) {
+      expect(runCli(['convert', join(fixtures, `${name}.onnx`), '--out', tmp.path(`${name}-rt`)]).code).toBe(0);
+      expect(runCli(['convert', tmp.path(`${name}-rt/model.json`), '--out', tmp.path(`${name}-rt.onnx`)]).code).toBe(0);
+      const [a, b] = [join(fixtures, `${name}.onnx`), tmp.path(`${name}-rt.onnx`)].map((f) => readGenerator(f));
+      expect(b.describe()).toBe(a.describe());
+      for (const z of expected(name).latents) expect(relativeError(b.forward(z), a.forward(z))).toBeLessThan(1e-6);
+    }
   });
 
   it('converts the convolutional PyTorch generator to a layers model that inv info reads', () => {
