@@ -128,6 +128,7 @@ export function foldNode(op: string, cx: FoldContext): Const {
       if (!axes) throw new FormatError(`${where}: has no axes`);
       const rank = x.dims.length + axes.length;
       const set = new Set(axes.map((a) => axisOf(a, rank, where)));
+      if (set.size !== axes.length) throw new FormatError(`${where}: axes [${axes.join(', ')}] repeat an axis`);
       const rest = [...x.dims];
       return { dims: Array.from({ length: rank }, (_, k) => (set.has(k) ? 1 : rest.shift()!)), values: x.values, integer: x.integer };
     }
