@@ -12,7 +12,7 @@ const generators: [string, Generator][] = [
   ['conv layers-model fixture', conv],
   ['PyTorch DCGAN read and written again', parseOnnx(readFileSync(join(fixtures, 'onnx', 'dcgan.onnx')))],
   // what `inv convert` does: ONNX → layers model → generator, then written as ONNX again
-  ...['keras-layout', 'dynamic-conv', 'permute-flat', 'dynamic-mlp'].map((name): [string, Generator] => {
+  ...['keras-layout', 'dynamic-conv', 'permute-flat', 'dynamic-mlp', 'grouped-dilated'].map((name): [string, Generator] => {
     const files = onnxToLayersModel(new Uint8Array(readFileSync(join(fixtures, 'onnx', `${name}.onnx`))));
     return [`PyTorch ${name} through the layers model`, parseLayersModel(files.modelJson, files.weightData)];
   }),

@@ -28,7 +28,7 @@ function torchIndex(e: Expected): (j: number) => number {
   return (j) => (j % c) * h * w + Math.floor(j / c);
 }
 
-const ONNX_FIXTURES = ['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky', 'dcgan', 'dense-conv', 'keras-layout', 'dynamic-conv', 'permute-flat', 'dynamic-mlp'];
+const ONNX_FIXTURES = ['mlp-relu-nobias', 'mlp-sigmoid', 'mlp-leaky', 'dcgan', 'dense-conv', 'keras-layout', 'dynamic-conv', 'permute-flat', 'dynamic-mlp', 'grouped-dilated'];
 const permuteParts = (G: Generator) => G.stages.flatMap((s) => (isDense(s) ? [] : s.map.describe().split(' + ').filter((d) => d.startsWith('permute'))));
 
 /** The MLP fixtures' generators, built directly from the weights torch printed (no ONNX involved). */
@@ -88,6 +88,14 @@ describe('ONNX files exported by PyTorch (test/fixtures/make_onnx_fixtures.py)',
     expect(G.describe()).toMatch(/^4-2x4x3-8x4x4-2x8x4 relu,relu,sigmoid/);
     // one swaps the convolutions' height and width, one puts the output in torch's C,H,W order
     expect(permuteParts(G)).toEqual(['permute 1,0,2', 'permute 2,0,1']);
+  });
+
+  it('grouped and dilated convolutions become the equivalent plain ones', () => {
+    const attrs = decodeOnnx(bytes('grouped-dilated')).graph!.node!.flatMap((n) => (n.attribute ?? []).filter((a) => a.name === 'group' || a.name === 'dilations').map((a) => `${a.name}=${a.ints?.length ? a.ints.join(',') : String(a.i)}`));
+    expect(attrs).toEqual(expect.arrayContaining(['group=2', 'dilations=2,2', 'group=3']));
+    // the dilated 3x3 kernel spans 5x5
+    expect(parseOnnx(bytes('grouped-dilated')).describe()).toMatch(/^5-4x4x4-8x8x6-8x8x3-8x8x3 relu,relu,relu,sigmoid/);
+    expect(parseOnnx(bytes('grouped-dilated')).stages.map((s) => (isDense(s) ? 'dense' : s.map.describe()))).toEqual(['dense', 'conv2d_transpose 4x4 s2x2 same', 'conv2d 5x5 s1x1 same', 'conv2d 3x3 s1x1 same']);
   });
 
   it('dynamic axes: the shape arithmetic is folded, the symbolic batch accepted', () => {
@@ -218,10 +226,11 @@ describe('ONNX files from disk and hostile ONNX files', () => {
     const batch = model('keras-layout');
     batch.graph!.node!.find((n) => n.opType === 'Transpose')!.attribute![0].ints = [1, 0, 2, 3];
     oneLine(() => parseOnnx(encode(batch), { source: 't.onnx' }), /^t.onnx: node '\/Transpose' \(Transpose\): perm \[1, 0, 2, 3\] moves the batch axis, which is not supported$/);
-    // Grouped and dilated convolutions: refused, naming the node and the attribute.
+    // Grouped and dilated convolutions are read (see grouped-dilated); impossible values are refused, naming the node and the attribute.
     for (const [attr, value, pattern] of [
-      ['group', { i: 2 }, /^c.onnx: node '\/up2\/ConvTranspose' \(ConvTranspose\): attribute group=2 \(a grouped convolution\) is not supported \(only group=1\)$/],
-      ['dilations', { ints: [2, 2] }, /^c.onnx: node '\/up2\/ConvTranspose' \(ConvTranspose\): attribute dilations=\[2, 2\] is not supported \(only 1\)$/],
+      ['group', { i: 3 }, /^c.onnx: node '\/up2\/ConvTranspose' \(ConvTranspose\): attribute group=3 must divide the 4 input and 9 output channels$/],
+      ['dilations', { ints: [0, 2] }, /^c.onnx: node '\/up2\/ConvTranspose' \(ConvTranspose\): attribute dilations=\[0, 2\] must be two positive integers$/],
+      ['dilations', { ints: [5000, 5000] }, /^c.onnx: node '\/up2\/ConvTranspose' \(ConvTranspose\): its kernel with group=1 and dilations=\[5000, 5000\] would hold more than 16777216 values \(the limit\)$/],
     ] as const) {
       const conv = model('keras-layout');
       const node = conv.graph!.node!.find((n) => n.name === '/up2/ConvTranspose')!;
@@ -255,7 +264,7 @@ describe('writing ONNX', () => {
   });
 
   it('ONNX from PyTorch → written again → read: the same generator', () => {
-    for (const name of ['mlp-sigmoid', 'dcgan', 'dense-conv', 'keras-layout', 'dynamic-conv', 'permute-flat']) {
+    for (const name of ['mlp-sigmoid', 'dcgan', 'dense-conv', 'keras-layout', 'dynamic-conv', 'permute-flat', 'grouped-dilated']) {
       const G = parseOnnx(bytes(name));
       sameOutputs(G, parseOnnx(serializeOnnx(G)), expected(name).latents);
       // and through the layers model inv convert writes

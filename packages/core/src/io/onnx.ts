@@ -407,18 +407,15 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
       }
       case 'Conv':
       case 'ConvTranspose': {
-        const wt = constIn(1, 'weight');
-        if (wt.dims.length !== 4) throw new FormatError(`${where}: weight has shape [${wt.dims.join(', ')}], expected 4 dimensions`);
-        const group = intAttr('group', 1);
-        if (group !== 1) throw new FormatError(`${where}: attribute group=${group} (a grouped convolution) is not supported (only group=1)`);
-        const dilations = intsAttr('dilations') ?? [1, 1];
-        if (dilations.some((d) => d !== 1)) throw new FormatError(`${where}: attribute dilations=[${dilations.join(', ')}] is not supported (only 1)`);
+        const given = constIn(1, 'weight');
+        if (given.dims.length !== 4) throw new FormatError(`${where}: weight has shape [${given.dims.join(', ')}], expected 4 dimensions`);
         if (attrOf(node, 'output_shape')) throw new FormatError(`${where}: output_shape is not supported (use pads)`);
         const [, cin, h, w] = image();
         const transposed = op === 'ConvTranspose';
+        const wt = plainKernel(given, transposed, intAttr('group', 1), intsAttr('dilations') ?? [1, 1], cin, where);
         const [a0, a1, kh, kw] = wt.dims;
         const [wCin, cout] = transposed ? [a0, a1] : [a1, a0];
-        if (wCin !== cin) throw new FormatError(`${where}: weight has shape [${wt.dims.join(', ')}] but the input has ${cin} channels`);
+        if (wCin !== cin) throw new FormatError(`${where}: weight has shape [${given.dims.join(', ')}] but the input has ${cin} channels`);
         const [sh, sw] = intsAttr('strides') ?? [1, 1];
         const pads = intsAttr('pads') ?? [0, 0, 0, 0];
         const outPad = intsAttr('output_padding') ?? [0, 0];
@@ -594,6 +591,41 @@ function toFiles(layers: Json[], weights: readonly Weight[]): LayersModelFiles {
     weightsManifest: [{ paths: ['weights.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }],
   };
   return { modelJson, weightData, weightsPath: 'weights.bin' };
+}
+
+/**
+ * The kernel of a grouped and/or dilated convolution as the equivalent plain one (group 1, dilation 1),
+ * which computes exactly the same: a dilation d spreads the taps d apart with zeros between them
+ * (kernel (k − 1)·d + 1), and groups become a block-diagonal kernel, zero between channels of
+ * different groups. The work grows by the number of groups and the zeros added; the answer does not
+ * change. ONNX weights: Conv [cout, cin/group, kh, kw], ConvTranspose [cin, cout/group, kh, kw].
+ */
+function plainKernel(wt: Const, transposed: boolean, group: number, dilations: number[], cin: number, where: string): Const {
+  if (group === 1 && dilations.every((d) => d === 1)) return wt;
+  const [a0, a1, kh, kw] = wt.dims;
+  const cout = transposed ? a1 * group : a0;
+  if (!(Number.isInteger(group) && group >= 1 && cin % group === 0 && cout % group === 0)) {
+    throw new FormatError(`${where}: attribute group=${group} must divide the ${cin} input and ${cout} output channels`);
+  }
+  if (dilations.length !== 2 || !dilations.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new FormatError(`${where}: attribute dilations=[${dilations.join(', ')}] must be two positive integers`);
+  }
+  if ((transposed ? a0 : a1 * group) !== cin) throw new FormatError(`${where}: weight has shape [${wt.dims.join(', ')}] but the input has ${cin} channels (group=${group})`);
+  const [dh, dw] = dilations;
+  const eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+  const dims = transposed ? [cin, cout, eh, ew] : [cout, cin, eh, ew];
+  if (!(dims.reduce((a, b) => a * b, 1) <= MAX_STAGE_VALUES)) throw new FormatError(`${where}: its kernel with group=${group} and dilations=[${dilations.join(', ')}] would hold more than ${MAX_STAGE_VALUES} values (the limit)`);
+  const values = new Float64Array(dims[0] * dims[1] * eh * ew);
+  const cinG = cin / group, coutG = cout / group;
+  for (let p = 0; p < a0; p++) {
+    for (let q = 0; q < a1; q++) {
+      // (p, q) of the grouped weight: Conv (output o = p, input i within its group), ConvTranspose (input i = p, output o within its group)
+      const g = transposed ? Math.floor(p / cinG) : Math.floor(p / coutG);
+      const full = transposed ? p * cout + g * coutG + q : p * cin + g * cinG + q;
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) values[(full * eh + y * dh) * ew + x * dw] = wt.values[((p * a1 + q) * kh + y) * kw + x];
+    }
+  }
+  return { dims, values };
 }
 
 /**
