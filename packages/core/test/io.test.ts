@@ -154,7 +154,7 @@ describe('layers-model files', () => {
   it('refuses unknown layer classes, unknown activations, bad shapes and short weight files, naming the layer', () => {
     const bytes = concat(w);
     const withLayer = (layer: object) => ({ ...converterJson, modelTopology: { ...converterJson.modelTopology, model_config: { class_name: 'Sequential', config: { layers: [...converterJson.modelTopology.model_config.config.layers, layer] } } } });
-    expect(() => parseLayersModel(withLayer({ class_name: 'LSTM', config: { name: 'lstm' } }), bytes, 'm.json')).toThrow(/m.json: layer 7 \('lstm', LSTM\): layer type 'LSTM' is not supported \(supported: Dense, .*Conv2D, Conv2DTranspose, UpSampling2D, BatchNormalization, Reshape, Flatten\)/);
+    expect(() => parseLayersModel(withLayer({ class_name: 'LSTM', config: { name: 'lstm' } }), bytes, 'm.json')).toThrow(/m.json: layer 7 \('lstm', LSTM\): layer type 'LSTM' is not supported \(supported: Dense, .*Conv2D, Conv2DTranspose, UpSampling2D, BatchNormalization, Reshape, Flatten, Permute\)/);
     // a convolution after a flat Dense output needs an image shape, and says so
     expect(() => parseLayersModel(withLayer({ class_name: 'Conv2D', config: { name: 'conv', filters: 2, kernel_size: [3, 3] } }), bytes, 'm.json')).toThrow(/layer 7 \('conv', Conv2D\): expects an image input \[height, width, channels\], got \[\d+\] \(add a Reshape before it\)/);
     const badAct = JSON.parse(JSON.stringify(converterJson));

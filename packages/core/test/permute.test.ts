@@ -17,6 +17,7 @@ const permutes = (G: Generator) => G.stages.flatMap((s) => (isDense(s) ? [] : s.
 
 describe('Permute layers', () => {
   it('equal tfjs-layers predict, after a Dense, between convolutions and before the output; and are written back', async () => {
+    tf.env().set('IS_TEST', true); // no advice to install tfjs-node on stderr
     await tf.setBackend('cpu');
     const k = 4;
     const model = tfl.sequential({
