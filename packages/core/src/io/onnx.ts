@@ -409,7 +409,6 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
       case 'ConvTranspose': {
         const given = constIn(1, 'weight');
         if (given.dims.length !== 4) throw new FormatError(`${where}: weight has shape [${given.dims.join(', ')}], expected 4 dimensions`);
-        if (attrOf(node, 'output_shape')) throw new FormatError(`${where}: output_shape is not supported (use pads)`);
         const [, cin, h, w] = image();
         const transposed = op === 'ConvTranspose';
         const wt = plainKernel(given, transposed, intAttr('group', 1), intsAttr('dilations') ?? [1, 1], cin, where);
@@ -417,9 +416,14 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
         const [wCin, cout] = transposed ? [a0, a1] : [a1, a0];
         if (wCin !== cin) throw new FormatError(`${where}: weight has shape [${given.dims.join(', ')}] but the input has ${cin} channels`);
         const [sh, sw] = intsAttr('strides') ?? [1, 1];
-        const pads = intsAttr('pads') ?? [0, 0, 0, 0];
         const outPad = intsAttr('output_padding') ?? [0, 0];
-        const autoPad = text(attrOf(node, 'auto_pad')) ?? 'NOTSET';
+        let autoPad = text(attrOf(node, 'auto_pad')) ?? 'NOTSET';
+        let pads = intsAttr('pads') ?? [0, 0, 0, 0];
+        const outputShape = intsAttr('output_shape');
+        if (transposed && (outputShape || autoPad.startsWith('SAME'))) {
+          pads = transposedPads(outputShape, autoPad, [h, w], [kh, kw], [sh, sw], outPad, where);
+          autoPad = 'NOTSET';
+        }
         const padding = paddingOf(transposed, autoPad, pads, outPad, [h, w], [kh, kw], [sh, sw], where);
         // Keras kernels: Conv2D [kh, kw, cin, cout]; Conv2DTranspose [kh, kw, cout, cin].
         const kernel = new Float64Array(wt.values.length);
@@ -626,6 +630,25 @@ function plainKernel(wt: Const, transposed: boolean, group: number, dilations: n
     }
   }
   return { dims, values };
+}
+
+/**
+ * The pads of a ConvTranspose given by its output_shape (or by auto_pad SAME_*, whose output is
+ * input·stride), as the ONNX operator spec computes them: total = s·(in − 1) + output_padding + k − out,
+ * the larger half at the end for SAME_UPPER and at the start otherwise (onnxruntime does the same;
+ * test/onnx-runtime.test.ts).
+ */
+function transposedPads(outputShape: number[] | undefined, autoPad: string, hw: number[], k: number[], s: number[], outPad: number[], where: string): number[] {
+  const out = outputShape ? outputShape.slice(-2) : hw.map((n, a) => n * s[a]);
+  if (out.length !== 2 || (outputShape && outputShape.length !== 2 && outputShape.length !== 4)) throw new FormatError(`${where}: output_shape [${outputShape!.join(', ')}] must give the height and width`);
+  const pads = [0, 0, 0, 0];
+  [0, 1].forEach((a) => {
+    const total = s[a] * (hw[a] - 1) + (outPad[a] ?? 0) + k[a] - out[a];
+    if (!(total >= 0)) throw new FormatError(`${where}: the output [${out.join(', ')}] is larger than the full transposed convolution (negative pads); not supported`);
+    const small = Math.floor(total / 2);
+    [pads[a], pads[a + 2]] = autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
+  });
+  return pads;
 }
 
 /**
