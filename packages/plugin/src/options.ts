@@ -46,7 +46,7 @@ export const pluginOptionSchema = defineOptions({
     type: 'enum',
     values: INVERT_OUTPUT,
     default: 'auto',
-    description: 'fit σ⁻¹(y) with a linear last layer for a sigmoid/tanh output (identity or mask only): auto = when y has no stated noise and lies strictly inside the range; always; never',
+    description: 'fit σ⁻¹(y) with a linear last layer for a sigmoid/tanh output (identity or mask only): auto = when y has no stated noise and lies strictly inside the range (decided once for a whole batch); always; never',
   },
   clip: {
     type: 'number',
