@@ -7,7 +7,9 @@ import { activationName, leakyRelu, linear, parseActivation, type Activation } f
 import { FormatError } from '../errors.js';
 import { denseLayer, Generator, isDense, mapLayer, type Stage } from '../generator.js';
 import { Matrix } from '../linalg.js';
-import { checkJsonDepth, checkLayerCount } from './limits.js';
+import { concatBytes } from './bytes.js';
+import { parseJsonText } from './json-text.js';
+import { checkLayerCount } from './limits.js';
 import {
   batchNormLayer, type BuiltStage, CONV_LAYER_CLASSES, convLayer, flattenLayer, flushPending, type LayerState, reshapeLayer, upSamplingLayer,
 } from './conv-layers.js';
@@ -138,14 +140,7 @@ const SUPPORTED = ['Dense', 'Activation', 'ReLU', 'LeakyReLU', 'Dropout', 'Input
 
 /** Parses model.json bytes; returns the JSON and the weight shard paths it names (relative to it). */
 export function readModelJson(bytes: Uint8Array, source = 'model.json'): { json: unknown; shards: string[] } {
-  let json: unknown;
-  const text = new TextDecoder().decode(bytes);
-  checkJsonDepth(text, source);
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError(`${source}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
+  const json = parseJsonText(new TextDecoder().decode(bytes), source);
   const shards = weightPaths(json, source);
   checkUnique(shards, 'weight file', source);
   return { json, shards };
@@ -153,13 +148,7 @@ export function readModelJson(bytes: Uint8Array, source = 'model.json'): { json:
 
 /** A Generator from a parsed model.json and its weight shards' bytes, in manifest order. */
 export function assembleLayersModel(json: unknown, shards: readonly Uint8Array[], source = 'model.json'): Generator {
-  const all = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
-  let o = 0;
-  for (const b of shards) {
-    all.set(b, o);
-    o += b.length;
-  }
-  return parseLayersModel(json, all, source);
+  return parseLayersModel(json, concatBytes(shards), source);
 }
 
 /** Builds a Generator from a parsed model.json and its concatenated weight bytes. */
