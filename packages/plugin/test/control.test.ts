@@ -76,7 +76,8 @@ describe('progress', () => {
     expect(seen[0].iteration).toBe(1);
     for (let i = 1; i < seen.length; i++) {
       expect(seen[i].iteration).toBeGreaterThan(seen[i - 1].iteration);
-      expect(seen[i].at - seen[i - 1].at).toBeGreaterThanOrEqual(99);
+      // Due 100 ms apart; the slack is for the moment between the check and this callback's clock read.
+      expect(seen[i].at - seen[i - 1].at).toBeGreaterThanOrEqual(90);
     }
   });
 });
