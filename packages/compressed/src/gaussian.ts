@@ -53,6 +53,13 @@ function checkSeed(seed: number): void {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError(`gaussian seed: expected a finite number, got ${JSON.stringify(seed)}`);
 }
 
+/** The row indices of a Gaussian operator, after its seed and signal length are checked (both kinds of operator). */
+function checkedRows(m: number, n: number, seed: number, rows: ArrayLike<number> | undefined): Int32Array {
+  checkSeed(seed);
+  assertInteger(n, 'gaussian n (signal length)', 1);
+  return rowList(m, rows);
+}
+
 function rowList(m: number, rows: ArrayLike<number> | undefined): Int32Array {
   if (rows === undefined) {
     assertInteger(m, 'gaussian m (number of measurements)', 1);
@@ -78,9 +85,7 @@ export class GaussianMatrixOperator extends MatrixOperator {
   readonly rowIndices: Int32Array;
 
   constructor(m: number, n: number, readonly seed: number, rows?: ArrayLike<number>) {
-    checkSeed(seed);
-    assertInteger(n, 'gaussian n (signal length)', 1);
-    const rowIndices = rowList(m, rows);
+    const rowIndices = checkedRows(m, n, seed, rows);
     const matrix = new Matrix(rowIndices.length, n);
     const scale = 1 / Math.sqrt(rowIndices.length);
     const key = seedKey(seed);
@@ -107,9 +112,7 @@ export class OnTheFlyGaussianOperator extends BaseOperator {
   private readonly key: number;
 
   constructor(m: number, n: number, readonly seed: number, rows?: ArrayLike<number>) {
-    checkSeed(seed);
-    assertInteger(n, 'gaussian n (signal length)', 1);
-    const rowIndices = rowList(m, rows);
+    const rowIndices = checkedRows(m, n, seed, rows);
     super(rowIndices.length, n);
     this.rowIndices = rowIndices;
     this.scale = 1 / Math.sqrt(rowIndices.length);

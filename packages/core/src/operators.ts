@@ -3,17 +3,12 @@
  * mask or a Gaussian generated from its seed never has to be a dense matrix.
  */
 import { assertFinite, ShapeError, ValueError } from './errors.js';
-import { Matrix, matmul, matTvec, matvec, selectRows } from './linalg.js';
+import { type Adjointable, Matrix, matmul, matTvec, matvec, selectRows } from './linalg.js';
 
-export interface LinearOperator {
+/** An m×n operator: m = `rows` measurements of the generator's n = `cols` outputs, with A·x and Aᵀ·y. */
+export interface LinearOperator extends Adjointable {
   /** `identity`, `mask`, `matrix`, or a kind added by another package (e.g. `gaussian`). */
   readonly kind: string;
-  /** m, the number of measurements. */
-  readonly rows: number;
-  /** n, the generator's output dimension. */
-  readonly cols: number;
-  apply(x: ArrayLike<number>, out?: Float64Array): Float64Array;
-  adjoint(y: ArrayLike<number>, out?: Float64Array): Float64Array;
   /** A·M for an n×k matrix M (used to build PLUGIn's fixed matrix A·W_d⋯W_1). */
   applyMatrix(M: Matrix): Matrix;
   /** The dense m×n matrix (for batched tfjs work); large on-the-fly operators may refuse. */
@@ -52,26 +47,27 @@ export abstract class BaseOperator implements LinearOperator {
 
   applyMatrix(M: Matrix): Matrix {
     if (M.rows !== this.cols) throw new ShapeError(`${this.kind} operator: matrix has ${M.rows} rows, expected ${this.cols}`);
-    const out = new Matrix(this.rows, M.cols);
-    const col = new Float64Array(M.rows);
-    const res = new Float64Array(this.rows);
-    for (let j = 0; j < M.cols; j++) {
-      for (let i = 0; i < M.rows; i++) col[i] = M.data[i * M.cols + j];
-      this.applyUnchecked(col, res);
-      for (let i = 0; i < this.rows; i++) out.data[i * M.cols + j] = res[i];
-    }
-    return out;
+    return this.byColumns(M.cols, (j, x) => {
+      for (let i = 0; i < M.rows; i++) x[i] = M.data[i * M.cols + j];
+    });
   }
 
   toMatrix(): Matrix {
-    const out = new Matrix(this.rows, this.cols);
-    const e = new Float64Array(this.cols);
-    const col = new Float64Array(this.rows);
-    for (let j = 0; j < this.cols; j++) {
-      e[j] = 1;
-      this.applyUnchecked(e, col);
-      e[j] = 0;
-      for (let i = 0; i < this.rows; i++) out.data[i * this.cols + j] = col[i];
+    return this.byColumns(this.cols, (j, x) => {
+      if (j > 0) x[j - 1] = 0;
+      x[j] = 1;
+    });
+  }
+
+  /** The rows × count matrix whose column j is A·x, after `fill(j, x)` has written x. */
+  private byColumns(count: number, fill: (j: number, x: Float64Array) => void): Matrix {
+    const out = new Matrix(this.rows, count);
+    const x = new Float64Array(this.cols);
+    const column = new Float64Array(this.rows);
+    for (let j = 0; j < count; j++) {
+      fill(j, x);
+      this.applyUnchecked(x, column);
+      for (let i = 0; i < this.rows; i++) out.data[i * count + j] = column[i];
     }
     return out;
   }

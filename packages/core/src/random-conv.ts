@@ -3,9 +3,9 @@
  * convention carried over by scaling every stage so that ‖A_i‖_F² = n_{i−1} (E‖A_i x‖² = ‖x‖² for a
  * random direction), which is what N(0, 1/n_i) entries give a dense layer.
  */
-import { relu, type Activation } from './activations.js';
+import { relu } from './activations.js';
 import { assertInteger, ShapeError } from './errors.js';
-import { denseLayer, Generator, mapLayer, type Stage } from './generator.js';
+import { denseLayer, Generator, mapLayer, type RandomGeneratorOptions, type Stage } from './generator.js';
 import { Matrix } from './linalg.js';
 import { gaussianVector, Rng } from './random.js';
 import { ComposedMap, Conv2DMap, Conv2DTransposeMap, type LinearMap, type Padding, type Shape, UpSampling2DMap } from './stages.js';
@@ -15,12 +15,8 @@ export type ConvStageSpec =
   | { kind: 'dense'; shape: readonly number[] }
   | { kind: 'conv2d' | 'conv2d_transpose'; filters: number; kernel: number; stride?: number; padding?: Padding; upsample?: number };
 
-export interface RandomConvOptions {
-  seed?: number;
-  bias?: boolean;
-  activation?: Activation;
-  outputActivation?: Activation;
-}
+/** The options of `Generator.random`: seed, biases, hidden and output activations. */
+export type RandomConvOptions = RandomGeneratorOptions;
 
 /**
  * A random generator from latent width k through `specs` (stride default 1, padding default `same`;

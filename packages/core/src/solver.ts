@@ -217,6 +217,9 @@ function checkLatentOptions(solver: Solver, values: OptionValues, k: number): vo
   }
 }
 
+/** What `solve` and `solveUnjudged` take: a problem or batch, a solver or its name, options, a context. */
+type SolveArgs = [problem: Problem | BatchProblem, solverOrName: string | Solver, options?: Record<string, unknown>, context?: SolveContext];
+
 /**
  * Solves a problem with a solver given by name or object (scipy's `minimize(method=…)`): options are
  * validated first, a batch gives one result per observation. Every result is judged here, whichever
@@ -224,13 +227,9 @@ function checkLatentOptions(solver: Solver, values: OptionValues, k: number): vo
  */
 export function solve(problem: Problem, solver: string | Solver, options?: Record<string, unknown>, context?: SolveContext): Promise<Result>;
 export function solve(problem: BatchProblem, solver: string | Solver, options?: Record<string, unknown>, context?: SolveContext): Promise<Result[]>;
-export async function solve(
-  problem: Problem | BatchProblem,
-  solverOrName: string | Solver,
-  options: Record<string, unknown> = {},
-  context: SolveContext = {},
-): Promise<Result | Result[]> {
-  const results = await solveUnjudged(problem, solverOrName, options, context);
+export async function solve(...args: SolveArgs): Promise<Result | Result[]> {
+  const problem = args[0];
+  const results = await solveUnjudged(...args);
   if (!isBatchProblem(problem)) return judge(problem, results as Result);
   return (results as Result[]).map((r, i) => judge(batchItem(problem, i), r));
 }
@@ -239,12 +238,7 @@ export async function solve(
  * `solve` without the verdict: what core's batch worker runs on a chunk, so that the caller's `solve`
  * judges every result exactly once. Not for applications: their results must be judged.
  */
-export async function solveUnjudged(
-  problem: Problem | BatchProblem,
-  solverOrName: string | Solver,
-  options: Record<string, unknown> = {},
-  context: SolveContext = {},
-): Promise<Result | Result[]> {
+export async function solveUnjudged(...[problem, solverOrName, options = {}, context = {}]: SolveArgs): Promise<Result | Result[]> {
   const solver = typeof solverOrName === 'string' ? getSolver(solverOrName) : solverOrName;
   const resolved = resolveOptions(solver.options, options, `solver '${solver.name}'`);
   checkSupport(solver, problem);

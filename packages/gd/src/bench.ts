@@ -11,7 +11,7 @@ import {
 import { timeBatch } from '@inv/core/bench';
 import { referenceScript, runPythonJson } from '@inv/core/node';
 import { gdOptionSchema, settingsFrom } from './options.js';
-import { startPoints } from './solver.js';
+import { startPoints } from './single.js';
 import './index.js';
 
 const WIDTHS = [20, 600, 500, 500];

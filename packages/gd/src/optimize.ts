@@ -3,7 +3,7 @@
  * serves them all: gradient descent (fixed or automatic step) or Adam, with the negation check of
  * Huang, Hand, Heckel and Voroninski, early stopping, divergence, progress and cancellation.
  */
-import { distance, Matrix, norm2, now, Pacer, type HistoryEntry, type SolveContext, type Status } from '@inv/core';
+import { distance, Matrix, norm2, Pacer, type HistoryEntry, type SolveContext, type Status } from '@inv/core';
 import { gaussNewtonStep, squaredNorm, type ObjectiveData, type Oracle } from './oracle.js';
 import type { GdSettings } from './options.js';
 
@@ -37,7 +37,6 @@ const UNDERFLOW = 1e-15;
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-8;
-const PROGRESS_MS = 100;
 
 interface State extends Outcome {
   gradient: Float64Array;
@@ -131,7 +130,6 @@ export async function optimize(tasks: readonly Task[], input: RunInput): Promise
   const k = data.generator.inputDim;
   const adaptive = settings.optimizer === 'gd' && settings.step === undefined;
   const states = initialStates(tasks, input);
-  let lastProgress = -Infinity; // the first iteration always reports, then every PROGRESS_MS
   const pacer = new Pacer();
   let aborted = false;
 
@@ -185,9 +183,7 @@ export async function optimize(tasks: readonly Task[], input: RunInput): Promise
       flipped.forEach((s, i) => (s.gradient = again.gradient.row(i).slice()));
     }
 
-    const time = now();
-    if (context.onProgress && time - lastProgress >= PROGRESS_MS) {
-      lastProgress = time;
+    if (context.onProgress && pacer.reportDue()) {
       const lead = active[0];
       // A batch that is a chunk of a larger one (worker threads) numbers items from context.item.
       context.onProgress({ item: (context.item ?? 0) + lead.target, items: context.items ?? input.items, iteration: it, residual: Math.sqrt(lead.misfit) });

@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import './index.js';
 import { getHighs } from './highs.js';
-import { CLEAN_THRESHOLD, DATA_CAP, NOISE_CAP } from './solve.js';
+import { CLEAN_THRESHOLD, DATA_CAP, NOISE_CAP } from './options.js';
 
 export interface BenchOptions {
   /** Fewer items (8 instead of 32) for a smoke run. */

@@ -3,7 +3,7 @@
  * Importing registers the solvers `lp-linf` and `lp-l1`.
  */
 import { registerSolver } from '@inv/core';
-import { lpL1, lpLinf } from './solvers.js';
+import { lpL1, lpLinf } from './solver.js';
 
 registerSolver(lpLinf);
 registerSolver(lpL1);
@@ -13,5 +13,5 @@ export { configureHighs, getHighs, type HighsConfig } from './highs.js';
 export { LayerLp, type LpNorm, type LpOutcome, type LpStatus } from './layer-lp.js';
 export { LayerwiseInverter, type Inversion, type InvertSettings } from './invert.js';
 export { fastPath, solveLinearLayer, type FastPathResult, type LayerRows } from './least-squares.js';
-export { lpOptions, CLEAN_THRESHOLD } from './solve.js';
+export { lpOptions, CLEAN_THRESHOLD } from './options.js';
 export { GAIN_SAMPLES, projectedGradient, restrictedGain, type PgdSettings } from './pgd.js';

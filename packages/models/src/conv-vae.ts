@@ -8,7 +8,7 @@
  */
 import { ConvMap, denseLayer, Generator, mapLayer, type Stage, Matrix, relu, Rng, sigmoid, boxVector, transpose } from '@inv/core';
 import { conv2dPadded, conv2dTransposeByConv, flipTransposeKernel, initTf, tf } from '@inv/core/tf';
-import { backward, dense, type DecoderPass, forward, type Dense, type NamedGrad, type TrainProgress, trainLoop } from './vae.js';
+import { backward, dense, type DecoderPass, forward, type Dense, type NamedGrad, trainLoop, type VaeOptions } from './vae.js';
 
 export const CONV_LATENT = 20;
 /** [height, width, channels] after the dense layer, then the two transposed convolutions' filters. */
@@ -18,16 +18,8 @@ const KERNEL = 4;
 const STRIDE = 2;
 const ENCODER_HIDDEN = 400;
 
-export interface ConvVaeOptions {
-  /** Training images, count×784 bytes (0–255). */
-  pixels: Uint8Array;
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  learningRate: number;
-  onProgress?: (p: TrainProgress) => void;
-  signal?: AbortSignal;
-}
+/** The dense VAE's training options without its widths and bias switch (this architecture fixes both). */
+export type ConvVaeOptions = Omit<VaeOptions, 'widths' | 'bias'>;
 
 interface ConvT {
   /** [kh, kw, out, in], as Keras stores a Conv2DTranspose kernel. */

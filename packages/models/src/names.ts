@@ -30,18 +30,17 @@ export const ASSET_FILES: readonly string[] = Object.freeze([...SHIPPED_MODELS.f
 
 /** Throws a ValueError naming `field` unless `name` is one of MNIST_MODELS. */
 export function checkModelName(name: unknown, field = 'model'): MnistModelName {
-  if (!MNIST_MODELS.includes(name as MnistModelName)) {
-    throw new ValueError(`${field}: expected one of ${MNIST_MODELS.join(', ')}, got ${JSON.stringify(name)}`);
-  }
-  return name as MnistModelName;
+  return oneOf(MNIST_MODELS, name, field);
 }
 
 /** Throws a ValueError naming `field` unless `name` is one of SHIPPED_MODELS (dense or convolutional). */
 export function checkShippedModelName(name: unknown, field = 'model'): ShippedModelName {
-  if (!SHIPPED_MODELS.includes(name as ShippedModelName)) {
-    throw new ValueError(`${field}: expected one of ${SHIPPED_MODELS.join(', ')}, got ${JSON.stringify(name)}`);
-  }
-  return name as ShippedModelName;
+  return oneOf(SHIPPED_MODELS, name, field);
+}
+
+function oneOf<T extends string>(names: readonly T[], name: unknown, field: string): T {
+  if (!names.includes(name as T)) throw new ValueError(`${field}: expected one of ${names.join(', ')}, got ${JSON.stringify(name)}`);
+  return name as T;
 }
 
 /** The decoder widths of a model name, e.g. [20, 60, 784]. */

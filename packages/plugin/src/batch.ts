@@ -8,7 +8,6 @@ import { initTf, TfGenerator, TfMeasurement, tf, toTensor } from '@inv/core/tf';
 import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';
-import { progressDue } from './pace.js';
 import { invertsOutput, planFor, targetOf } from './plan.js';
 import { finish, initialStep } from './single.js';
 
@@ -39,7 +38,7 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
   let activeTargets = phi.pickRows(targets, active);
   const pacer = new Pacer();
   try {
-    for (let sweep = 1; active.length > 0; sweep++) {
+    while (active.length > 0) {
       if (context.signal?.aborted) {
         for (const i of active) columns[i].status = 'aborted';
         break;
@@ -52,7 +51,7 @@ export async function solveBatchTf(problem: BatchProblem, options: PluginOptions
         activeTargets = phi.pickRows(targets, still);
       }
       active = still;
-      if (context.onProgress && active.length && progressDue(sweep)) {
+      if (context.onProgress && active.length && pacer.reportDue()) {
         context.onProgress({ item: first + active[0], items: context.items ?? B, iteration: columns[active[0]].iterations, residual: columns[active[0]].guard.bestResidual });
       }
       await pacer.maybeYield();

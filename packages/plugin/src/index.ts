@@ -7,8 +7,8 @@ import { pluginSolver } from './solver.js';
 
 registerSolver(pluginSolver);
 
-export { pluginSolver, TF_BATCH_MIN } from './solver.js';
-export { pluginOptionSchema, DEFAULT_THETA, INIT_KINDS, INVERT_OUTPUT, WORKER_BATCH_MIN, type InitKind, type InvertOutput, type PluginOptions } from './options.js';
+export { pluginSolver } from './solver.js';
+export { pluginOptionSchema, DEFAULT_THETA, INIT_KINDS, INVERT_OUTPUT, TF_BATCH_MIN, WORKER_BATCH_MIN, type InitKind, type InvertOutput, type PluginOptions } from './options.js';
 export { invertsOutput, planFor, type Plan } from './plan.js';
 export { measureGain, productNormStep } from './step.js';
 export { initialStep } from './single.js';

@@ -10,6 +10,9 @@ export type InvertOutput = (typeof INVERT_OUTPUT)[number];
 /** θ of the default step η = θ/γ̂ (see ./step.ts): 1/2 converged on every shape we tried, 3/4 did not. */
 export const DEFAULT_THETA = 0.5;
 
+/** Below this many observations a batch is solved item by item in float64 (tfjs pays off from 16, docs/engineering.md). */
+export const TF_BATCH_MIN = 16;
+
 /**
  * Batches of at least this many go to worker threads (in Node): below it, thread start-up and
  * WebAssembly warm-up in a new thread cost more than the second core saves.
@@ -43,7 +46,7 @@ export const pluginOptionSchema = defineOptions({
     type: 'enum',
     values: INVERT_OUTPUT,
     default: 'auto',
-    description: 'fit σ⁻¹(y) with a linear last layer for a sigmoid/tanh output (identity or mask only): auto = when y has no stated noise and lies strictly inside the range; always; never',
+    description: 'fit σ⁻¹(y) with a linear last layer for a sigmoid/tanh output (identity or mask only): auto = when y has no stated noise and lies strictly inside the range (decided once for a whole batch); always; never',
   },
   clip: {
     type: 'number',

@@ -3,7 +3,6 @@ import { finishResult, norm2, now, Pacer, type Problem, type Result, type SolveC
 import { Column } from './column.js';
 import { initialLatent } from './init.js';
 import type { PluginOptions } from './options.js';
-import { progressDue } from './pace.js';
 import { invertsOutput, planFor, targetOf, type Plan } from './plan.js';
 
 export const SOLVER_NAME = 'plugin';
@@ -32,7 +31,7 @@ export async function solveSingle(problem: Problem, options: PluginOptions, cont
     for (let i = 0; i < m; i++) r[i] -= target[i];
     const residual = norm2(r);
     column.advance(plan.surrogateT(r, d), residual, options);
-    if (context.onProgress && progressDue(column.iterations) && column.status === undefined) {
+    if (context.onProgress && column.status === undefined && pacer.reportDue()) {
       context.onProgress({ item, items, iteration: column.iterations, residual });
     }
     await pacer.maybeYield();

@@ -1,11 +1,8 @@
 /** The `plugin` solver object registered with @inv/core. */
 import { loadOptional, solveBatchWithWorkers, solveOneByOne, type Solver } from '@inv/core';
-import { pluginOptions, pluginOptionSchema, WORKER_BATCH_MIN } from './options.js';
+import { pluginOptions, pluginOptionSchema, TF_BATCH_MIN, WORKER_BATCH_MIN } from './options.js';
 import { invertsOutput } from './plan.js';
 import { solveSingle, SOLVER_NAME } from './single.js';
-
-/** Below this many observations a batch is solved item by item in float64 (tfjs pays off from 16, docs/engineering.md). */
-export const TF_BATCH_MIN = 16;
 
 export const pluginSolver: Solver = {
   name: SOLVER_NAME,

@@ -122,10 +122,10 @@ describe('batch mode', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(results).toHaveLength(WORKER_BATCH_MIN);
     expect(results.every((r) => r.status === 'aborted' && r.info!.ranIn === 'workers')).toBe(true);
-    // The chunk that reported had run 50 sweeps: its columns come back moved from the zero start.
+    // The chunk that reported had run at least one sweep: its columns come back moved from the zero start.
     const chunk = seen[0] < WORKER_BATCH_MIN / 2 ? results.slice(0, WORKER_BATCH_MIN / 2) : results.slice(WORKER_BATCH_MIN / 2);
     for (const r of chunk) {
-      expect(r.iterations).toBeGreaterThanOrEqual(50);
+      expect(r.iterations).toBeGreaterThanOrEqual(1);
       expect(r.latent.some((v) => v !== 0)).toBe(true);
     }
   });

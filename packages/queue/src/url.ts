@@ -21,14 +21,19 @@ export interface RedisConnection {
   tls?: { servername?: string };
 }
 
-function parse(url: string): URL {
-  let u: URL;
+/** The URL, or undefined when the text is not one. */
+function tryUrl(url: string): URL | undefined {
   try {
-    u = new URL(url);
+    return new URL(url);
   } catch {
-    // The text may hold a password: name only what was expected.
-    throw new QueueError('--redis: expected a URL redis://[user:password@]host[:port][/db] or rediss://…');
+    return undefined;
   }
+}
+
+function parse(url: string): URL {
+  const u = tryUrl(url);
+  // The text may hold a password: name only what was expected.
+  if (!u) throw new QueueError('--redis: expected a URL redis://[user:password@]host[:port][/db] or rediss://…');
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new QueueError(`--redis: expected a redis:// or rediss:// URL, got ${u.protocol}//…`);
   if (!u.hostname) throw new QueueError('--redis: the URL has no host');
   return u;
@@ -53,12 +58,8 @@ export function parseRedisUrl(url: string): RedisConnection {
 
 /** The URL with any password replaced by `***` (and nothing else changed), fit for logs and output files. */
 export function redactUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return '<unparsable redis URL>';
-  }
+  const u = tryUrl(url);
+  if (!u) return '<unparsable redis URL>';
   if (u.password) u.password = '***';
   return u.href.replace(/\/$/, '');
 }

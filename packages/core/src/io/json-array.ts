@@ -1,19 +1,11 @@
 /** JSON arrays: a list of numbers (a vector) or a list of equal-length lists (a matrix). */
 import { FormatError } from '../errors.js';
-import { checkJsonDepth } from './limits.js';
+import { parseJsonText } from './json-text.js';
 import type { NdArray } from './ndarray.js';
 
 /** Parses JSON text (or an already-parsed value); `source` is named in every error message. */
 export function parseJsonArray(input: string | unknown, source = 'array'): NdArray {
-  let value: unknown = input;
-  if (typeof input === 'string') {
-    checkJsonDepth(input, source);
-    try {
-      value = JSON.parse(input);
-    } catch (e) {
-      throw new FormatError(`${source}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-    }
-  }
+  const value = typeof input === 'string' ? parseJsonText(input, source) : input;
   if (!Array.isArray(value)) throw new FormatError(`${source}: expected a JSON array of numbers or of rows, got ${typeName(value)}`);
   if (value.length > 0 && Array.isArray(value[0])) {
     const cols = (value[0] as unknown[]).length;

@@ -7,7 +7,9 @@ import { activationName, leakyRelu, linear, parseActivation, type Activation } f
 import { FormatError } from '../errors.js';
 import { denseLayer, Generator, isDense, mapLayer, type Stage } from '../generator.js';
 import { Matrix } from '../linalg.js';
-import { checkJsonDepth, checkLayerCount } from './limits.js';
+import { concatBytes } from './bytes.js';
+import { parseJsonText } from './json-text.js';
+import { checkLayerCount } from './limits.js';
 import {
   batchNormLayer, type BuiltStage, CONV_LAYER_CLASSES, convLayer, flattenLayer, flushPending, type LayerState, permuteLayer, reshapeLayer, upSamplingLayer,
 } from './conv-layers.js';
@@ -138,14 +140,7 @@ const SUPPORTED = ['Dense', 'Activation', 'ReLU', 'LeakyReLU', 'Dropout', 'Input
 
 /** Parses model.json bytes; returns the JSON and the weight shard paths it names (relative to it). */
 export function readModelJson(bytes: Uint8Array, source = 'model.json'): { json: unknown; shards: string[] } {
-  let json: unknown;
-  const text = new TextDecoder().decode(bytes);
-  checkJsonDepth(text, source);
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError(`${source}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
+  const json = parseJsonText(new TextDecoder().decode(bytes), source);
   const shards = weightPaths(json, source);
   checkUnique(shards, 'weight file', source);
   return { json, shards };
@@ -153,13 +148,7 @@ export function readModelJson(bytes: Uint8Array, source = 'model.json'): { json:
 
 /** A Generator from a parsed model.json and its weight shards' bytes, in manifest order. */
 export function assembleLayersModel(json: unknown, shards: readonly Uint8Array[], source = 'model.json'): Generator {
-  const all = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
-  let o = 0;
-  for (const b of shards) {
-    all.set(b, o);
-    o += b.length;
-  }
-  return parseLayersModel(json, all, source);
+  return parseLayersModel(json, concatBytes(shards), source);
 }
 
 /** Builds a Generator from a parsed model.json and its concatenated weight bytes. */
@@ -167,118 +156,162 @@ export function parseLayersModel(modelJson: unknown, weightData: Uint8Array | Ar
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
   const specs = weightSpecs(modelJson, source);
   const layers = layerList(modelJson as Json, source);
-  const total = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (bytes.length !== total) throw new FormatError(`${source}: the weight files hold ${bytes.length} bytes, the manifest describes ${total}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const used = new Set<WeightSpec>();
-  let next = 0; // manifest order, for files whose weight names do not carry the layer name
+  const weights = new Weights(specs, bytes, source);
+  const stack: Stack = { built: [], pending: [] };
+  layers.forEach((layer, i) => readLayer(layer, i, stack, weights, source));
+  return toGenerator(stack, weights, source);
+}
 
-  const takeWeight = (layerName: string, kind: string, where: string): WeightSpec => {
-    const byName = specs.find((s) => !used.has(s) && (s.name === `${layerName}/${kind}` || s.name.endsWith(`/${layerName}/${kind}`)));
+/** The manifest's weights over their concatenated bytes, handed to layers by name (or in manifest order). */
+class Weights {
+  private readonly view: DataView;
+  private readonly used = new Set<WeightSpec>();
+  private next = 0; // manifest order, for files whose weight names do not carry the layer name
+
+  constructor(
+    private readonly specs: readonly WeightSpec[],
+    bytes: Uint8Array,
+    source: string,
+  ) {
+    const total = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+    if (bytes.length !== total) throw new FormatError(`${source}: the weight files hold ${bytes.length} bytes, the manifest describes ${total}`);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Layer `layerName`'s `kind` weight (kernel, bias, …): by name, else the next unused one in manifest order. */
+  take(layerName: string, kind: string, where: string): WeightSpec {
+    const byName = this.specs.find((s) => !this.used.has(s) && (s.name === `${layerName}/${kind}` || s.name.endsWith(`/${layerName}/${kind}`)));
     let spec = byName;
     if (!spec) {
-      while (next < specs.length && used.has(specs[next])) next++;
-      spec = specs[next];
+      while (this.next < this.specs.length && this.used.has(this.specs[this.next])) this.next++;
+      spec = this.specs[this.next];
       if (!spec || !spec.name.endsWith(kind)) throw new FormatError(`${where}: no ${kind} weight found in the manifest`);
     }
-    used.add(spec);
+    this.used.add(spec);
     return spec;
-  };
-  const read = (spec: WeightSpec): Float64Array => {
+  }
+
+  /** A weight's float32 values as float64. */
+  read(spec: WeightSpec): Float64Array {
     const n = spec.shape.reduce((a, b) => a * b, 1);
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = view.getFloat32(spec.offset + 4 * i, true);
+    for (let i = 0; i < n; i++) out[i] = this.view.getFloat32(spec.offset + 4 * i, true);
     return out;
-  };
+  }
 
-  const built: BuiltStage[] = [];
-  let declaredInput: number | undefined;
-  let shape: number[] | undefined;
-  let pending: LayerState['pending'] = [];
-  layers.forEach((layer, i) => {
-    const cfg = isObject(layer.config) ? layer.config : {};
-    const name = typeof cfg.name === 'string' ? cfg.name : `layer ${i}`;
-    const where = `${source}: layer ${i} ('${name}', ${shown(layer.class_name)})`;
-    const last = built[built.length - 1];
-    const setActivation = (act: Activation) => {
-      if (!last) throw new FormatError(`${where}: an activation before any Dense layer is not supported`);
-      if (pending.length) throw new FormatError(`${where}: an activation between UpSampling2D and a convolution is not supported`);
-      if (last.activation.kind !== 'linear') {
-        throw new FormatError(`${where}: follows Dense '${last.name}' which already applies ${activationName(last.activation)}; only one activation per Dense layer is supported`);
+  /** The first weight that no layer took. */
+  firstUnused(): WeightSpec | undefined {
+    return this.specs.find((s) => !this.used.has(s));
+  }
+}
+
+/** The stages read so far and the shape that flows into the next layer. */
+interface Stack {
+  built: BuiltStage[];
+  /** The input width an InputLayer or the first layer's config declares. */
+  declaredInput?: number;
+  /** The current output shape (without the batch axis), when known. */
+  shape?: number[];
+  pending: LayerState['pending'];
+}
+
+/** Reads layer `i` onto the stack: a new stage, an activation for the last one, or a change of shape. */
+function readLayer(layer: Json, i: number, stack: Stack, weights: Weights, source: string): void {
+  const cfg = isObject(layer.config) ? layer.config : {};
+  const name = typeof cfg.name === 'string' ? cfg.name : `layer ${i}`;
+  const where = `${source}: layer ${i} ('${name}', ${shown(layer.class_name)})`;
+  switch (layer.class_name) {
+    case 'InputLayer':
+      stack.declaredInput = inputWidth(cfg);
+      stack.shape = inputShape(cfg);
+      break;
+    case 'Dropout': // identity at inference time
+      break;
+    case 'Dense':
+      readDense(cfg, name, where, stack, weights);
+      break;
+    case 'Activation':
+      setActivation(stack, activationOf(cfg.activation, where), where);
+      break;
+    case 'ReLU': {
+      const slope = numberField(cfg.negative_slope, 0);
+      if ((cfg.max_value ?? null) !== null || numberField(cfg.threshold, 0) !== 0) {
+        throw new FormatError(`${where}: ReLU with max_value or threshold is not supported`);
       }
-      last.activation = act;
-    };
-    const state: LayerState = {
-      where,
-      name,
-      cfg,
-      shape,
-      built,
-      pending,
-      weight: (kind) => {
-        const spec = takeWeight(name, kind, where);
-        return { values: read(spec), shape: spec.shape, name: spec.name };
-      },
-    };
-    switch (layer.class_name) {
-      case 'InputLayer':
-        declaredInput = inputWidth(cfg);
-        shape = inputShape(cfg);
-        break;
-      case 'Dropout': // identity at inference time
-        break;
-      case 'Dense': {
-        const units = cfg.units;
-        if (!Number.isInteger(units) || (units as number) < 1) throw new FormatError(`${where}: units must be a positive integer`);
-        if (pending.length || (shape && shape.length !== 1)) {
-          throw new FormatError(`${where}: Dense needs a flat input, got [${(pending.length ? pending[0].outShape : shape!).join(', ')}] (add a Flatten before it)`);
-        }
-        declaredInput ??= inputWidth(cfg);
-        const activation = cfg.activation === undefined ? linear : activationOf(cfg.activation, where);
-        const kernel = takeWeight(name, 'kernel', where);
-        const inWidth = shape ? shape[0] : (declaredInput ?? kernel.shape[0]);
-        if (kernel.shape.length !== 2 || kernel.shape[0] !== inWidth || kernel.shape[1] !== units) {
-          throw new FormatError(`${where}: kernel '${kernel.name}' has shape [${kernel.shape.join(', ')}], expected [${inWidth}, ${units}]`);
-        }
-        const k = read(kernel);
-        const weight = new Matrix(units as number, inWidth);
-        for (let r = 0; r < inWidth; r++) for (let c = 0; c < (units as number); c++) weight.data[c * inWidth + r] = k[r * (units as number) + c];
-        let bias: Float64Array | undefined;
-        if (cfg.use_bias !== false) {
-          const b = takeWeight(name, 'bias', where);
-          if (b.shape.length !== 1 || b.shape[0] !== units) throw new FormatError(`${where}: bias '${b.name}' has shape [${b.shape.join(', ')}], expected [${units}]`);
-          bias = read(b);
-        }
-        built.push({ weight, bias, activation, name });
-        shape = [units as number];
-        break;
-      }
-      case 'Activation':
-        setActivation(activationOf(cfg.activation, where));
-        break;
-      case 'ReLU': {
-        const slope = numberField(cfg.negative_slope, 0);
-        if ((cfg.max_value ?? null) !== null || numberField(cfg.threshold, 0) !== 0) {
-          throw new FormatError(`${where}: ReLU with max_value or threshold is not supported`);
-        }
-        setActivation(slope === 0 ? { kind: 'relu' } : leakyReluOf(slope, where));
-        break;
-      }
-      case 'LeakyReLU':
-        setActivation(leakyReluOf(numberField(cfg.alpha ?? cfg.negative_slope, 0.3), where));
-        break;
-      default:
-        if (!convClass(layer.class_name, state)) {
-          throw new FormatError(`${where}: layer type '${shown(layer.class_name)}' is not supported (supported: ${SUPPORTED})`);
-        }
-        shape = state.shape as number[] | undefined;
-        pending = state.pending;
+      setActivation(stack, slope === 0 ? { kind: 'relu' } : leakyReluOf(slope, where), where);
+      break;
     }
-  });
-  flushPending({ built, pending });
+    case 'LeakyReLU':
+      setActivation(stack, leakyReluOf(numberField(cfg.alpha ?? cfg.negative_slope, 0.3), where), where);
+      break;
+    default: {
+      const state: LayerState = {
+        where,
+        name,
+        cfg,
+        shape: stack.shape,
+        built: stack.built,
+        pending: stack.pending,
+        weight: (kind) => {
+          const spec = weights.take(name, kind, where);
+          return { values: weights.read(spec), shape: spec.shape, name: spec.name };
+        },
+      };
+      if (!convClass(layer.class_name, state)) {
+        throw new FormatError(`${where}: layer type '${shown(layer.class_name)}' is not supported (supported: ${SUPPORTED})`);
+      }
+      stack.shape = state.shape as number[] | undefined;
+      stack.pending = state.pending;
+    }
+  }
+}
+
+/** A Dense layer: kernel [in, out] (transposed into the stage's out × in matrix) and an optional bias. */
+function readDense(cfg: Json, name: string, where: string, stack: Stack, weights: Weights): void {
+  const { pending, shape } = stack;
+  const units = cfg.units;
+  if (!Number.isInteger(units) || (units as number) < 1) throw new FormatError(`${where}: units must be a positive integer`);
+  if (pending.length || (shape && shape.length !== 1)) {
+    throw new FormatError(`${where}: Dense needs a flat input, got [${(pending.length ? pending[0].outShape : shape!).join(', ')}] (add a Flatten before it)`);
+  }
+  stack.declaredInput ??= inputWidth(cfg);
+  const activation = cfg.activation === undefined ? linear : activationOf(cfg.activation, where);
+  const kernel = weights.take(name, 'kernel', where);
+  const inWidth = shape ? shape[0] : (stack.declaredInput ?? kernel.shape[0]);
+  if (kernel.shape.length !== 2 || kernel.shape[0] !== inWidth || kernel.shape[1] !== units) {
+    throw new FormatError(`${where}: kernel '${kernel.name}' has shape [${kernel.shape.join(', ')}], expected [${inWidth}, ${units}]`);
+  }
+  const k = weights.read(kernel);
+  const weight = new Matrix(units as number, inWidth);
+  for (let r = 0; r < inWidth; r++) for (let c = 0; c < (units as number); c++) weight.data[c * inWidth + r] = k[r * (units as number) + c];
+  let bias: Float64Array | undefined;
+  if (cfg.use_bias !== false) {
+    const b = weights.take(name, 'bias', where);
+    if (b.shape.length !== 1 || b.shape[0] !== units) throw new FormatError(`${where}: bias '${b.name}' has shape [${b.shape.join(', ')}], expected [${units}]`);
+    bias = weights.read(b);
+  }
+  stack.built.push({ weight, bias, activation, name });
+  stack.shape = [units as number];
+}
+
+/** An activation layer: sets the activation of the stage before it, which must still be linear. */
+function setActivation(stack: Stack, act: Activation, where: string): void {
+  const last = stack.built[stack.built.length - 1];
+  if (!last) throw new FormatError(`${where}: an activation before any Dense layer is not supported`);
+  if (stack.pending.length) throw new FormatError(`${where}: an activation between UpSampling2D and a convolution is not supported`);
+  if (last.activation.kind !== 'linear') {
+    throw new FormatError(`${where}: follows Dense '${last.name}' which already applies ${activationName(last.activation)}; only one activation per Dense layer is supported`);
+  }
+  last.activation = act;
+}
+
+/** The generator of the stages read; every weight of the manifest must have been used. */
+function toGenerator(stack: Stack, weights: Weights, source: string): Generator {
+  const { built } = stack;
+  flushPending({ built, pending: stack.pending });
   if (built.length === 0) throw new FormatError(`${source}: the model has no Dense or convolution layer`);
-  const unused = specs.filter((s) => !used.has(s));
-  if (unused.length) throw new FormatError(`${source}: weight '${unused[0].name}' belongs to no supported layer`);
+  const unused = weights.firstUnused();
+  if (unused) throw new FormatError(`${source}: weight '${unused.name}' belongs to no supported layer`);
   const stages: Stage[] = built.map((b) => {
     try {
       const field = `${source}: layer '${b.name}'`;

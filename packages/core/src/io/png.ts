@@ -1,5 +1,6 @@
 /** A minimal PNG encoder (8-bit grayscale) on top of any deflate implementation. */
 import type { GrayImage } from '../image.js';
+import { concatBytes } from './bytes.js';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -45,11 +46,5 @@ export function encodePng(image: GrayImage, deflate: (raw: Uint8Array) => Uint8A
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grayscale
   const parts = [new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflate(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

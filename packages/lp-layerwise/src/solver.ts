@@ -1,7 +1,9 @@
 /** The two registered solvers: `lp-linf` and `lp-l1` share everything but the LP's norm. */
 import { solveBatchWithWorkers, type Solver } from '@inv/core';
 import type { LpNorm } from './layer-lp.js';
-import { lpOptions, WORKER_BATCH_MIN, solveItems, solveSingle } from './solve.js';
+import { solveItems } from './batch.js';
+import { lpOptions, WORKER_BATCH_MIN } from './options.js';
+import { solveSingle } from './single.js';
 
 const REFERENCE = 'Lei, Jalal, Dhillon, Dimakis, "Inverting Deep Generative models, One layer at a time", NeurIPS 2019 (arXiv 1906.07437)';
 

@@ -1,8 +1,6 @@
-/** Options, settings and the per-problem entry points shared by `lp-linf` and `lp-l1`. */
+/** One `lp-linf` or `lp-l1` inversion: the layer-wise LPs (identity, masks) or projected gradient (other measurements). */
 import {
-  abortedResults,
   type BatchProblem,
-  batchItem,
   finishResult,
   InvError,
   oneLine,
@@ -10,8 +8,6 @@ import {
   normInf,
   now,
   Pacer,
-  defineOptions,
-  optionsOf,
   type OptionValues,
   type Problem,
   type Result,
@@ -20,17 +16,12 @@ import {
   stageIn,
   stageOut,
   sub,
-  workersOption,
 } from '@inv/core';
 import { getHighs, type Highs, releaseHighs } from './highs.js';
 import { type InvertSettings, LayerwiseInverter } from './invert.js';
 import type { LpNorm } from './layer-lp.js';
-import { type PgdSettings, projectedGradient } from './pgd.js';
-
-export const CLEAN_THRESHOLD = 1e-9;
-
-/** Below this many observations worker start-up (~0.2 s) costs more than it saves. */
-export const WORKER_BATCH_MIN = 8;
+import { CLEAN_THRESHOLD, pgdSettingsFor, settingsFor } from './options.js';
+import { projectedGradient } from './pgd.js';
 
 /**
  * A layer-wise answer counts as converged only if it reproduces the observation: max |A·G(ẑ) − y| at
@@ -39,80 +30,21 @@ export const WORKER_BATCH_MIN = 8;
  * misfit of 0.2 on a non-expansive net.
  */
 export const FIT_SLACK = 10;
-/**
- * The threshold cap (docs/lp-layerwise.md): a layer may not accept a misfit orders of magnitude above
- * the noise. With a stated noise level σ: NOISE_CAP·σ. With a stated clean observation: CLEAN_CAP·1e-9·max|y|.
- * Without one: DATA_CAP·max|y| (a threshold that large no longer separates active units from noise).
- */
-export const NOISE_CAP = 100;
-export const CLEAN_CAP = 100;
-export const DATA_CAP = 0.1;
 
 /** Growth of the threshold (final / initial) past which a clean-looking solve says the noise it had to assume. */
 const NOTABLE_GROWTH = 1e3;
-
-export const lpOptions = defineOptions({
-  threshold: { type: 'number', min: 0, description: 'initial activity threshold (default: the problem noise level, or 1e-9 for clean observations)' },
-  growth: { type: 'number', default: 1.2, min: 1.0001, max: 10, description: 'factor by which the threshold grows while the l-inf LP is infeasible (l1: while the fit improves)' },
-  maxThresholdSteps: { type: 'integer', default: 200, min: 0, description: 'threshold growth steps per layer before giving up (status infeasible)' },
-  fastPath: { type: 'boolean', default: true, description: 'try least squares on the active rows first; kept only if it satisfies every constraint' },
-  maxThreshold: {
-    type: 'number',
-    exclusiveMin: 0,
-    description: `largest threshold any layer may reach; past it the layer is infeasible (default: ${NOISE_CAP}× the stated noise level; ${CLEAN_CAP}× max|y|·1e-9 for a stated clean observation; ${DATA_CAP}× max|y| when no noise level is stated)`,
-  },
-  generate: { type: 'boolean', default: true, description: 'l-inf: constraint generation (LPs on a working set of rows, the full LP answer); false: every row in every LP' },
-  timeLimit: { type: 'number', min: 0, description: 'wall-time limit per observation in seconds (status time_limit)' },
-  clip: { type: 'number', default: 1e-6, min: 0, max: 0.5, description: 'clip for the elementwise inverse of a sigmoid/tanh output' },
-  step: { type: 'number', exclusiveMin: 0, description: 'projected-gradient step μ for general measurements (default: 1 / the mean ‖A·G(z)‖²/‖G(z)‖² over 8 seeded samples, halved while the residual grows, never below 1/‖A‖²)' },
-  maxIterations: { type: 'integer', default: 100, min: 1, description: 'projected-gradient iterations for general measurements' },
-  polishSteps: { type: 'integer', default: 10, min: 0, description: 'projected gradient: Gauss–Newton steps on the final latent, each kept only if it lowers the residual (0: off)' },
-  tol: { type: 'number', default: 1e-10, min: 0, description: 'projected-gradient stop: relative change of G(z) between iterations' },
-  workers: workersOption(WORKER_BATCH_MIN),
-});
-
-/** `options` are resolved (`resolveOptions` against lpOptions): every option with a default is set. */
-export function settingsFor(problem: Problem | BatchProblem, options: OptionValues, norm: LpNorm, startedAt: number, observation?: ArrayLike<number>): InvertSettings {
-  const o = optionsOf(lpOptions, options);
-  const given = o.threshold;
-  const threshold = given !== undefined && given > 0 ? given : problem.noiseLevel ? problem.noiseLevel : CLEAN_THRESHOLD;
-  const timeLimit = o.timeLimit;
-  const scale = observation ? Math.max(CLEAN_THRESHOLD, normInf(observation)) : 1;
-  const noise = problem.noiseLevel;
-  const cap = o.maxThreshold ?? (noise ? NOISE_CAP * noise : noise === 0 ? CLEAN_CAP * CLEAN_THRESHOLD * scale : DATA_CAP * scale);
-  return {
-    maxThreshold: Math.max(cap, threshold),
-    generate: o.generate,
-    norm,
-    threshold,
-    growth: o.growth,
-    maxThresholdSteps: o.maxThresholdSteps,
-    fastPath: o.fastPath,
-    clip: o.clip,
-    deadline: timeLimit === undefined ? Infinity : startedAt + timeLimit * 1000,
-  };
-}
-
-/** Projected-gradient settings from resolved options (see settingsFor). */
-export function pgdSettingsFor(options: OptionValues): PgdSettings {
-  const o = optionsOf(lpOptions, options);
-  return {
-    step: o.step,
-    maxIterations: o.maxIterations,
-    tol: o.tol,
-    polishSteps: o.polishSteps,
-  };
-}
 
 /** Identity and selections (masks) are inverted directly; anything else through projected gradient. */
 function isNative(problem: Problem | BatchProblem): boolean {
   return problem.measurement.kind === 'identity' || selectedEntries(problem.measurement) !== undefined;
 }
 
-/** Solves one problem with an inverter whose models may be reused by the caller. */
-export async function solveWith(inverter: LayerwiseInverter, name: string, problem: Problem, options: OptionValues, context: SolveContext, item = 0, items = 1): Promise<Result> {
+/**
+ * Solves one problem with an inverter whose models may be reused by the caller; `pacer` is the batch's
+ * when this problem is an item of one, so that its progress reports keep core's cadence across items.
+ */
+export async function solveWith(inverter: LayerwiseInverter, name: string, problem: Problem, options: OptionValues, context: SolveContext, item = 0, items = 1, pacer = new Pacer()): Promise<Result> {
   const startedAt = now();
-  const pacer = new Pacer();
   const signal = context.signal;
   const settings: InvertSettings = {
     ...settingsFor(problem, options, inverter.norm, startedAt, problem.observation),
@@ -131,7 +63,7 @@ export async function solveWith(inverter: LayerwiseInverter, name: string, probl
         problem.observation,
         settings,
         pgdSettingsFor(options),
-        context.onProgress && ((p) => context.onProgress!({ ...p, item, items })),
+        context.onProgress && ((p) => pacer.reportDue() && context.onProgress!({ ...p, item, items })),
         context.signal,
       );
   const result = finishResult(name, problem, raw, startedAt);
@@ -180,7 +112,7 @@ export function inverterFor(highs: Highs, problem: Problem | BatchProblem, norm:
  * Runs `work` with an inverter and frees everything after it: its models, and the HiGHS runtime
  * itself when HiGHS threw (its state is unknown; the error becomes one line) or its heap grew large.
  */
-async function withInverter<T>(problem: Problem | BatchProblem, norm: LpNorm, work: (inverter: LayerwiseInverter) => Promise<T>): Promise<T> {
+export async function withInverter<T>(problem: Problem | BatchProblem, norm: LpNorm, work: (inverter: LayerwiseInverter) => Promise<T>): Promise<T> {
   checkModelSize(problem);
   const inverter = inverterFor(await getHighs(), problem, norm);
   let failed = false;
@@ -224,25 +156,3 @@ export async function solveSingle(name: string, norm: LpNorm, problem: Problem, 
   return withInverter(problem, norm, (inverter) => solveWith(inverter, name, problem, options, context));
 }
 
-/** A batch in this thread: one HiGHS model per layer, re-solved with new bounds for every item. */
-export async function solveItems(name: string, norm: LpNorm, batch: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]> {
-  return withInverter(batch, norm, (inverter) => solveChunk(inverter, name, batch, options, context));
-}
-
-async function solveChunk(inverter: LayerwiseInverter, name: string, batch: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]> {
-  const rows = batch.observations.rows;
-  // Progress numbers items of the whole batch when this one is a chunk of it (a worker thread).
-  const first = context.item ?? 0;
-  const items = context.items ?? rows;
-  const results: Result[] = [];
-  // Yields between items, so an abort sent to a worker thread is seen before its chunk ends.
-  const pacer = new Pacer();
-  for (let i = 0; i < rows; i++) {
-    await pacer.maybeYield();
-    if (context.signal?.aborted) return [...results, ...abortedResults(name, batch, i, rows, context)];
-    const result = await solveWith(inverter, name, batchItem(batch, i), options, context, first + i, items);
-    results.push(result);
-    context.onProgress?.({ item: first + i, items, iteration: result.iterations, residual: result.residual });
-  }
-  return results;
-}

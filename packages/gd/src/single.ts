@@ -1,0 +1,129 @@
+/** `gd` on observations that share one generator: restarts and retries of the descent, the best of them, the polish. */
+import {
+  allowedResidual, finishResult, gaussianVector, gaussNewtonPolish, Matrix, now, residualNorm, Rng,
+  type BatchProblem, type OptionValues, type Problem, type RawResult, type Result, type SolveContext,
+} from '@inv/core';
+import { settingsFrom, type GdSettings } from './options.js';
+import { Float64Oracle, type ObjectiveData, type Oracle } from './oracle.js';
+import { optimize, type Outcome, type Task } from './optimize.js';
+
+export const SOLVER_NAME = 'gd';
+
+/**
+ * Start points shared by every observation: restart 0 follows `init`, the others are N(0, I) draws;
+ * then the `retries` further draws, taken in turn by observations whose descents end without fitting.
+ */
+export function startPoints(settings: GdSettings, k: number, withRetries = false): Float64Array[] {
+  const rng = new Rng(settings.seed);
+  return Array.from({ length: settings.restarts + (withRetries ? settings.retries : 0) }, (_, r) => {
+    const draw = gaussianVector(rng, k);
+    if (r > 0 || settings.init === 'random') return draw;
+    return settings.init === 'given' ? Float64Array.from(settings.initialLatent!) : new Float64Array(k);
+  });
+}
+
+/** A restart that blew up at its start point has no finite objective and never wins. */
+const score = (o: Outcome) => (Number.isFinite(o.value) ? o.value : Infinity);
+
+/**
+ * A descent that stopped by its own rule (a stationary point, a dead start where G(z) = 0 and the
+ * gradient vanishes) at a misfit above what the problem's noise allows: another start may do better.
+ */
+function stuck(o: Outcome, allowed: number): boolean {
+  return o.status === 'converged' && !(o.misfit <= allowed * allowed);
+}
+
+/** The restart with the lowest objective, as a raw result; `retries` of them were retries. */
+function bestOf(outcomes: readonly Outcome[], settings: GdSettings, retries: number): RawResult {
+  let best = 0;
+  outcomes.forEach((o, r) => {
+    if (score(o) < score(outcomes[best])) best = r;
+  });
+  const o = outcomes[best];
+  const info: Record<string, number | string | boolean> = {
+    preset: settings.preset,
+    optimizer: settings.optimizer,
+    objective: o.value,
+    restarts: outcomes.length - retries,
+    retries,
+    bestRestart: best,
+    negations: o.negations,
+    totalIterations: outcomes.reduce((sum, x) => sum + x.iterations, 0),
+  };
+  if (o.step !== undefined) info.step = o.step;
+  const restartNote = outcomes.length > 1 ? ` (best of ${outcomes.length} starts${retries ? `, ${retries} of them retries after descents that stopped without fitting` : ''}: ${best})` : '';
+  return { status: o.status, message: o.message + restartNote, latent: o.latent, iterations: o.iterations, history: o.history, info };
+}
+
+/**
+ * Runs every restart of every observation of `data`, then, one round at a time, a further start for
+ * each observation whose best descent is `stuck` (up to `retries` rounds); one raw result per observation.
+ * `allowed[b]` is the largest residual observation b's noise allows (core's `allowedResidual`).
+ */
+export async function solveAll(data: ObjectiveData, oracle: Oracle, settings: GdSettings, context: SolveContext, allowed: readonly number[]): Promise<RawResult[]> {
+  const items = data.observations.rows;
+  const starts = startPoints(settings, data.generator.inputDim, true);
+  const tasks: Task[] = [];
+  for (let b = 0; b < items; b++) for (const start of starts.slice(0, settings.restarts)) tasks.push({ target: b, start });
+  try {
+    const first = await optimize(tasks, { data, oracle, settings, context, items });
+    const outcomes = Array.from({ length: items }, (_, b) => first.slice(b * settings.restarts, (b + 1) * settings.restarts));
+    const retried = new Array<number>(items).fill(0);
+    const bestScore = (b: number) => outcomes[b].reduce((best, o) => (score(o) < score(best) ? o : best));
+    for (let round = 0; round < settings.retries && !context.signal?.aborted; round++) {
+      const again = outcomes.map((_, b) => b).filter((b) => stuck(bestScore(b), allowed[b]));
+      if (again.length === 0) break;
+      const start = starts[settings.restarts + round];
+      const more = await optimize(again.map((b) => ({ target: b, start })), { data, oracle, settings, context, items });
+      more.forEach((o) => {
+        outcomes[o.target].push(o);
+        retried[o.target]++;
+      });
+    }
+    return outcomes.map((list, b) => bestOf(list, settings, retried[b]));
+  } finally {
+    oracle.dispose();
+  }
+}
+
+/**
+ * Gauss–Newton steps (core's `gaussNewtonPolish`) on an observation's best latent when its descent
+ * did not end with a fit: gradient descent approaches the latent of an ill-conditioned trained net only
+ * linearly, while Gauss–Newton lands on it once the activation pattern is right. Run in float64 on the
+ * problem itself (also after a float32 batch), only with λ = 0 (it ignores the prior term), and it
+ * keeps only steps that lower the residual. Polish steps that stop early (no further gain) are a stopping
+ * rule of their own: status converged, which the verdict then checks.
+ */
+export function polished(raw: RawResult, problem: Problem, settings: GdSettings, allowed: number): RawResult {
+  if (settings.polishSteps === 0 || settings.lambda !== 0) return raw;
+  if (raw.status !== 'converged' && raw.status !== 'max_iterations') return raw;
+  const latent = Float64Array.from(raw.latent);
+  const before = residualNorm(problem, latent);
+  if (raw.status === 'converged' && before <= allowed) return raw;
+  const p = gaussNewtonPolish(problem.generator, problem.measurement, problem.observation, latent, settings.polishSteps);
+  if (p.steps === 0) return raw;
+  const stopped = p.steps < settings.polishSteps || p.residual === 0;
+  const note = `then ${p.steps} Gauss–Newton steps took ‖A·G(z) − y‖ from ${before.toExponential(2)} to ${p.residual.toExponential(2)}`;
+  return {
+    ...raw,
+    status: stopped ? 'converged' : raw.status,
+    message: stopped ? `${raw.message}; ${note} and stopped gaining` : `${raw.message}; ${note}`,
+    latent: p.latent,
+    info: { ...raw.info, polishSteps: p.steps, descentResidual: before, polishedResidual: p.residual },
+  };
+}
+
+export function objectiveData(problem: Problem | BatchProblem, observations: Matrix, settings: GdSettings): ObjectiveData {
+  return { generator: problem.generator, measurement: problem.measurement, observations, lambda: settings.lambda };
+}
+
+/** One observation, in float64. */
+export async function solveSingle(problem: Problem, options: OptionValues, context: SolveContext): Promise<Result> {
+  const startedAt = now();
+  const settings = settingsFrom(options);
+  const y = problem.observation;
+  const data = objectiveData(problem, new Matrix(1, y.length, Float64Array.from(y)), settings);
+  const allowed = allowedResidual(problem);
+  const [raw] = await solveAll(data, new Float64Oracle(data), settings, context, [allowed]);
+  return finishResult(SOLVER_NAME, problem, polished(raw, problem, settings, allowed), startedAt);
+}
