@@ -22,7 +22,7 @@ const MIN_RESIDENT_ENTRIES = 2048;
  * Convolutions with fewer multiply-adds per product than this stay in JS: below it the copies in and
  * out of kernel memory cost about what the kernel saves (measured: docs/conv-stages.md, "Kernels").
  */
-const MIN_CONV_WORK = 4096;
+const MIN_CONV_WORK = 256;
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.INV_KERNEL;
 let requested: KernelName = env === 'js' ? 'js' : 'wasm';
