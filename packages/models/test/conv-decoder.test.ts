@@ -53,14 +53,17 @@ describe('the shipped conv decoder conv-20-784', () => {
     const convs = conv.stages.flatMap((s) => ('map' in s ? (s.map instanceof ComposedMap ? s.map.parts : [s.map]) : [])).filter((m) => m instanceof ConvMap);
     expect(convs.length).toBe(2);
     for (const m of convs) expect(isConvResident(m.core)).toBe(true);
-    for (const kernel of ['wasm', 'js'] as const) {
-      setKernel(kernel);
-      for (let b = 0; b < B; b++) {
-        expect(relativeError(conv.forward(Z.row(b)), Xm.row(b)), `${kernel} forward`).toBeLessThan(1e-5);
-        expect(relativeError(conv.vjp(Z.row(b), V.row(b)), Gm.row(b)), `${kernel} vjp`).toBeLessThan(1e-4);
+    try {
+      for (const kernel of ['wasm', 'js'] as const) {
+        setKernel(kernel);
+        for (let b = 0; b < B; b++) {
+          expect(relativeError(conv.forward(Z.row(b)), Xm.row(b)), `${kernel} forward`).toBeLessThan(1e-5);
+          expect(relativeError(conv.vjp(Z.row(b), V.row(b)), Gm.row(b)), `${kernel} vjp`).toBeLessThan(1e-4);
+        }
       }
+    } finally {
+      setKernel('wasm');
     }
-    setKernel('wasm');
   });
 
   it('fits 50 held-out digits with a median per-pixel MSE at least 20% below the dense decoder', async () => {

@@ -20,8 +20,12 @@
  */
 import { emitModule, F64, f64x2Add, f64x2Mul, f64x2Splat, I32, op, simd, sleb, uleb, V128, v128Load, v128Store } from './emit.js';
 
-/** Pairs of doubles accumulated at once: independent f64x2 add chains (the add latency bounds one). */
+/**
+ * Pairs of doubles accumulated at once: independent f64x2 add chains (the add latency bounds a single
+ * one). The widest block repeats; each narrower one then runs at most once, down to a last lone double.
+ */
 const PAIRS = 4;
+const NARROWER = [2, 1];
 
 const x = {
   i32Mul: 0x6c, i32GeU: 0x4f, i32Ne: 0x47, f64Load: 0x2b, f64Store: 0x39, f64Add: 0xa0, f64Ne: 0x62, f64Const: 0x44, if: 0x04,
@@ -40,6 +44,17 @@ const ifDo = (cond: number[], body: number[]) => [...cond, x.if, 0x40, ...body, 
 
 /** Local declarations after the params: groups of [count, type], in index order. */
 const locals = (...groups: [number, number][]) => [...uleb(groups.length), ...groups.flatMap(([n, type]) => [...uleb(n), type])];
+
+/**
+ * Runs `block(pairs, lane0Only)` over a length held in local `left` (doubles): PAIRS pairs while they
+ * fit, then 2 and 1 pair once each if they fit, then the last double alone; `advance(bytes)` moves
+ * the block's pointers on.
+ */
+const blocks = (left: number, block: (pairs: number, lane0Only: boolean) => number[], advance: (bytes: number) => number[]) => [
+  ...whileDo([...get(left), ...i32(2 * PAIRS), x.i32GeU], [...block(PAIRS, false), ...advance(16 * PAIRS), ...add(left, -2 * PAIRS)]),
+  ...NARROWER.flatMap((pairs) => ifDo([...get(left), ...i32(2 * pairs), x.i32GeU], [...block(pairs, false), ...advance(16 * pairs), ...add(left, -2 * pairs)])),
+  ...ifDo(get(left), block(1, true)),
+];
 
 /** Loops over the tasks from `tasks` to `end` (params 0 and 1), running `body` with the task at local t. */
 const overTasks = (t: number, body: number[]) => [...get(0), ...set(t), ...whileDo([...get(t), ...get(1), op.i32LtU], [...body, ...add(t, 16)])];
@@ -72,9 +87,7 @@ function fwdBody(): number[] {
     ...get(3), ...get(t), ...i32Load(4), ...get(5), x.i32Mul, ...i32(8), x.i32Mul, op.i32Add, ...set(ob),
     ...get(4), ...get(t), ...i32Load(8), ...get(6), x.i32Mul, op.i32Add, ...set(kc),
     ...get(5), ...set(c),
-    ...whileDo([...get(c), ...i32(2 * PAIRS), x.i32GeU], [...block(PAIRS, false), ...add(ob, 16 * PAIRS), ...add(kc, 16 * PAIRS), ...add(c, -2 * PAIRS)]),
-    ...whileDo([...get(c), ...i32(2), x.i32GeU], [...block(1, false), ...add(ob, 16), ...add(kc, 16), ...add(c, -2)]),
-    ...ifDo(get(c), block(1, true)),
+    ...blocks(c, block, (bytes) => [...add(ob, bytes), ...add(kc, bytes)]),
   ];
   return [...locals([7, I32], [1, F64], [PAIRS + 1, V128]), ...overTasks(t, body)];
 }
@@ -105,9 +118,7 @@ function adjBody(): number[] {
       ...get(3), ...get(t), ...i32Load(0), op.i32Add, ...set(outp),
       ...get(4), ...get(t), ...i32Load(8), ...i32(8), x.i32Mul, op.i32Add, ...set(kb),
       ...get(t), ...i32Load(12), ...set(n),
-      ...whileDo([...get(n), ...i32(2 * PAIRS), x.i32GeU], [...block(PAIRS, false), ...add(outp, 16 * PAIRS), ...add(kb, 16 * PAIRS), ...add(n, -2 * PAIRS)]),
-      ...whileDo([...get(n), ...i32(2), x.i32GeU], [...block(1, false), ...add(outp, 16), ...add(kb, 16), ...add(n, -2)]),
-      ...ifDo(get(n), block(1, true)),
+      ...blocks(n, block, (bytes) => [...add(outp, bytes), ...add(kb, bytes)]),
     ]),
   ];
   return [...locals([8, I32], [PAIRS + 1, V128]), ...overTasks(t, body)];
