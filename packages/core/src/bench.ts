@@ -1,7 +1,8 @@
 /**
  * Kernel benchmark: core's matTvec on the JS loop and on the WebAssembly SIMD kernel (resident
  * matrices), and Generator.forward on the paper's 20-600-500-500 net, next to numpy (tooling/reference/core.py)
- * on the same shapes. Node only (the numpy reference runs in a child process).
+ * on the same shapes; forward and vjp of a conv generator with conv-20-784's shapes on both kernels.
+ * Node only (the numpy reference runs in a child process).
  */
 import { Generator } from './generator.js';
 import { getKernel, makeResident, setKernel, type KernelName } from './kernels/index.js';
@@ -9,6 +10,8 @@ import { Matrix, matTvec, norm2, sub } from './linalg.js';
 import { median } from './metrics.js';
 import { referenceScript, runPythonJson } from './node.js';
 import { gaussianVector, Rng } from './random.js';
+import { randomConvGenerator } from './random-conv.js';
+import { sigmoid } from './activations.js';
 import { now, type Result } from './result.js';
 import type { BenchRow } from './table.js';
 
@@ -73,6 +76,28 @@ function timeCalls(f: () => void, calls: number): number {
   return median(times);
 }
 
+/** Median process CPU time (ms) of `calls` calls of f, after a warm-up of the same length (a loaded machine inflates wall time). */
+function cpuCalls(f: () => void, calls: number): number {
+  for (let c = 0; c < calls; c++) f();
+  const times: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t = process.cpuUsage();
+    for (let c = 0; c < calls; c++) f();
+    const used = process.cpuUsage(t);
+    times.push((used.user + used.system) / 1000);
+  }
+  return median(times);
+}
+
+/** conv-20-784's stages (packages/models) with random weights: Dense → 7×7×32, two 4×4 stride-2 Conv2DTranspose to 28×28×1. */
+function convDecoderShapes(): Generator {
+  return randomConvGenerator(20, [
+    { kind: 'dense', shape: [7, 7, 32] },
+    { kind: 'conv2d_transpose', filters: 16, kernel: 4, stride: 2 },
+    { kind: 'conv2d_transpose', filters: 1, kernel: 4, stride: 2 },
+  ], { seed: 0, bias: true, outputActivation: sigmoid });
+}
+
 function withKernel<T>(kernel: KernelName, f: () => T): T {
   const before = getKernel();
   setKernel(kernel);
@@ -88,6 +113,9 @@ const sparseY = (rows: number, zeroFraction: number, rng: Rng): Float64Array => 
   for (let i = 0; i < rows; i++) if (rng.uniform() < zeroFraction) y[i] = 0;
   return y;
 };
+
+/** ‖a − b‖ / ‖b‖. */
+const relDiff = (a: ArrayLike<number>, b: Float64Array) => norm2(sub(a, b)) / norm2(b);
 
 const row = (caseName: string, impl: string, calls: number, timeMs: number, error?: number, note?: string): BenchRow =>
   ({ suite: 'core', case: caseName, impl, items: calls, timeMs, perItemMs: timeMs / calls, error, note });
@@ -120,8 +148,21 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRo
     rows.push(row(caseName, `inv ${k}`, calls, ms));
   }
   const js = outputs.js!;
-  const relTo = (other: ArrayLike<number>) => norm2(sub(other, js)) / norm2(js);
+  const relTo = (other: ArrayLike<number>) => relDiff(other, js);
   if (outputs.wasm) rows[rows.length - 1].error = relTo(outputs.wasm);
+
+  const conv = convDecoderShapes();
+  const zc = gaussianVector(new Rng(2), 20), vc = gaussianVector(new Rng(3), conv.outputDim);
+  const convName = conv.describe().split(' ')[0];
+  for (const [what, f] of [['forward', () => conv.forward(zc)], ['vjp', () => conv.vjp(zc, vc)]] as const) {
+    const caseName = `conv ${convName} ${what === 'vjp' ? 'vjp with its forward' : what} (CPU)`;
+    log(`core: ${caseName}`);
+    const want = withKernel('js', f);
+    for (const k of kernels) {
+      const ms = withKernel(k, () => cpuCalls(f, calls));
+      rows.push(row(caseName, `inv ${k}`, calls, ms, k === 'js' ? undefined : relDiff(withKernel(k, f), want), 'process CPU time; conv-20-784\'s shapes, random weights'));
+    }
+  }
 
   if (options.python) {
     log('core: numpy reference');

@@ -6,6 +6,7 @@
  * Geometry follows TensorFlow (docs/conv-stages.md): `same` pads floor(total/2) before, the rest after.
  */
 import { assertFinite, ShapeError } from './errors.js';
+import { kernelConv } from './kernels/select.js';
 import { type Adjointable, Matrix, matTvec, matvec } from './linalg.js';
 import { PermuteMap, type PermutePlain } from './permute.js';
 
@@ -72,8 +73,10 @@ export function deconvAxis(input: number, kernel: number, stride: number, paddin
 /**
  * The geometry of a 2-D convolution from an H×W×Cin image with kernel [kh, kw, Cin, Cout]; the loops
  * below visit every (output pixel, tap, input channel) once and skip zero inputs (a ReLU leaves many).
+ * Once used a few times, a large enough convolution runs on the WebAssembly SIMD kernel instead
+ * (./kernels/wasm-conv.ts), which adds the same terms in the same order: the results are bit-identical.
  */
-class ConvCore {
+export class ConvCore {
   readonly oh: number;
   readonly ow: number;
   readonly top: number;
@@ -100,12 +103,12 @@ class ConvCore {
 
   /** out (oh×ow×cout) = conv(x), accumulated into out. */
   forward(x: ArrayLike<number>, out: Float64Array): void {
-    this.run(x, out, false);
+    if (!kernelConv(this, false, x, out)) this.run(x, out, false);
   }
 
   /** out (h×w×cin) = convᵀ(g), accumulated into out. */
   adjoint(g: ArrayLike<number>, out: Float64Array): void {
-    this.run(g, out, true);
+    if (!kernelConv(this, true, g, out)) this.run(g, out, true);
   }
 
   /** One loop nest for both directions (the branch is constant per call, which the JIT hoists). */
@@ -282,7 +285,8 @@ export class ConvMap implements LinearMap {
   readonly outShape: Shape;
   readonly rows: number;
   readonly cols: number;
-  private readonly core: ConvCore;
+  /** The convolution's loops (the wasm kernel keeps its resident copy per core). */
+  readonly core: ConvCore;
 
   constructor(
     readonly kind: 'conv2d' | 'conv2d_transpose',

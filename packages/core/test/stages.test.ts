@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
-  checkSupport, ComposedMap, Conv2DMap, Conv2DTransposeMap, dot, gaussianVector, Generator, isDense, leakyRelu, type LinearMap, mapFromPlain, Matrix,
+  checkSupport, ComposedMap, Conv2DMap, Conv2DTransposeMap, ConvMap, dot, KERNELS, makeConvResident, setKernel, gaussianVector, Generator, isDense, leakyRelu, type LinearMap, mapFromPlain, Matrix,
   MatrixMap, type Padding, PermuteMap, randomConvGenerator, relativeError, Rng, sigmoid, sparseApply, type Solver, tanh, UpSampling2DMap, UnsupportedError,
 } from '../src/index.js';
 import { fromTensor, tf, TfGenerator, TfMap } from '../src/tf.js';
@@ -43,11 +43,19 @@ function randomMap(kind: LinearMap['kind']): LinearMap {
 const KINDS = ['conv2d', 'conv2d_transpose', 'upsampling2d', 'matrix', 'permute', 'compose'] as const;
 const make = randomMap;
 
+/** The convolutions inside A, made resident so that its products run on the wasm kernel. */
+function onWasmKernel(A: LinearMap): LinearMap {
+  for (const m of A instanceof ComposedMap ? A.parts : [A]) if (m instanceof ConvMap) expect(makeConvResident(m.core)).toBe(true);
+  return A;
+}
+
 describe('convolutional stage maps', () => {
-  for (const kind of KINDS) {
-    it(`${kind}: <Ax, y> = <x, Aᵀy> to 1e-12 over 40 random shapes, strides and paddings`, () => {
+  afterEach(() => setKernel('wasm'));
+  for (const [kind, kernel] of KINDS.flatMap((k) => KERNELS.map((n) => [k, n] as const))) {
+    it(`${kind}: <Ax, y> = <x, Aᵀy> to 1e-12 over 40 random shapes, strides and paddings (${kernel} kernel)`, () => {
+      setKernel(kernel);
       for (let t = 0; t < 40; t++) {
-        const A = make(kind);
+        const A = kernel === 'wasm' ? onWasmKernel(make(kind)) : make(kind);
         const x = gaussianVector(rng, A.cols), y = gaussianVector(rng, A.rows);
         const lhs = dot(A.apply(x), y), rhs = dot(x, A.adjoint(y));
         expect(Math.abs(lhs - rhs), `${A.describe()} on ${A.inShape.join('x')}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(lhs)));

@@ -8,7 +8,11 @@
  *   compressed sensing (Gaussian, 16 digits), median MSE: conv 0.0095 / 0.0067 / 0.0057 at m = 50 / 100 / 200,
  *   dense 0.0149 / 0.0109 / 0.0102: conv at m = 50 beats dense at m = 200.
  */
-import { createBatchProblem, gaussianVector, type LinearOperator, MaskOperator, Matrix, MatrixOperator, median, mse, noiseVector, psnr, Rng, solve, type Generator } from '@inv/core';
+import {
+  ComposedMap, ConvMap, createBatchProblem, gaussianVector, getKernel, isConvResident, type LinearOperator, MaskOperator, Matrix, MatrixOperator, median, mse, noiseVector, psnr,
+  relativeError, Rng, setKernel, solve, type Generator,
+} from '@inv/core';
+import { fromTensor, initTf, tf, TfGenerator } from '@inv/core/tf';
 import '@inv/gd';
 import { describe, expect, it } from 'vitest';
 import { heldOutDigits, mnistGenerator } from '../src/node.js';
@@ -31,6 +35,35 @@ const medianOf = (recs: Float64Array[], clean: readonly Float64Array[], metric: 
 describe('the shipped conv decoder conv-20-784', () => {
   it('is 20 → 7×7×32 → 14×14×16 → 28×28×1 with biases and a sigmoid output', () => {
     expect(conv.describe()).toBe('20-7x7x32-14x14x16-28x28x1 relu,relu,sigmoid (with biases)');
+  });
+
+  it('its float64 forward and vjp on the wasm conv kernel (and forced JS) equal the tfjs path to float32 precision', async () => {
+    await initTf();
+    const rng = new Rng(5);
+    const B = 4, Z = new Matrix(B, 20, gaussianVector(rng, B * 20)), V = new Matrix(B, 784, gaussianVector(rng, B * 784));
+    const tg = await TfGenerator.create(conv);
+    const [X, Gz] = tf.tidy(() => {
+      const trace = tg.trace(tf.tensor2d(Float32Array.from(Z.data), [B, 20]));
+      return [trace.post[trace.post.length - 1].clone(), tg.vjp(trace, tf.tensor2d(Float32Array.from(V.data), [B, 784]))];
+    });
+    const [Xm, Gm] = [await fromTensor(X as tf.Tensor2D), await fromTensor(Gz as tf.Tensor2D)];
+    tf.dispose([X, Gz]);
+    expect(getKernel()).toBe('wasm');
+    for (let r = 0; r < 3; r++) conv.vjp(Z.row(0), V.row(0)); // the conv stages become resident
+    const convs = conv.stages.flatMap((s) => ('map' in s ? (s.map instanceof ComposedMap ? s.map.parts : [s.map]) : [])).filter((m) => m instanceof ConvMap);
+    expect(convs.length).toBe(2);
+    for (const m of convs) expect(isConvResident(m.core)).toBe(true);
+    try {
+      for (const kernel of ['wasm', 'js'] as const) {
+        setKernel(kernel);
+        for (let b = 0; b < B; b++) {
+          expect(relativeError(conv.forward(Z.row(b)), Xm.row(b)), `${kernel} forward`).toBeLessThan(1e-5);
+          expect(relativeError(conv.vjp(Z.row(b), V.row(b)), Gm.row(b)), `${kernel} vjp`).toBeLessThan(1e-4);
+        }
+      }
+    } finally {
+      setKernel('wasm');
+    }
   });
 
   it('fits 50 held-out digits with a median per-pixel MSE at least 20% below the dense decoder', async () => {

@@ -2,7 +2,8 @@
  * Emits the bytes of the `mattvec` WebAssembly module (no toolchain: the module is small enough to
  * assemble here, and ./mattvec-bytes.ts embeds the output so nothing is generated at run time).
  *
- * Exports `memory` and `tv(rowPtrs, ys, n, out, bytes)`: for each of the n active rows,
+ * Imports `env.memory` (./heap.ts owns it; the conv module shares it) and exports
+ * `tv(rowPtrs, ys, n, out, bytes)`: for each of the n active rows,
  * out[0..bytes) += y_t · A_row_t, GROUP rows per pass over `out` and then the remaining rows one by one,
  * two doubles per f64x2 lane. `rowPtrs` holds n i32 byte addresses of rows, `ys` n float64
  * multipliers; `bytes` is the row length in bytes, a positive multiple of 16 (rows are padded to an
@@ -14,18 +15,18 @@
 /** Rows accumulated per pass over `out`, as in linalg.ts's matTvec (the two must agree for identical sums). */
 export const GROUP = 8;
 
-const I32 = 0x7f, V128 = 0x7b;
-const op = {
+export const I32 = 0x7f, V128 = 0x7b, F64 = 0x7c;
+export const op = {
   block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b,
-  get: 0x20, set: 0x21,
+  get: 0x20, set: 0x21, tee: 0x22,
   i32Load: 0x28, f64Load: 0x2b, i32Const: 0x41, i32Eqz: 0x45, i32LtU: 0x49, i32Add: 0x6a, i32Sub: 0x6b,
 } as const;
-const simd = (code: number): number[] => [0xfd, ...uleb(code)];
-const v128Load = (offset = 0) => [...simd(0x00), 4, ...uleb(offset)];
-const v128Store = (offset = 0) => [...simd(0x0b), 4, ...uleb(offset)];
-const f64x2Splat = simd(0x14), f64x2Add = simd(0xf0), f64x2Mul = simd(0xf2);
+export const simd = (code: number): number[] => [0xfd, ...uleb(code)];
+export const v128Load = (offset = 0) => [...simd(0x00), 4, ...uleb(offset)];
+export const v128Store = (offset = 0) => [...simd(0x0b), 4, ...uleb(offset)];
+export const f64x2Splat = simd(0x14), f64x2Add = simd(0xf0), f64x2Mul = simd(0xf2);
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -36,7 +37,7 @@ function uleb(n: number): number[] {
   return out;
 }
 
-function sleb(n: number): number[] {
+export function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
     const b = n & 0x7f;
@@ -46,9 +47,22 @@ function sleb(n: number): number[] {
   }
 }
 
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+export const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+export const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+export const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/**
+ * A module of functions (type i, body i; params are i32) that imports `env.memory` and exports the
+ * functions under `names`. `bodies` are locals then code, without the final `end`.
+ */
+export function emitModule(names: string[], params: number[], bodies: number[][]): Uint8Array<ArrayBuffer> {
+  const type = section(1, vec(params.map((n) => [0x60, ...vec(Array.from({ length: n }, () => [I32])), 0])));
+  const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 1]]));
+  const funcs = section(3, vec(names.map((_, i) => uleb(i))));
+  const exports = section(7, vec(names.map((n, i) => [...name(n), 0x00, ...uleb(i)])));
+  const code = section(10, vec(bodies.map((b) => [...uleb(b.length + 1), ...b, op.end])));
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
+}
 
 /** The body of `tv`. Params 0-4: rowPtrs, ys, n, out, bytes; then k, p_0..p_G-1 (i32), y_0..y_G-1, acc (v128). */
 function tvBody(): number[] {
@@ -81,17 +95,11 @@ function tvBody(): number[] {
   emit(op.br, 0, op.end, op.end);
   emit(op.block, 0x40, op.loop, 0x40, op.get, n, op.i32Eqz, op.brIf, 1);
   pass(1);
-  emit(op.br, 0, op.end, op.end, op.end);
+  emit(op.br, 0, op.end, op.end);
   const locals = vec([[...uleb(1 + GROUP), I32], [...uleb(GROUP + 1), V128]]);
   return [...locals, ...code];
 }
 
 export function emitMatTvecModule(): Uint8Array<ArrayBuffer> {
-  const type = section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]]));
-  const funcs = section(3, vec([[0]]));
-  const memory = section(5, vec([[0x00, 1]])); // one page to start; grown from JS as matrices become resident
-  const exports = section(7, vec([[...name('memory'), 0x02, 0], [...name('tv'), 0x00, 0]]));
-  const body = tvBody();
-  const code = section(10, vec([[...uleb(body.length), ...body]]));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...funcs, ...memory, ...exports, ...code]);
+  return emitModule(['tv'], [5], [tvBody()]);
 }

@@ -1,10 +1,11 @@
 /**
- * Which kernel `matTvec` uses. 'wasm' (the default where WebAssembly SIMD validates) runs products on
- * resident matrices in the SIMD kernel; 'js' forces the plain loop (for comparison, or to rule the
- * kernel out). `INV_KERNEL=js` in the environment sets the initial choice.
+ * Which kernel `matTvec` and the convolutions of stages.ts use. 'wasm' (the default where WebAssembly
+ * SIMD validates) runs products on resident weights in the SIMD kernels; 'js' forces the plain loops
+ * (for comparison, or to rule the kernels out). `INV_KERNEL=js` in the environment sets the initial choice.
  */
 import { ValueError } from '../errors.js';
 import type { DenseMatrix } from './dense.js';
+import { type ConvGeometry, makeConvResident, wasmConvAdjoint, wasmConvForward, wasmConvKernel } from './wasm-conv.js';
 import { makeResident, wasmKernel, wasmMatTvec } from './wasm-mattvec.js';
 
 export type KernelName = 'js' | 'wasm';
@@ -17,10 +18,15 @@ export const KERNELS: readonly KernelName[] = ['js', 'wasm'];
  */
 const AUTO_RESIDENT_USES = 3;
 const MIN_RESIDENT_ENTRIES = 2048;
+/**
+ * Convolutions with fewer multiply-adds per product than this stay in JS: below it the copies in and
+ * out of kernel memory cost about what the kernel saves (measured: docs/conv-stages.md, "Kernels").
+ */
+const MIN_CONV_WORK = 256;
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.INV_KERNEL;
 let requested: KernelName = env === 'js' ? 'js' : 'wasm';
-const uses = new WeakMap<DenseMatrix, number>();
+const uses = new WeakMap<object, number>();
 
 /** Chooses the matTvec kernel; 'wasm' falls back to 'js' where WebAssembly SIMD is unavailable. */
 export function setKernel(name: KernelName): void {
@@ -28,14 +34,25 @@ export function setKernel(name: KernelName): void {
   requested = name;
 }
 
-/** The kernel matTvec actually uses now. */
+/** The kernel matTvec and the convolutions actually use now. */
 export function getKernel(): KernelName {
-  return requested === 'wasm' && wasmKernel() ? 'wasm' : 'js';
+  return requested === 'wasm' && wasmSimdAvailable() ? 'wasm' : 'js';
 }
 
 /** True when WebAssembly SIMD validates here (whatever setKernel chose). */
 export function wasmSimdAvailable(): boolean {
-  return wasmKernel() !== null;
+  return wasmKernel() !== null && wasmConvKernel() !== null;
+}
+
+/** True on the AUTO_RESIDENT_USES-th call for `owner` (counting stops there). */
+function dueForResidence(owner: object): boolean {
+  const n = (uses.get(owner) ?? 0) + 1;
+  if (n < AUTO_RESIDENT_USES) {
+    uses.set(owner, n);
+    return false;
+  }
+  uses.delete(owner);
+  return true;
 }
 
 /**
@@ -45,12 +62,18 @@ export function wasmSimdAvailable(): boolean {
 export function kernelMatTvec(A: DenseMatrix, y: ArrayLike<number>, out: Float64Array): boolean {
   if (requested === 'js') return false;
   if (wasmMatTvec(A, y, out)) return true;
-  if (A.rows * A.cols < MIN_RESIDENT_ENTRIES) return false;
-  const n = (uses.get(A) ?? 0) + 1;
-  if (n < AUTO_RESIDENT_USES) {
-    uses.set(A, n);
-    return false;
-  }
-  uses.delete(A);
+  if (A.rows * A.cols < MIN_RESIDENT_ENTRIES || !dueForResidence(A)) return false;
   return makeResident(A) && wasmMatTvec(A, y, out);
+}
+
+/**
+ * out += conv(v) (or convᵀ(v) when `adjoint`) on the wasm kernel when it is chosen and the convolution
+ * is (or now becomes) resident; returns false to let the caller run the JS loop.
+ */
+export function kernelConv(c: ConvGeometry, adjoint: boolean, v: ArrayLike<number>, out: Float64Array): boolean {
+  if (requested === 'js') return false;
+  const run = adjoint ? wasmConvAdjoint : wasmConvForward;
+  if (run(c, v, out)) return true;
+  if (c.oh * c.ow * c.kh * c.kw * c.cin * c.cout < MIN_CONV_WORK || !dueForResidence(c)) return false;
+  return makeConvResident(c) && run(c, v, out);
 }
