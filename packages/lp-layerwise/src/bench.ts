@@ -50,7 +50,7 @@ interface Case {
   noise: number;
 }
 
-function makeCase(generator: Generator, items: number, noise: number, seed: number): Case {
+export function makeCase(generator: Generator, items: number, noise: number, seed: number): Case {
   const rng = new Rng(seed);
   const latents: Float64Array[] = [];
   const rows: number[][] = [];
@@ -173,7 +173,7 @@ function float32Weights(g: Generator): Generator {
   return new Generator(g.layers.map((l) => ({ ...l, weight: new Matrix(l.weight.rows, l.weight.cols, Float64Array.from(Float32Array.from(l.weight.data))) })));
 }
 
-function instance(label: string, generator: Generator, items: number, noise: number, seed: number): Instance {
+export function instance(label: string, generator: Generator, items: number, noise: number, seed: number): Instance {
   const rng = new Rng(seed);
   const latents: Float64Array[] = [], observations: Float64Array[] = [];
   for (let i = 0; i < items; i++) {

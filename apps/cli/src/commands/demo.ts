@@ -77,6 +77,19 @@ export function demoTasks(n: number, seed: number): DemoTask[] {
   ];
 }
 
+/** The B×m noisy observations of the chosen digits for one task (noise seeded by seed + 2). */
+export function demoObservations(task: DemoTask, chosen: readonly ArrayLike<number>[], seed: number): Matrix {
+  const noise = new Rng(seed + 2);
+  const Y = new Matrix(chosen.length, task.measurement.rows);
+  chosen.forEach((x, b) => {
+    const y = task.measurement.apply(x);
+    const e = noiseVector(noise, y.length, 'gaussian', task.sigma);
+    for (let i = 0; i < y.length; i++) y[i] += e[i];
+    Y.data.set(y, b * Y.cols);
+  });
+  return Y;
+}
+
 export interface DemoRow {
   task: string;
   solver: string;
@@ -143,14 +156,7 @@ export const demoCommand = defineCommand({
     const dB = (v: number) => `${v.toFixed(1)} dB`;
     let done = 0;
     for (const { task, solvers } of plan) {
-      const noise = new Rng(seed + 2);
-      const Y = new Matrix(count, task.measurement.rows);
-      chosen.forEach((x, b) => {
-        const y = task.measurement.apply(x);
-        const e = noiseVector(noise, y.length, 'gaussian', task.sigma);
-        for (let i = 0; i < y.length; i++) y[i] += e[i];
-        Y.data.set(y, b * Y.cols);
-      });
+      const Y = demoObservations(task, chosen, seed);
       const problem = createBatchProblem({ generator, measurement: task.measurement, observation: Y, noiseLevel: task.sigma });
       const grid: ArrayLike<number>[] = [...chosen];
       const rowLabels = ['original'];

@@ -29,6 +29,14 @@ export const corollary1 = (depth: number, n0: number, nd: number, alpha: number)
 const ALPHAS = [0, 0.1, ...linspace(0.2, 1, 5)];
 const N3 = [200, 400, 1000, 2000, 4000];
 
+/** The task's random instance and y = G(x*) + α·ν, ν uniform on the unit sphere (seeded by seed + 1). */
+export function noisyInstance(task: Pick<Task, 'widths' | 'seed' | 'alpha'>) {
+  const instance = randomInstance(task.widths, task.seed, 'sphere');
+  const nu = sphereVector(new Rng(task.seed + 1), instance.signal.length, task.alpha);
+  const y = instance.signal.map((v, i) => v + nu[i]);
+  return { instance, y };
+}
+
 export const pluginNoise: Experiment<Task, Scored[]> = {
   name: 'plugin-noise',
   summary: 'PLUGIn noise robustness (Joshi et al. 2021, fig. 2): error against α on 20-600-500-500, and against n_3/n_0 on 20-400-400-n_3 at α = 0.1, with the Corollary 1 bound; PLUGIn (η = 3) and GD (1000 iterations)',
@@ -42,9 +50,7 @@ export const pluginNoise: Experiment<Task, Scored[]> = {
     return tasks;
   },
   async run(task) {
-    const instance = randomInstance(task.widths, task.seed, 'sphere');
-    const nu = sphereVector(new Rng(task.seed + 1), instance.signal.length, task.alpha);
-    const y = instance.signal.map((v, i) => v + nu[i]);
+    const { instance, y } = noisyInstance(task);
     const out: Scored[] = [];
     for (const s of NOISE_SOLVERS) out.push(await solveScored(instance, y, s.name, s.options));
     return out;
