@@ -11,6 +11,8 @@ export * from './generator.js';
 export * from './stages.js';
 export * from './random-conv.js';
 export * from './operators.js';
+export * from './noise.js';
+export * from './measurement-spec.js';
 export * from './problem.js';
 export * from './result.js';
 export * from './verdict.js';

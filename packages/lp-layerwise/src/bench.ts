@@ -6,13 +6,16 @@
 import {
   type BatchProblem,
   type BenchRow,
-  boxVector,
+  type NoiseModel,
   createBatchProblem,
   createProblem,
   gaussianVector,
   Generator,
+  IdentityOperator,
   Matrix,
+  measure,
   median,
+  noiseModel,
   normInf,
   now,
   relativeError,
@@ -50,21 +53,24 @@ interface Case {
   noise: number;
 }
 
+/** l-inf-bounded noise of this size (none for 0), the noise the layer-wise LPs assume. */
+const boxNoise = (level: number): NoiseModel | undefined => (level > 0 ? noiseModel({ kind: 'box', level }) : undefined);
+
+/** G(z) + ε, ε uniform in [−noise, noise] drawn from `rng` (the latents' stream: nothing is drawn without noise). */
+function observe(generator: Generator, z: Float64Array, noise: number, rng: Rng): Float64Array {
+  return measure(new IdentityOperator(generator.outputDim), generator.forward(z), boxNoise(noise), rng).observation;
+}
+
 export function makeCase(generator: Generator, items: number, noise: number, seed: number): Case {
   const rng = new Rng(seed);
   const latents: Float64Array[] = [];
   const rows: number[][] = [];
   for (let i = 0; i < items; i++) {
     const z = gaussianVector(rng, WIDTHS[0]);
-    const y = generator.forward(z);
-    if (noise > 0) {
-      const e = boxVector(rng, y.length, noise);
-      for (let j = 0; j < y.length; j++) y[j] += e[j];
-    }
     latents.push(z);
-    rows.push(Array.from(y));
+    rows.push(Array.from(observe(generator, z, noise, rng)));
   }
-  const batch = createBatchProblem({ generator, observation: Matrix.fromRows(rows), noiseLevel: noise || undefined });
+  const batch = createBatchProblem({ generator, observation: Matrix.fromRows(rows), noise: boxNoise(noise) });
   return { label: noise ? `noise ${noise}` : 'clean', batch, latents, noise };
 }
 
@@ -178,13 +184,8 @@ export function instance(label: string, generator: Generator, items: number, noi
   const latents: Float64Array[] = [], observations: Float64Array[] = [];
   for (let i = 0; i < items; i++) {
     const z = gaussianVector(rng, generator.inputDim);
-    const y = generator.forward(z);
-    if (noise > 0) {
-      const e = boxVector(rng, y.length, noise);
-      for (let j = 0; j < y.length; j++) y[j] += e[j];
-    }
     latents.push(z);
-    observations.push(y);
+    observations.push(observe(generator, z, noise, rng));
   }
   return { label, generator, observations, latents, noise };
 }
@@ -220,7 +221,7 @@ function instances(tools: NodeTools, items: number, log: (line: string) => void)
 }
 
 function problemOf(c: Instance, i: number) {
-  return createProblem({ generator: c.generator, observation: c.observations[i], noiseLevel: c.noise || undefined });
+  return createProblem({ generator: c.generator, observation: c.observations[i], noise: boxNoise(c.noise) });
 }
 
 interface CvxoptOut {

@@ -10,8 +10,9 @@ import {
   listSolvers,
   Matrix,
   MaskOperator,
+  measure,
   median,
-  noiseVector,
+  noiseModel,
   now,
   psnr,
   relativeError,
@@ -79,14 +80,9 @@ export function demoTasks(n: number, seed: number): DemoTask[] {
 
 /** The B×m noisy observations of the chosen digits for one task (noise seeded by seed + 2). */
 export function demoObservations(task: DemoTask, chosen: readonly ArrayLike<number>[], seed: number): Matrix {
-  const noise = new Rng(seed + 2);
+  const rng = new Rng(seed + 2);
   const Y = new Matrix(chosen.length, task.measurement.rows);
-  chosen.forEach((x, b) => {
-    const y = task.measurement.apply(x);
-    const e = noiseVector(noise, y.length, 'gaussian', task.sigma);
-    for (let i = 0; i < y.length; i++) y[i] += e[i];
-    Y.data.set(y, b * Y.cols);
-  });
+  chosen.forEach((x, b) => Y.data.set(measure(task.measurement, x, noiseModel(task.sigma), rng).observation, b * Y.cols));
   return Y;
 }
 
@@ -157,7 +153,7 @@ export const demoCommand = defineCommand({
     let done = 0;
     for (const { task, solvers } of plan) {
       const Y = demoObservations(task, chosen, seed);
-      const problem = createBatchProblem({ generator, measurement: task.measurement, observation: Y, noiseLevel: task.sigma });
+      const problem = createBatchProblem({ generator, measurement: task.measurement, observation: Y, noise: noiseModel(task.sigma) });
       const grid: ArrayLike<number>[] = [...chosen];
       const rowLabels = ['original'];
       if (task.showObserved) {

@@ -3,7 +3,7 @@
  * nets, and against n_3/n_0 with n_1 = n_2 = 400 and α = 0.1, with Corollary 1's bound
  * ‖x^k − x*‖ ≤ 2^{−k}R + 30·2^d·√(n_0/n_d)·‖ε‖ drawn (k → ∞). y = G(x*) + α·ν, ν uniform on the sphere.
  */
-import { Rng, sphereVector } from '@inv/core';
+import { IdentityOperator, measure, noiseModel, Rng } from '@inv/core';
 import { lineChart } from './svg.js';
 import { groupBy, median, records } from './table.js';
 import { linspace, randomInstance, solveScored, type Scored } from './trial.js';
@@ -32,8 +32,7 @@ const N3 = [200, 400, 1000, 2000, 4000];
 /** The task's random instance and y = G(x*) + α·ν, ν uniform on the unit sphere (seeded by seed + 1). */
 export function noisyInstance(task: Pick<Task, 'widths' | 'seed' | 'alpha'>) {
   const instance = randomInstance(task.widths, task.seed, 'sphere');
-  const nu = sphereVector(new Rng(task.seed + 1), instance.signal.length, task.alpha);
-  const y = instance.signal.map((v, i) => v + nu[i]);
+  const y = measure(new IdentityOperator(instance.signal.length), instance.signal, noiseModel({ kind: 'sphere', level: task.alpha }), new Rng(task.seed + 1)).observation;
   return { instance, y };
 }
 
