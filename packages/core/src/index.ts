@@ -18,6 +18,7 @@ export * from './result.js';
 export * from './verdict.js';
 export * from './judge.js';
 export * from './polish.js';
+export * from './option-text.js';
 export * from './solver.js';
 export * from './batch-workers.js';
 export * from './metrics.js';
