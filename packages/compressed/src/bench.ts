@@ -3,18 +3,13 @@
  * FISTA Lasso baselines (pixel, 2-D DCT) next to the same FISTA in numpy/scipy (tooling/reference/compressed.py) on
  * the same matrix, λ and iteration count. Browser-safe: Python is reached by a guarded dynamic import.
  */
-import { gaussianVector, measure, median, noiseModel, now, relativeError, Rng, type BenchRow, type LinearOperator } from '@inv/core';
+import { gaussianVector, measure, median, noiseModel, now, relativeError, Rng, type BenchOptions, type BenchRow, type LinearOperator } from '@inv/core';
 import { dctBasis } from './basis.js';
 import { gaussianOperator } from './gaussian.js';
 import { lasso } from './lasso.js';
 
-export interface BenchOptions {
-  /** Smaller cases and fewer repeats for a smoke run. */
-  quick?: boolean;
-  /** A python3 with numpy and scipy (from `findPython(['numpy', 'scipy'])`) for the reference rows. */
-  python?: string;
-  log?: (line: string) => void;
-}
+/** The FISTA reference (tooling/reference/compressed.py) needs numpy and scipy. */
+export const benchPython = ['numpy', 'scipy'];
 
 const SUITE = 'compressed';
 

@@ -33,4 +33,5 @@ export { decodeOnnx, MAX_STAGE_VALUES, onnxToLayersModel, parseOnnx, SUPPORTED_O
 export * from './io/png.js';
 export * from './io/limits.js';
 export * from './table.js';
+export * from './bench-contract.js';
 export * from './kernels/index.js';

@@ -5,6 +5,7 @@
  */
 import {
   type BatchProblem,
+  type BenchOptions as CoreBenchOptions,
   type BenchRow,
   type NoiseModel,
   createBatchProblem,
@@ -28,11 +29,7 @@ import './index.js';
 import { getHighs } from './highs.js';
 import { CLEAN_THRESHOLD, DATA_CAP, NOISE_CAP } from './solve.js';
 
-export interface BenchOptions {
-  /** Fewer items (8 instead of 32) for a smoke run. */
-  quick?: boolean;
-  /** A python3 with numpy and scipy (from `findPython(['numpy', 'scipy'])`) for the reference rows. */
-  python?: string;
+export interface BenchOptions extends CoreBenchOptions {
   /**
    * A python3 with numpy and cvxopt for the rows against the LP paper's own solver; default: the
    * first such python `findPython` finds (those rows are skipped with a message when none has it).
@@ -40,8 +37,12 @@ export interface BenchOptions {
   cvxoptPython?: string | null;
   /** Only the comparison with cvxopt (skip the scipy rows and the batches). */
   cvxoptOnly?: boolean;
-  log?: (line: string) => void;
 }
+
+/** The scipy reference (tooling/reference/lp-layerwise.py) needs numpy and scipy; cvxopt's python is found apart. */
+export const benchPython = ['numpy', 'scipy'];
+/** `--cvxopt`: only the comparison with the LP paper's cvxopt solver. */
+export const benchFlags = { cvxopt: 'cvxoptOnly' } as const;
 
 const WIDTHS = [20, 250, 600];
 const SUITE = 'lp-layerwise';
