@@ -2,7 +2,7 @@
  * A small argument parser: `--name value`, `--name=value`, boolean `--flag` / `--no-flag`, and
  * positionals. Every flag is declared with a type so that a value is parsed (and rejected) once.
  */
-import type { OptionsOf } from '@inv/core';
+import { OptionError, valueFromText, type OptionsOf } from '@inv/core';
 import { UsageError } from './errors.js';
 
 export type FlagSpec =
@@ -37,26 +37,16 @@ export const COMMON_FLAGS: FlagSpecs = {
 };
 
 export function parseFlagValue(name: string, spec: FlagSpec, raw: string): FlagValue {
-  switch (spec.type) {
-    case 'string':
-      // Every string flag names something (a file, a solver, a spec); '' would silently mean nothing.
-      if (raw === '') throw new UsageError(`--${name}: expected a value, got an empty string`);
-      return raw;
-    case 'boolean':
-      if (raw === 'true' || raw === 'false') return raw === 'true';
-      throw new UsageError(`--${name}: expected true or false, got '${raw}'`);
-    case 'enum':
-      if (spec.values.includes(raw)) return raw;
-      throw new UsageError(`--${name}: expected one of ${spec.values.join(', ')}, got '${raw}'`);
-    case 'number': {
-      const v = raw.trim() === '' ? NaN : Number(raw);
-      const what = spec.integer ? 'an integer' : 'a number';
-      if (!Number.isFinite(v) || (spec.integer && !Number.isInteger(v))) throw new UsageError(`--${name}: expected ${what}, got '${raw}'`);
-      if (spec.min !== undefined && v < spec.min) throw new UsageError(`--${name}: expected ${what} >= ${spec.min}, got ${raw}`);
-      if (spec.exclusiveMin !== undefined && !(v > spec.exclusiveMin)) throw new UsageError(`--${name}: expected ${what} > ${spec.exclusiveMin}, got ${raw}`);
-      if (spec.max !== undefined && v > spec.max) throw new UsageError(`--${name}: expected ${what} <= ${spec.max}, got ${raw}`);
-      return v;
-    }
+  if (spec.type === 'string') {
+    // Every string flag names something (a file, a solver, a spec); '' would silently mean nothing.
+    if (raw === '') throw new UsageError(`--${name}: expected a value, got an empty string`);
+    return raw;
+  }
+  // Read as core reads option text (the web bench's controls too); a bad value is a usage error here.
+  try {
+    return valueFromText(spec, raw, `--${name}`);
+  } catch (e) {
+    throw e instanceof OptionError ? new UsageError(e.message) : e;
   }
 }
 

@@ -4,19 +4,13 @@
  * opening the page to a ready worker. Node only (it drives Chromium); not part of the static site.
  */
 import { existsSync } from 'node:fs';
-import { median, relativeError, type BenchRow } from '@inv/core';
+import { median, relativeError, type BenchOptions, type BenchRow } from '@inv/core';
 import type { Page } from 'playwright-core';
 import { chromiumPath, openSite, pageSolvers, pressAndWait, resultNumbers, waitUntilReady } from '../harness/browser.js';
 import { digitSpec, experimentInNode, solveLikeThePage } from '../harness/node-reference.js';
 import type { ExperimentSpec } from './protocol.js';
 
-export interface BenchOptions {
-  /** One timed run per case and only the default experiment. */
-  quick?: boolean;
-  /** Unused: there is no Python counterpart of a browser page. */
-  python?: string;
-  log?: (line: string) => void;
-}
+// No benchPython: there is no Python counterpart of a browser page. `quick`: one timed run per case, the default experiment only.
 
 interface BenchCase {
   name: string;

@@ -11,7 +11,8 @@ import {
   ValueError,
   createProblem,
   gaussianVector,
-  noiseVector,
+  measure,
+  noiseModel,
   psnr,
   relativeError,
   type LinearOperator,
@@ -69,10 +70,6 @@ export function gaussianGenerator(widths: readonly number[], seed: number): Gene
   return Generator.random(widths, { seed });
 }
 
-function checkNoise(noise: number): void {
-  if (!(Number.isFinite(noise) && noise >= 0)) throw new ValueError(`noise level: expected a finite number >= 0, got ${noise}`);
-}
-
 /** Positions of a seeded random subset of ⌈fraction·n⌉ of n outputs, increasing. */
 export function randomMaskIndices(n: number, fraction: number, seed: number): number[] {
   if (!(fraction > 0 && fraction <= 1)) throw new ValueError(`observed fraction: expected a number in (0, 1], got ${fraction}`);
@@ -110,7 +107,7 @@ function observedPicture(A: LinearOperator, y: Float64Array, noise: number): { o
 }
 
 export function buildExperiment(generator: Generator, spec: ExperimentSpec): Experiment {
-  checkNoise(spec.noise);
+  const noise = noiseModel(spec.noise, 'noise level');
   const n = generator.outputDim;
   let truth: Float64Array;
   let truthLatent: Float64Array | undefined;
@@ -128,12 +125,8 @@ export function buildExperiment(generator: Generator, spec: ExperimentSpec): Exp
     range = rangeOf(truth);
   }
   const measurement = measurementFor(spec.task, n);
-  const y = measurement.apply(truth);
-  if (spec.noise > 0) {
-    const e = noiseVector(new Rng(spec.noiseSeed), y.length, 'gaussian', spec.noise);
-    for (let i = 0; i < y.length; i++) y[i] += e[i];
-  }
-  const problem = createProblem({ generator, measurement, observation: y, noiseLevel: spec.noise });
+  const y = measure(measurement, truth, noise, new Rng(spec.noiseSeed)).observation;
+  const problem = createProblem({ generator, measurement, observation: y, noise });
   const { observed, label } = observedPicture(measurement, y, spec.noise);
   const signal = spec.signal.kind === 'image' ? spec.signal.label : `G(z*), z* ~ N(0, I) seed ${spec.signal.seed}`;
   return {

@@ -1,5 +1,5 @@
 /** Reading per-solver option controls: form text to typed values, checked against the solver's schema. */
-import { OptionError, resolveOptions, type OptionSchema, type OptionSpec } from '@inv/core';
+import { resolveOptions, valueFromText, type OptionSchema, type OptionSpec } from '@inv/core';
 
 /** Options the page can edit; a `vector` (such as an initial latent) has no form control. */
 export function editableOptions(schema: OptionSchema): [string, Exclude<OptionSpec, { type: 'vector' }>][] {
@@ -22,14 +22,13 @@ export function readOptions(solver: string, schema: OptionSchema, raw: Record<st
   for (const [key, spec] of editableOptions(schema)) {
     const value = raw[key];
     if (value === undefined || value === '' || value === defaultText(spec)) continue;
+    const who = `solver '${solver}' option '${key}'`;
     if (spec.type === 'number' || spec.type === 'integer') {
-      const v = typeof value === 'string' ? Number(value.trim()) : NaN;
-      if (!Number.isFinite(v)) throw new OptionError(`solver '${solver}' option '${key}': expected a number, got '${String(value)}'`);
-      out[key] = v;
+      // Bounds and integrality are resolveOptions' to check, with the schema's own wording.
+      out[key] = valueFromText({ type: 'number' }, String(value), who);
     } else if (spec.type === 'boolean') {
       // A checkbox gives a boolean, a "(default)/true/false" choice gives text.
-      const v = typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined;
-      if (v === undefined) throw new OptionError(`solver '${solver}' option '${key}': expected true or false, got '${value}'`);
+      const v = typeof value === 'boolean' ? value : valueFromText(spec, value, who);
       if (v !== spec.default) out[key] = v;
     } else {
       out[key] = value;

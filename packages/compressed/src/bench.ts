@@ -3,18 +3,13 @@
  * FISTA Lasso baselines (pixel, 2-D DCT) next to the same FISTA in numpy/scipy (tooling/reference/compressed.py) on
  * the same matrix, λ and iteration count. Browser-safe: Python is reached by a guarded dynamic import.
  */
-import { gaussianVector, median, now, relativeError, Rng, type BenchRow, type LinearOperator } from '@inv/core';
+import { gaussianVector, measure, median, noiseModel, now, relativeError, Rng, type BenchOptions, type BenchRow, type LinearOperator } from '@inv/core';
 import { dctBasis } from './basis.js';
 import { gaussianOperator } from './gaussian.js';
 import { lasso } from './lasso.js';
 
-export interface BenchOptions {
-  /** Smaller cases and fewer repeats for a smoke run. */
-  quick?: boolean;
-  /** A python3 with numpy and scipy (from `findPython(['numpy', 'scipy'])`) for the reference rows. */
-  python?: string;
-  log?: (line: string) => void;
-}
+/** The FISTA reference (tooling/reference/compressed.py) needs numpy and scipy. */
+export const benchPython = ['numpy', 'scipy'];
 
 const SUITE = 'compressed';
 
@@ -56,9 +51,7 @@ function lassoCases(iterations: number): LassoCase[] {
   for (let i = 0; i < 40; i++) coeffs[rng.int(784)] = rng.normal();
   const truth = dctBasis([28, 28]).synthesize(coeffs);
   const measurement = gaussianOperator(250, 784, 11);
-  const observation = measurement.apply(truth);
-  const noise = gaussianVector(rng, 250, 0.01 / Math.sqrt(250));
-  for (let i = 0; i < 250; i++) observation[i] += noise[i];
+  const observation = measure(measurement, truth, noiseModel(0.01 / Math.sqrt(250)), rng).observation;
   return (['pixel', 'dct'] as const).map((basis) => ({ basis, measurement, observation, truth, lambda: 1e-3, iterations }));
 }
 

@@ -1,12 +1,6 @@
 /** Compressed-sensing problems y = A·G(z*) + ε with a seeded Gaussian A, returned with their truth. */
-import { assertFinite, assertLength, createProblem, gaussianVector, noiseVector, Rng, ValueError, type Generator, type LinearOperator, type NoiseKind, type Problem } from '@inv/core';
+import { assertFinite, assertLength, createProblem, gaussianVector, measure, noiseModel, Rng, type Generator, type LinearOperator, type NoiseModel, type Problem } from '@inv/core';
 import { gaussianOperator } from './gaussian.js';
-
-export interface NoiseSpec {
-  kind: NoiseKind;
-  /** Per-entry std (`gaussian`), l2 norm (`sphere`) or l-inf bound (`box`); see core's noiseVector. */
-  level: number;
-}
 
 export interface CompressedSensingInput {
   generator: Generator;
@@ -14,8 +8,8 @@ export interface CompressedSensingInput {
   m?: number;
   /** Seeds A (when built here), the latent (when not given) and the noise. Default 0. */
   seed?: number;
-  /** A number is a per-entry Gaussian std. Default: no noise. */
-  noise?: number | NoiseSpec;
+  /** A number is a per-entry Gaussian std (see core's noiseModel). Default: no noise. */
+  noise?: number | NoiseModel;
   /** z*; default N(0, I) drawn from the seed. */
   latent?: ArrayLike<number>;
   /** Another operator instead of the m×n Gaussian one. */
@@ -34,31 +28,6 @@ export interface CompressedSensingTruth {
 export interface CompressedSensingCase {
   problem: Problem;
   truth: CompressedSensingTruth;
-}
-
-function noiseSpec(noise: number | NoiseSpec | undefined): NoiseSpec | undefined {
-  if (noise === undefined) return undefined;
-  const spec = typeof noise === 'number' ? { kind: 'gaussian' as const, level: noise } : noise;
-  if (!(Number.isFinite(spec.level) && spec.level >= 0)) throw new ValueError(`noise: expected a finite level >= 0, got ${spec.level}`);
-  return spec;
-}
-
-/**
- * Measures a given signal: y = A·x + ε with seeded noise. Shared by problems with and without a latent
- * truth. The noise is stated as `noiseLevel` (its level, as the solvers have always read it) and, for
- * `sphere` noise, whose level is ‖ε‖ itself, also as `noiseNorm`, which the verdict prefers (docs/verdict.md).
- */
-export function measureSignal(
-  measurement: LinearOperator,
-  signal: ArrayLike<number>,
-  noise: number | NoiseSpec | undefined,
-  rng: Rng,
-): { observation: Float64Array; noise: Float64Array; noiseLevel?: number; noiseNorm?: number } {
-  const spec = noiseSpec(noise);
-  const observation = measurement.apply(signal);
-  const eps = spec ? noiseVector(rng, measurement.rows, spec.kind, spec.level) : new Float64Array(measurement.rows);
-  for (let i = 0; i < observation.length; i++) observation[i] += eps[i];
-  return { observation, noise: eps, noiseLevel: spec?.level, noiseNorm: spec?.kind === 'sphere' ? spec.level : undefined };
 }
 
 /**
@@ -81,7 +50,8 @@ export function createCompressedSensingProblem(input: CompressedSensingInput): C
     assertFinite(latent, 'latent');
   }
   const signal = generator.forward(latent);
-  const measured = measureSignal(measurement, signal, input.noise, noiseRng);
-  const problem = createProblem({ generator, measurement, observation: measured.observation, noiseLevel: measured.noiseLevel, noiseNorm: measured.noiseNorm });
+  const noise = input.noise === undefined ? undefined : noiseModel(input.noise);
+  const measured = measure(measurement, signal, noise, noiseRng);
+  const problem = createProblem({ generator, measurement, observation: measured.observation, noise });
   return { problem, truth: { latent, signal, noise: measured.noise } };
 }

@@ -1,40 +1,47 @@
 /**
- * Measurement specs as the CLI writes them: `gaussian:<m>[:<seed>]` and `subsample:<m>[:<seed>]`.
- * Parsing is separate from building so that `inv info` can check m before n is known.
+ * The operator of a measurement spec (parsed by @inv/core's parseMeasurementSpec): identity, mask and
+ * matrix from arrays the caller reads, and the seeded Gaussian and subsampled operators this package owns.
  */
-import { ValueError, type LinearOperator } from '@inv/core';
+import {
+  asMatrix, asVector, IdentityOperator, MaskOperator, MatrixOperator, parseMeasurementSpec, ShapeError, ValueError,
+  type LinearOperator, type MeasurementSpec, type NdArray,
+} from '@inv/core';
 import { gaussianOperator } from './gaussian.js';
 import { subsampleOperator } from './subsample.js';
 
-export const MEASUREMENT_KINDS = ['gaussian', 'subsample'] as const;
-export type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
-
-export interface MeasurementSpec {
-  kind: MeasurementKind;
-  /** Number of measurements. */
-  m: number;
-  seed: number;
+export interface SpecOptions {
+  /** The seed of a gaussian/subsample spec that names none. Default 0. */
+  seed?: number;
+  /** Reads the array a mask:<file> or matrix:<file> spec names; without it, those specs are refused. */
+  read?: (path: string) => NdArray;
+  /** Gaussian: regenerate rows on the fly (see gaussianOperator). */
+  onTheFly?: boolean;
+  /** Subsample: scale by √(n/m). */
+  scaled?: boolean;
 }
 
-const SPEC = /^(gaussian|subsample):(\d+)(?::(-?\d+))?$/;
-
-export function isMeasurementSpec(text: string): boolean {
-  return SPEC.test(text.trim());
-}
-
-/** Parses `gaussian:<m>[:<seed>]` or `subsample:<m>[:<seed>]` (seed defaults to 0); `field` names the source. */
-export function parseMeasurementSpec(text: string, field = 'measurement'): MeasurementSpec {
-  const match = SPEC.exec(text.trim());
-  if (!match) throw new ValueError(`${field}: expected gaussian:<m>[:<seed>] or subsample:<m>[:<seed>], got ${JSON.stringify(text)}`);
-  const m = Number(match[2]);
-  if (m < 1) throw new ValueError(`${field}: expected at least one measurement, got m = ${m}`);
-  const seed = match[3] === undefined ? 0 : Number(match[3]);
-  if (!Number.isSafeInteger(m) || !Number.isSafeInteger(seed)) throw new ValueError(`${field}: m and seed must be safe integers, got ${JSON.stringify(text)}`);
-  return { kind: match[1] as MeasurementKind, m, seed };
-}
-
-/** The operator of a spec (a string or a parsed spec) for signals of length n. */
-export function measurementFromSpec(spec: string | MeasurementSpec, n: number, options: { onTheFly?: boolean; scaled?: boolean } = {}): LinearOperator {
+/** The operator of a spec (text or parsed) for signals of length n. */
+export function measurementFromSpec(spec: string | MeasurementSpec, n: number, options: SpecOptions = {}): LinearOperator {
   const s = typeof spec === 'string' ? parseMeasurementSpec(spec) : spec;
-  return s.kind === 'gaussian' ? gaussianOperator(s.m, n, s.seed, { onTheFly: options.onTheFly }) : subsampleOperator(s.m, n, s.seed, { scaled: options.scaled });
+  switch (s.kind) {
+    case 'identity':
+      return new IdentityOperator(n);
+    case 'mask':
+    case 'matrix': {
+      if (!options.read) throw new ValueError(`measurement ${s.kind}:${s.path}: no file reader was given`);
+      const array = options.read(s.path);
+      if (s.kind === 'mask') {
+        const mask = asVector(array, `mask ${s.path}`);
+        if (mask.length !== n) throw new ShapeError(`mask ${s.path}: expected length ${n} (the generator's outputs), got ${mask.length}`);
+        return MaskOperator.fromMask(mask, `mask ${s.path}`);
+      }
+      const A = asMatrix(array, `measurement matrix ${s.path}`);
+      if (A.cols !== n) throw new ShapeError(`measurement matrix ${s.path}: expected ${n} columns (the generator's outputs), got ${A.cols}`);
+      return new MatrixOperator(A, `measurement matrix ${s.path}`);
+    }
+    case 'gaussian':
+      return gaussianOperator(s.m, n, s.seed ?? options.seed ?? 0, { onTheFly: options.onTheFly });
+    case 'subsample':
+      return subsampleOperator(s.m, n, s.seed ?? options.seed ?? 0, { scaled: options.scaled });
+  }
 }

@@ -10,8 +10,10 @@ import {
   createProblem,
   getSolver,
   listSolvers,
+  measure,
   median,
   mse,
+  noiseModel,
   relativeError,
   solve,
   Rng,
@@ -25,7 +27,6 @@ import {
 } from '@inv/core';
 import { gaussianOperator } from './gaussian.js';
 import { lasso } from './lasso.js';
-import { measureSignal } from './problem.js';
 
 export interface SweepSolver {
   /** Registered solver name, e.g. `plugin`, `gd`, `lp-linf`. */
@@ -141,8 +142,8 @@ export async function measurementSweep(input: MeasurementSweepInput): Promise<Sw
       if (input.signal?.aborted) throw Object.assign(new InvError('ERR_ABORTED', 'measurement sweep: aborted'), { name: 'AbortError' });
       const measurement = gaussianOperator(m, n, imageSeeds[i]);
       const noiseRng = new Rng(imageSeeds[i] + 1);
-      const measured = measureSignal(measurement, images[i], noise > 0 ? noise / Math.sqrt(m) : undefined, noiseRng);
-      const problem = createProblem({ generator, measurement, observation: measured.observation, noiseLevel: measured.noiseLevel, noiseNorm: measured.noiseNorm });
+      const model = noise > 0 ? noiseModel(noise / Math.sqrt(m)) : undefined;
+      const problem = createProblem({ generator, measurement, observation: measure(measurement, images[i], model, noiseRng).observation, noise: model });
       for (const { solver, label, options } of solvers) {
         const started = performance.now();
         const result = await solve(problem, solver, options, { signal: input.signal });

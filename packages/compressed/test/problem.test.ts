@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { distance, Generator, IdentityOperator, norm2, ValueError, type Result } from '@inv/core';
+import { distance, Generator, IdentityOperator, norm2, ValueError, type NdArray, type Result } from '@inv/core';
 import {
   createCompressedSensingProblem,
   GaussianMatrixOperator,
-  isMeasurementSpec,
   measurementFromSpec,
   measurementGuard,
   measurementThreshold,
   OnTheFlyGaussianOperator,
-  parseMeasurementSpec,
   problemGuard,
   SubsampleOperator,
   withMeasurementGuard,
@@ -17,29 +15,41 @@ import { maxAbsDiff } from './helpers.js';
 
 const generator = Generator.random([10, 200, 500], { seed: 1 });
 
-describe('measurement specs', () => {
-  it('parse gaussian:<m>[:<seed>] and subsample:<m>[:<seed>]', () => {
-    expect(parseMeasurementSpec('gaussian:120')).toEqual({ kind: 'gaussian', m: 120, seed: 0 });
-    expect(parseMeasurementSpec(' gaussian:120:7 ')).toEqual({ kind: 'gaussian', m: 120, seed: 7 });
-    expect(parseMeasurementSpec('subsample:300:-2')).toEqual({ kind: 'subsample', m: 300, seed: -2 });
-    expect(isMeasurementSpec('gaussian:5')).toBe(true);
-    expect(isMeasurementSpec('mask.npy')).toBe(false);
-  });
-
-  it('build the operator they describe', () => {
+describe('measurementFromSpec', () => {
+  it('builds the operator a spec describes', () => {
     const op = measurementFromSpec('gaussian:120:7', 500);
     expect(op).toBeInstanceOf(GaussianMatrixOperator);
     expect([op.rows, op.cols, op.kind]).toEqual([120, 500, 'gaussian']);
     expect(maxAbsDiff(op.toMatrix().data, measurementFromSpec('gaussian:120:7', 500, { onTheFly: true }).toMatrix().data)).toBe(0);
     expect(measurementFromSpec('gaussian:120:7', 500, { onTheFly: true })).toBeInstanceOf(OnTheFlyGaussianOperator);
     expect(measurementFromSpec('subsample:50:1', 500)).toBeInstanceOf(SubsampleOperator);
+    expect(measurementFromSpec({ kind: 'identity' }, 500)).toBeInstanceOf(IdentityOperator);
   });
 
-  it('reject malformed specs naming the field', () => {
-    for (const bad of ['gaussian', 'gaussian:', 'gaussian:0', 'gaussian:1.5', 'gauss:10', 'gaussian:10:x', '']) {
-      expect(() => parseMeasurementSpec(bad, '--measurement')).toThrow(/--measurement/);
-    }
+  it("takes the spec's seed, else the caller's default, else 0", () => {
+    const entries = (spec: string, seed?: number) => measurementFromSpec(spec, 30, { seed }).toMatrix().data;
+    expect(maxAbsDiff(entries('gaussian:4', 9), entries('gaussian:4:9'))).toBe(0);
+    expect(maxAbsDiff(entries('gaussian:4:3', 9), entries('gaussian:4:3'))).toBe(0);
+    expect(maxAbsDiff(entries('gaussian:4'), entries('gaussian:4:0'))).toBe(0);
+    expect(maxAbsDiff(entries('gaussian:4:3'), entries('gaussian:4:9'))).toBeGreaterThan(0.1);
+  });
+
+  it('builds mask and matrix specs from the arrays the reader returns, checking their shape', () => {
+    const arrays: Record<string, NdArray> = {
+      'm.npy': { shape: [4], data: Float64Array.from([1, 0, 1, 1]) },
+      'a.npy': { shape: [2, 4], data: Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]) },
+    };
+    const read = (path: string) => arrays[path];
+    expect(measurementFromSpec('mask:m.npy', 4, { read }).apply([5, 6, 7, 8])).toEqual(Float64Array.from([5, 7, 8]));
+    expect(measurementFromSpec('matrix:a.npy', 4, { read }).apply([1, 0, 0, 1])).toEqual(Float64Array.from([5, 13]));
+    expect(() => measurementFromSpec('mask:m.npy', 5, { read })).toThrow('mask m.npy: expected length 5');
+    expect(() => measurementFromSpec('matrix:a.npy', 5, { read })).toThrow('measurement matrix a.npy: expected 5 columns');
+    expect(() => measurementFromSpec('mask:m.npy', 4)).toThrow(/no file reader/);
+  });
+
+  it('refuses what the operator cannot be', () => {
     expect(() => measurementFromSpec('subsample:600', 500)).toThrow(/at most n = 500/);
+    expect(() => measurementFromSpec('gaussian:5:-1', 500)).toThrow(/gaussian seed must be an integer >= 0/);
   });
 });
 

@@ -12,14 +12,12 @@ import { referenceScript, runPythonJson } from './node.js';
 import { gaussianVector, Rng } from './random.js';
 import { randomConvGenerator } from './random-conv.js';
 import { sigmoid } from './activations.js';
+import type { BenchOptions } from './bench-contract.js';
 import { now, type Result } from './result.js';
 import type { BenchRow } from './table.js';
 
-export interface BenchOptions {
-  quick?: boolean;
-  python?: string;
-  log?: (line: string) => void;
-}
+/** The numpy reference (tooling/reference/core.py) needs numpy. */
+export const benchPython = ['numpy'];
 
 const WIDTHS = [20, 600, 500, 500];
 /** Timed runs per measurement; the median is reported (here and in the reference). */
@@ -35,33 +33,6 @@ const PRODUCTS = [
 interface Reference {
   products: { ms: number }[];
   forward: { ms: number; output: number[] };
-}
-
-
-export interface BatchTiming {
-  /** The first call: worker threads start and WebAssembly warms up in it. */
-  firstMs: number;
-  /** Median of the calls after it. */
-  warmMs: number;
-  results: Result[];
-  /** Where the batch ran, for a table: 'this thread' or 'N worker threads'. */
-  where: string;
-}
-
-/** Times a batch solve: its first call, then the median of `repeats` more (the worker pool is warm by then). */
-export async function timeBatch(run: () => Promise<Result[]>, repeats = 3): Promise<BatchTiming> {
-  let t = now();
-  let results = await run();
-  const firstMs = now() - t;
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    t = now();
-    results = await run();
-    times.push(now() - t);
-  }
-  const info = results[0]?.info;
-  const where = info?.ranIn === 'workers' ? `${info.workers} worker threads` : 'this thread';
-  return { firstMs, warmMs: median(times), results, where };
 }
 
 /** Median wall time (ms) of `calls` calls of f, after a warm-up of the same length. */

@@ -2,6 +2,7 @@
 import { assertFinite, ShapeError, ValueError } from './errors.js';
 import { Generator, type PlainGenerator } from './generator.js';
 import { Matrix } from './linalg.js';
+import { noiseModel, noiseStatement, type NoiseModel } from './noise.js';
 import { IdentityOperator, operatorFromPlain, operatorToPlain, type LinearOperator, type PlainOperator } from './operators.js';
 
 /** How strictly the fit is judged: allowed = noiseFactor·‖ε‖ + tol·‖y‖. */
@@ -48,6 +49,11 @@ export interface ProblemInput extends NoiseStatement {
   measurement?: LinearOperator;
   /** A vector of length m, or a B×m matrix for a batch. */
   observation: ArrayLike<number> | Matrix;
+  /**
+   * The noise model the observation was drawn with (`measure`); the problem states it as noiseLevel
+   * (and noiseNorm for `sphere`) through noiseStatement. Not together with noiseLevel or noiseNorm.
+   */
+  noise?: NoiseModel;
 }
 
 function checkNonNegative(value: unknown, field: string): void {
@@ -57,7 +63,11 @@ function checkNonNegative(value: unknown, field: string): void {
 }
 
 /** The noise fields of `input`, checked, without undefined entries (problems stay structured-cloneable). */
-function noiseOf(input: NoiseStatement): NoiseStatement {
+function noiseOf(input: NoiseStatement & { noise?: NoiseModel }): NoiseStatement {
+  if (input.noise !== undefined) {
+    if (input.noiseLevel !== undefined || input.noiseNorm !== undefined) throw new ValueError('noise: give a noise model or noiseLevel/noiseNorm, not both');
+    return noiseOf({ ...noiseStatement(noiseModel(input.noise)), verdict: input.verdict });
+  }
   checkNonNegative(input.noiseLevel, 'noiseLevel');
   checkNonNegative(input.noiseNorm, 'noiseNorm');
   const out: { noiseLevel?: number; noiseNorm?: number; verdict?: Partial<VerdictSettings> } = {};

@@ -3,6 +3,7 @@
  * imported (as tfjs backends register kernels); the apps find solvers only through the registry.
  */
 import { InvError, OptionError, ShapeError, UnsupportedError } from './errors.js';
+import { brokenBound } from './option-text.js';
 import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './problem.js';
 import type { ActivationKind } from './activations.js';
 import type { Result } from './result.js';
@@ -158,9 +159,8 @@ export function resolveOptions(schema: OptionSchema, given: Record<string, unkno
       case 'integer': {
         if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a finite number');
         if (spec.type === 'integer' && !Number.isInteger(value)) throw bad('an integer');
-        if (spec.min !== undefined && value < spec.min) throw bad(`a value >= ${spec.min}`);
-        if (spec.type === 'number' && spec.exclusiveMin !== undefined && !(value > spec.exclusiveMin)) throw bad(`a value > ${spec.exclusiveMin}`);
-        if (spec.max !== undefined && value > spec.max) throw bad(`a value <= ${spec.max}`);
+        const bound = brokenBound(spec, value);
+        if (bound) throw bad(`a value ${bound}`);
         out[key] = value;
         break;
       }

@@ -6,9 +6,8 @@
  */
 import {
   createBatchProblem, createProblem, formatNumber, Generator, Matrix, median, now, relativeError, resolveOptions, Rng, solve, sphereVector,
-  type BenchRow, type Problem, type Result,
+  timeBatch, type BenchOptions, type BenchRow, type Problem, type Result,
 } from '@inv/core';
-import { timeBatch } from '@inv/core/bench';
 import { referenceScript, runPythonJson } from '@inv/core/node';
 import { gdOptionSchema, settingsFrom } from './options.js';
 import { startPoints } from './single.js';
@@ -95,7 +94,10 @@ function numpyPlain(instances: Instance[], python: string, log?: (line: string) 
  * `python` is given, Adam (CSGM's optimizer, one restart) and a tfjs-wasm batch of 64 (first call and warm). Singles: 20
  * instances (quick: 5), Adam on the first 5 (quick: 2, 300 steps).
  */
-export async function runBenchmarks(options: { quick?: boolean; python?: string; log?: (line: string) => void } = {}): Promise<BenchRow[]> {
+/** The numpy reference (tooling/reference/gd.py) needs numpy. */
+export const benchPython = ['numpy'];
+
+export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRow[]> {
   const { quick = false, python, log } = options;
   const singles = quick ? 5 : 20;
   const generator = Generator.random(WIDTHS, { seed: 0 });

@@ -5,14 +5,18 @@
  */
 import {
   type BatchProblem,
+  type BenchOptions as CoreBenchOptions,
   type BenchRow,
-  boxVector,
+  type NoiseModel,
   createBatchProblem,
   createProblem,
   gaussianVector,
   Generator,
+  IdentityOperator,
   Matrix,
+  measure,
   median,
+  noiseModel,
   normInf,
   now,
   relativeError,
@@ -25,11 +29,7 @@ import './index.js';
 import { getHighs } from './highs.js';
 import { CLEAN_THRESHOLD, DATA_CAP, NOISE_CAP } from './options.js';
 
-export interface BenchOptions {
-  /** Fewer items (8 instead of 32) for a smoke run. */
-  quick?: boolean;
-  /** A python3 with numpy and scipy (from `findPython(['numpy', 'scipy'])`) for the reference rows. */
-  python?: string;
+export interface BenchOptions extends CoreBenchOptions {
   /**
    * A python3 with numpy and cvxopt for the rows against the LP paper's own solver; default: the
    * first such python `findPython` finds (those rows are skipped with a message when none has it).
@@ -37,8 +37,12 @@ export interface BenchOptions {
   cvxoptPython?: string | null;
   /** Only the comparison with cvxopt (skip the scipy rows and the batches). */
   cvxoptOnly?: boolean;
-  log?: (line: string) => void;
 }
+
+/** The scipy reference (tooling/reference/lp-layerwise.py) needs numpy and scipy; cvxopt's python is found apart. */
+export const benchPython = ['numpy', 'scipy'];
+/** `--cvxopt`: only the comparison with the LP paper's cvxopt solver. */
+export const benchFlags = { cvxopt: 'cvxoptOnly' } as const;
 
 const WIDTHS = [20, 250, 600];
 const SUITE = 'lp-layerwise';
@@ -50,21 +54,24 @@ interface Case {
   noise: number;
 }
 
-function makeCase(generator: Generator, items: number, noise: number, seed: number): Case {
+/** l-inf-bounded noise of this size (none for 0), the noise the layer-wise LPs assume. */
+const boxNoise = (level: number): NoiseModel | undefined => (level > 0 ? noiseModel({ kind: 'box', level }) : undefined);
+
+/** G(z) + ε, ε uniform in [−noise, noise] drawn from `rng` (the latents' stream: nothing is drawn without noise). */
+function observe(generator: Generator, z: Float64Array, noise: number, rng: Rng): Float64Array {
+  return measure(new IdentityOperator(generator.outputDim), generator.forward(z), boxNoise(noise), rng).observation;
+}
+
+export function makeCase(generator: Generator, items: number, noise: number, seed: number): Case {
   const rng = new Rng(seed);
   const latents: Float64Array[] = [];
   const rows: number[][] = [];
   for (let i = 0; i < items; i++) {
     const z = gaussianVector(rng, WIDTHS[0]);
-    const y = generator.forward(z);
-    if (noise > 0) {
-      const e = boxVector(rng, y.length, noise);
-      for (let j = 0; j < y.length; j++) y[j] += e[j];
-    }
     latents.push(z);
-    rows.push(Array.from(y));
+    rows.push(Array.from(observe(generator, z, noise, rng)));
   }
-  const batch = createBatchProblem({ generator, observation: Matrix.fromRows(rows), noiseLevel: noise || undefined });
+  const batch = createBatchProblem({ generator, observation: Matrix.fromRows(rows), noise: boxNoise(noise) });
   return { label: noise ? `noise ${noise}` : 'clean', batch, latents, noise };
 }
 
@@ -173,18 +180,13 @@ function float32Weights(g: Generator): Generator {
   return new Generator(g.layers.map((l) => ({ ...l, weight: new Matrix(l.weight.rows, l.weight.cols, Float64Array.from(Float32Array.from(l.weight.data))) })));
 }
 
-function instance(label: string, generator: Generator, items: number, noise: number, seed: number): Instance {
+export function instance(label: string, generator: Generator, items: number, noise: number, seed: number): Instance {
   const rng = new Rng(seed);
   const latents: Float64Array[] = [], observations: Float64Array[] = [];
   for (let i = 0; i < items; i++) {
     const z = gaussianVector(rng, generator.inputDim);
-    const y = generator.forward(z);
-    if (noise > 0) {
-      const e = boxVector(rng, y.length, noise);
-      for (let j = 0; j < y.length; j++) y[j] += e[j];
-    }
     latents.push(z);
-    observations.push(y);
+    observations.push(observe(generator, z, noise, rng));
   }
   return { label, generator, observations, latents, noise };
 }
@@ -220,7 +222,7 @@ function instances(tools: NodeTools, items: number, log: (line: string) => void)
 }
 
 function problemOf(c: Instance, i: number) {
-  return createProblem({ generator: c.generator, observation: c.observations[i], noiseLevel: c.noise || undefined });
+  return createProblem({ generator: c.generator, observation: c.observations[i], noise: boxNoise(c.noise) });
 }
 
 interface CvxoptOut {

@@ -2,18 +2,14 @@
  * Benchmarks: decoding a batch of latents (float64 kernels vs tfjs-wasm vs numpy) and one training
  * epoch (tfjs-wasm vs the same VAE step written in numpy). Node only (reads the shipped assets).
  */
-import { gaussianVector, Matrix, median, MissingPackageError, Rng, relativeError, type BenchRow, type Generator } from '@inv/core';
+import { gaussianVector, Matrix, median, MissingPackageError, Rng, relativeError, type BenchOptions, type BenchRow, type Generator } from '@inv/core';
 import { fromTensor, initTf, TfGenerator, tf } from '@inv/core/tf';
 import { referenceScript, runPythonJson } from '@inv/core/node';
 import { mnistGenerator, mnistSplit, trainMnistVae } from './node.js';
 import { MNIST_MODELS, type MnistModelName } from './names.js';
 
-export interface BenchOptions {
-  quick?: boolean;
-  /** A python3 with numpy (from findPython(['numpy'])) for the reference rows; omitted: no reference rows. */
-  python?: string;
-  log?: (line: string) => void;
-}
+/** The numpy references (tooling/reference/models.py) need numpy. */
+export const benchPython = ['numpy'];
 
 const SUITE = 'models';
 

@@ -3,20 +3,16 @@
  * (tfjs-wasm), next to the numpy reference in tooling/reference/plugin.py on the same instances, step and tol.
  */
 import {
-  createBatchProblem, createProblem, Generator, Matrix, median, now, relativeError, resolveOptions, Rng, solve, sphereVector, type BenchRow, type Result,
+  createBatchProblem, createProblem, Generator, Matrix, median, now, relativeError, resolveOptions, Rng, solve, sphereVector, timeBatch, type BenchOptions, type BenchRow, type Result,
 } from '@inv/core';
-import { timeBatch } from '@inv/core/bench';
 import { referenceScript, runPythonJson } from '@inv/core/node';
 import './index.js';
 import { pluginOptions, pluginOptionSchema } from './options.js';
 import { planFor } from './plan.js';
 import { initialStep } from './single.js';
 
-export interface BenchOptions {
-  quick?: boolean;
-  python?: string;
-  log?: (line: string) => void;
-}
+/** The numpy reference (tooling/reference/plugin.py) needs numpy. */
+export const benchPython = ['numpy'];
 
 const WIDTHS = [20, 600, 500, 500];
 const CASE = WIDTHS.join('-');

@@ -1,5 +1,5 @@
 /** `inv bench`: every package's benchmark suite (each solver against its Python reference if present). */
-import { formatBenchTable, type BenchRow } from '@inv/core';
+import { formatBenchTable, type BenchModule, type BenchRow } from '@inv/core';
 import { findPython, referenceDir } from '@inv/core/node';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -8,10 +8,6 @@ import { isMissing, SOLVER_PACKAGES } from '../solvers.js';
 
 /** Packages whose `./bench` subpath is run, in this order. */
 export const BENCH_PACKAGES = ['@inv/core', ...SOLVER_PACKAGES, '@inv/models'];
-
-interface BenchModule {
-  runBenchmarks(options: { quick?: boolean; python?: string; log?: (line: string) => void }): Promise<BenchRow[]>;
-}
 
 export const benchCommand = defineCommand({
   name: 'bench',

@@ -10,8 +10,9 @@ import {
   listSolvers,
   Matrix,
   MaskOperator,
+  measure,
   median,
-  noiseVector,
+  noiseModel,
   now,
   psnr,
   relativeError,
@@ -75,6 +76,14 @@ export function demoTasks(n: number, seed: number): DemoTask[] {
       showObserved: false,
     },
   ];
+}
+
+/** The B×m noisy observations of the chosen digits for one task (noise seeded by seed + 2). */
+export function demoObservations(task: DemoTask, chosen: readonly ArrayLike<number>[], seed: number): Matrix {
+  const rng = new Rng(seed + 2);
+  const Y = new Matrix(chosen.length, task.measurement.rows);
+  chosen.forEach((x, b) => Y.data.set(measure(task.measurement, x, noiseModel(task.sigma), rng).observation, b * Y.cols));
+  return Y;
 }
 
 export interface DemoRow {
@@ -143,15 +152,8 @@ export const demoCommand = defineCommand({
     const dB = (v: number) => `${v.toFixed(1)} dB`;
     let done = 0;
     for (const { task, solvers } of plan) {
-      const noise = new Rng(seed + 2);
-      const Y = new Matrix(count, task.measurement.rows);
-      chosen.forEach((x, b) => {
-        const y = task.measurement.apply(x);
-        const e = noiseVector(noise, y.length, 'gaussian', task.sigma);
-        for (let i = 0; i < y.length; i++) y[i] += e[i];
-        Y.data.set(y, b * Y.cols);
-      });
-      const problem = createBatchProblem({ generator, measurement: task.measurement, observation: Y, noiseLevel: task.sigma });
+      const Y = demoObservations(task, chosen, seed);
+      const problem = createBatchProblem({ generator, measurement: task.measurement, observation: Y, noise: noiseModel(task.sigma) });
       const grid: ArrayLike<number>[] = [...chosen];
       const rowLabels = ['original'];
       if (task.showObserved) {

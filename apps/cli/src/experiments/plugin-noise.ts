@@ -3,7 +3,7 @@
  * nets, and against n_3/n_0 with n_1 = n_2 = 400 and α = 0.1, with Corollary 1's bound
  * ‖x^k − x*‖ ≤ 2^{−k}R + 30·2^d·√(n_0/n_d)·‖ε‖ drawn (k → ∞). y = G(x*) + α·ν, ν uniform on the sphere.
  */
-import { Rng, sphereVector } from '@inv/core';
+import { IdentityOperator, measure, noiseModel, Rng } from '@inv/core';
 import { lineChart } from './svg.js';
 import { groupBy, median, records } from './table.js';
 import { linspace, randomInstance, solveScored, type Scored } from './trial.js';
@@ -29,6 +29,13 @@ export const corollary1 = (depth: number, n0: number, nd: number, alpha: number)
 const ALPHAS = [0, 0.1, ...linspace(0.2, 1, 5)];
 const N3 = [200, 400, 1000, 2000, 4000];
 
+/** The task's random instance and y = G(x*) + α·ν, ν uniform on the unit sphere (seeded by seed + 1). */
+export function noisyInstance(task: Pick<Task, 'widths' | 'seed' | 'alpha'>) {
+  const instance = randomInstance(task.widths, task.seed, 'sphere');
+  const y = measure(new IdentityOperator(instance.signal.length), instance.signal, noiseModel({ kind: 'sphere', level: task.alpha }), new Rng(task.seed + 1)).observation;
+  return { instance, y };
+}
+
 export const pluginNoise: Experiment<Task, Scored[]> = {
   name: 'plugin-noise',
   summary: 'PLUGIn noise robustness (Joshi et al. 2021, fig. 2): error against α on 20-600-500-500, and against n_3/n_0 on 20-400-400-n_3 at α = 0.1, with the Corollary 1 bound; PLUGIn (η = 3) and GD (1000 iterations)',
@@ -42,9 +49,7 @@ export const pluginNoise: Experiment<Task, Scored[]> = {
     return tasks;
   },
   async run(task) {
-    const instance = randomInstance(task.widths, task.seed, 'sphere');
-    const nu = sphereVector(new Rng(task.seed + 1), instance.signal.length, task.alpha);
-    const y = instance.signal.map((v, i) => v + nu[i]);
+    const { instance, y } = noisyInstance(task);
     const out: Scored[] = [];
     for (const s of NOISE_SOLVERS) out.push(await solveScored(instance, y, s.name, s.options));
     return out;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { isAbsolute, sep } from 'node:path';
-import { InvError, type Generator } from '@inv/core';
+import { InvError, measurementSpecFiles, parseMeasurementSpec, ValueError, type Generator } from '@inv/core';
 import { readBytes } from '@inv/core/node';
 import { findExperiment } from '../experiments/index.js';
 import type { ExperimentOptions } from '../experiments/types.js';
@@ -123,10 +123,13 @@ export function fileHash(path: string): string {
   return createHash('sha256').update(readBytes(path)).digest('hex');
 }
 
-/** The files a measurement spec names (mask:<file>, matrix:<file>). */
+/** The files a job's measurement spec names (mask:<file>, matrix:<file>); a malformed spec is a JobError. */
 export function measurementFiles(spec: string): string[] {
-  const m = /^(mask|matrix):(.+)$/.exec(spec);
-  return m ? [m[2]] : [];
+  try {
+    return measurementSpecFiles(parseMeasurementSpec(spec, 'solve job: measurement'));
+  } catch (e) {
+    throw e instanceof ValueError ? new JobError(e.message) : e;
+  }
 }
 
 /** Whether `path` (resolved through symlinks) lies in one of `dirs` (already resolved). */

@@ -1,7 +1,0 @@
-// `pnpm bench`: gd's time to tolerance on the PLUGIn instances (build first: pnpm turbo run build --filter=@inv/gd...).
-import { formatBenchTable } from '@inv/core';
-import { findPython } from '@inv/core/node';
-import { runBenchmarks } from '../dist/bench.js';
-
-const quick = process.argv.includes('--quick');
-console.log(formatBenchTable(await runBenchmarks({ quick, python: findPython(['numpy']), log: (line) => console.error(line) })));
