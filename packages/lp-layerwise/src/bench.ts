@@ -37,6 +37,8 @@ export interface BenchOptions {
   cvxoptPython?: string | null;
   /** Only the comparison with cvxopt (skip the scipy rows and the batches). */
   cvxoptOnly?: boolean;
+  /** Skip the trained-decoder row of the cvxopt comparison (its cvxopt side takes minutes). */
+  noTrained?: boolean;
   log?: (line: string) => void;
 }
 
@@ -279,7 +281,7 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
   const rows: BenchRow[] = [];
   // --quick (CI's smoke run): the two 20-250-600 rows only; the leaky and trained rows take minutes.
   const all = instances(tools, items, options.quick ? () => {} : log);
-  for (const c of options.quick ? all.slice(0, 2) : all) {
+  for (const c of options.quick ? all.slice(0, 2) : options.noTrained ? all.filter((c) => !c.label.startsWith('trained')) : all) {
     let reference: CvxoptOut | undefined;
     if (python) {
       log(`cvxopt ${c.label}`);
@@ -288,6 +290,7 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
       const thr = median(reference.thresholds).toExponential(1);
       const gaveUp = reference.feasible.filter((f) => !f).length;
       rows.push({ suite: SUITE, case: c.label, impl: 'cvxopt lp (authors)', items: c.latents.length, timeMs: median(reference.times_ms) * c.latents.length, perItemMs: median(reference.times_ms), error: median(errors), note: `CPU ${median(reference.cpu_ms).toPrecision(3)} ms; median ${median(reference.lp_solves)} LPs, final threshold ${thr}${gaveUp ? `; ${gaveUp} gave up at the cap` : ''}` });
+      log(`  cvxopt: CPU ${median(reference.cpu_ms).toPrecision(3)} ms; errors ${errors.map((e) => e.toExponential(2)).join(' ')}; thresholds ${reference.thresholds.map((t) => t.toExponential(3)).join(' ')}`);
     }
     for (const [impl, v] of [['inv lp-linf', {}], ['inv lp-linf (LP only)', { fastPath: false }]] as const) {
       log(`inv ${c.label} ${impl}`);
@@ -306,6 +309,7 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
         error: median(r.errors),
         note: `CPU ${r.cpuMs.toPrecision(3)} ms; median ${r.lps} LPs, final threshold ${median(r.thresholds).toExponential(1)}${ratio}${bad ? `; ${bad} not converged` : ''}`,
       });
+      log(`  ${impl}: CPU ${r.cpuMs.toPrecision(3)} ms${ratio}; errors ${r.errors.map((e) => e.toExponential(2)).join(' ')}; thresholds ${r.thresholds.map((t) => t.toExponential(3)).join(' ')}; ${r.statuses.join(' ')}`);
     }
   }
   return rows;
