@@ -234,6 +234,17 @@ interface CvxoptOut {
   feasible: boolean[];
 }
 
+/**
+ * The issue #14 CLI case (bench/cli-batch.mjs): a net of the comparison (`relu250` or `leaky`) with
+ * `items` noisy observations, and cvxopt's run on exactly those (undefined without cvxopt).
+ */
+export async function cliCase(name: 'relu250' | 'leaky', items: number): Promise<{ generator: Generator; observations: Float64Array[]; noise: number; cvxopt?: CvxoptOut }> {
+  const tools = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as NodeTools;
+  const c = instances(tools, items, () => {}).find((i) => i.label.startsWith(name === 'relu250' ? '20-250-600 noise' : 'random leaky'))!;
+  const python = tools.findPython(['numpy', 'cvxopt']);
+  return { generator: c.generator, observations: c.observations, noise: c.noise, cvxopt: python ? runCvxopt(tools, python, c) : undefined };
+}
+
 function runCvxopt(tools: NodeTools, python: string, c: Instance): CvxoptOut {
   const g = c.generator;
   const input = {
