@@ -39,6 +39,10 @@ export interface BenchOptions {
   cvxoptOnly?: boolean;
   /** Skip the trained-decoder row of the cvxopt comparison (its cvxopt side takes minutes). */
   noTrained?: boolean;
+  /** Only the cvxopt-comparison instances whose label starts with this. */
+  only?: string;
+  /** Latents per cvxopt-comparison instance (default 5, 2 with `quick`). */
+  items?: number;
   log?: (line: string) => void;
 }
 
@@ -287,12 +291,13 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
   const tools = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as NodeTools;
   const python = options.cvxoptPython === undefined ? tools.findPython(['numpy', 'cvxopt']) : options.cvxoptPython ?? undefined;
   if (!python) log('lp-layerwise bench: no python3 with numpy and cvxopt (Debian: apt-get install python3-cvxopt): the cvxopt rows are skipped');
-  const items = options.quick ? 2 : 5;
+  const items = options.items ?? (options.quick ? 2 : 5);
   await getHighs();
   const rows: BenchRow[] = [];
   // --quick (CI's smoke run): the two 20-250-600 rows only; the leaky and trained rows take minutes.
   const all = instances(tools, items, options.quick ? () => {} : log);
-  for (const c of options.quick ? all.slice(0, 2) : options.noTrained ? all.filter((c) => !c.label.startsWith('trained')) : all) {
+  const chosen = options.quick ? all.slice(0, 2) : all.filter((c) => !(options.noTrained && c.label.startsWith('trained')) && c.label.startsWith(options.only ?? ''));
+  for (const c of chosen) {
     let reference: CvxoptOut | undefined;
     if (python) {
       log(`cvxopt ${c.label}`);
