@@ -3,8 +3,8 @@
 // run in the package's folder (build first). It loads the package's bench entry (default dist/bench.js; a
 // .ts entry through Vite's module runner), finds a python3 with the modules the entry's `benchPython`
 // names for the reference rows, and prints the rows of `runBenchmarks(options)` as one table (progress on
-// stderr). `--name` sets options[key] = true for each entry of the entry's `benchFlags` (lp-layerwise:
-// --cvxopt). INV_BENCH_QUICK=1 means --quick (turbo passes it through, so `pnpm bench` at the root can be quick).
+// stderr). Each entry `name: key` of the entry's `benchFlags` makes `--name` set options[key] = true
+// (lp-layerwise: --cvxopt); `name: 'key=string'` or `'key=number'` makes `--name <value>` set it to the value. INV_BENCH_QUICK=1 means --quick (turbo passes it through, so `pnpm bench` at the root can be quick).
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,11 +32,21 @@ if (typeof mod.runBenchmarks !== 'function') usage(`${entry} exports no runBench
 
 const options = { quick: process.env.INV_BENCH_QUICK === '1', log: (line) => console.error(line) };
 const flags = mod.benchFlags ?? {};
-for (const arg of args) {
-  const name = arg.slice(2);
+const known = () => `known: --quick${Object.entries(flags).map(([f, k]) => `, --${f}${k.includes('=') ? ` <${k.split('=')[1]}>` : ''}`).join('')}`;
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i], name = arg.slice(2);
   if (arg === '--quick') options.quick = true;
-  else if (arg.startsWith('--') && Object.hasOwn(flags, name)) options[flags[name]] = true;
-  else usage(`unknown argument '${arg}' (known: --quick${Object.keys(flags).map((f) => `, --${f}`).join('')})`);
+  else if (arg.startsWith('--') && Object.hasOwn(flags, name)) {
+    const [key, type] = flags[name].split('=');
+    if (!type) options[key] = true;
+    else {
+      const text = args[++i];
+      if (text === undefined) usage(`--${name}: expected a ${type}`);
+      const value = type === 'number' ? Number(text) : text;
+      if (type === 'number' && !Number.isFinite(value)) usage(`--${name}: expected a number, got '${text}'`);
+      options[key] = value;
+    }
+  } else usage(`unknown argument '${arg}' (${known()})`);
 }
 if (mod.benchPython) {
   const { findPython } = await load('@inv/core/node');

@@ -276,6 +276,32 @@ export class QR {
     }
     return x;
   }
+
+  /** x with R·x = v, R the n×n upper-triangular factor (A = Q·R, so AᵀA = RᵀR). */
+  solveR(v: ArrayLike<number>): Float64Array {
+    const m = this.rows, n = this.cols, qr = this.qr;
+    const x = Float64Array.from(v);
+    // Column by column from the last: R's column j is qr[j·m .. j·m + j − 1] above the diagonal.
+    for (let j = n - 1; j >= 0; j--) {
+      const xj = (x[j] /= this.rdiag[j]);
+      const cj = j * m;
+      for (let i = 0; i < j; i++) x[i] -= qr[cj + i] * xj;
+    }
+    return x;
+  }
+
+  /** x with Rᵀ·x = v. */
+  solveRt(v: ArrayLike<number>): Float64Array {
+    const m = this.rows, n = this.cols, qr = this.qr;
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const ci = i * m;
+      let s = v[i];
+      for (let j = 0; j < i; j++) s -= qr[ci + j] * x[j];
+      x[i] = s / this.rdiag[i];
+    }
+    return x;
+  }
 }
 
 /** argmin_x ‖A x − b‖₂ for a full-column-rank A (Householder QR). */

@@ -72,6 +72,19 @@ describe('dense kernels', () => {
     expect(norm2(matTvec(A, r))).toBeLessThan(1e-10);
   });
 
+  it('the triangular factor solves: RᵀR = AᵀA, so solveR(solveRt(Aᵀb)) is the least-squares solution', () => {
+    const A = randomMatrix(50, 12, 14);
+    const b = gaussianVector(new Rng(15), 50);
+    const qr = new QR(A);
+    const viaR = qr.solveR(qr.solveRt(matTvec(A, b)));
+    const direct = qr.solve(b);
+    for (let i = 0; i < 12; i++) expect(Math.abs(viaR[i] - direct[i])).toBeLessThan(1e-12 * (1 + Math.abs(direct[i])));
+    // ‖R⁻ᵀ v‖² = vᵀ(AᵀA)⁻¹v for any v.
+    const v = gaussianVector(new Rng(16), 12);
+    const w = qr.solveRt(v);
+    expect(dot(w, w)).toBeCloseTo(dot(v, qr.solveR(w)), 12);
+  });
+
   it('least squares refuses rank-deficient and wide systems', () => {
     const A = randomMatrix(10, 3, 13);
     const D = new Matrix(10, 4);

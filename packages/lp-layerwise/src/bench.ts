@@ -37,12 +37,22 @@ export interface BenchOptions extends CoreBenchOptions {
   cvxoptPython?: string | null;
   /** Only the comparison with cvxopt (skip the scipy rows and the batches). */
   cvxoptOnly?: boolean;
+  /** Skip the trained-decoder row of the cvxopt comparison (its cvxopt side takes minutes). */
+  noTrained?: boolean;
+  /** Only the cvxopt-comparison instances whose label starts with this. */
+  only?: string;
+  /** Latents per cvxopt-comparison instance (default 5, 2 with `quick`). */
+  items?: number;
 }
 
 /** The scipy reference (tooling/reference/lp-layerwise.py) needs numpy and scipy; cvxopt's python is found apart. */
 export const benchPython = ['numpy', 'scipy'];
-/** `--cvxopt`: only the comparison with the LP paper's cvxopt solver. */
-export const benchFlags = { cvxopt: 'cvxoptOnly' } as const;
+/**
+ * `--cvxopt`: only the comparison with the LP paper's cvxopt solver; `--no-trained`: without its
+ * trained-decoder row (whose cvxopt side takes minutes); `--only <label prefix>`, `--items <n>`: some of
+ * its instances, n latents each.
+ */
+export const benchFlags = { cvxopt: 'cvxoptOnly', 'no-trained': 'noTrained', only: 'only=string', items: 'items=number' } as const;
 
 const WIDTHS = [20, 250, 600];
 const SUITE = 'lp-layerwise';
@@ -234,6 +244,17 @@ interface CvxoptOut {
   feasible: boolean[];
 }
 
+/**
+ * The issue #14 CLI case (bench/cli-batch.mjs): a net of the comparison (`relu250` or `leaky`) with
+ * `items` noisy observations, and cvxopt's run on exactly those (undefined without cvxopt).
+ */
+export async function cliCase(name: 'relu250' | 'leaky', items: number): Promise<{ generator: Generator; observations: Float64Array[]; noise: number; cvxopt?: CvxoptOut }> {
+  const tools = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as NodeTools;
+  const c = instances(tools, items, () => {}).find((i) => i.label.startsWith(name === 'relu250' ? '20-250-600 noise' : 'random leaky'))!;
+  const python = tools.findPython(['numpy', 'cvxopt']);
+  return { generator: c.generator, observations: c.observations, noise: c.noise, cvxopt: python ? runCvxopt(tools, python, c) : undefined };
+}
+
 function runCvxopt(tools: NodeTools, python: string, c: Instance): CvxoptOut {
   const g = c.generator;
   const input = {
@@ -276,12 +297,13 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
   const tools = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as NodeTools;
   const python = options.cvxoptPython === undefined ? tools.findPython(['numpy', 'cvxopt']) : options.cvxoptPython ?? undefined;
   if (!python) log('lp-layerwise bench: no python3 with numpy and cvxopt (Debian: apt-get install python3-cvxopt): the cvxopt rows are skipped');
-  const items = options.quick ? 2 : 5;
+  const items = options.items ?? (options.quick ? 2 : 5);
   await getHighs();
   const rows: BenchRow[] = [];
   // --quick (CI's smoke run): the two 20-250-600 rows only; the leaky and trained rows take minutes.
   const all = instances(tools, items, options.quick ? () => {} : log);
-  for (const c of options.quick ? all.slice(0, 2) : all) {
+  const chosen = options.quick ? all.slice(0, 2) : all.filter((c) => !(options.noTrained && c.label.startsWith('trained')) && c.label.startsWith(options.only ?? ''));
+  for (const c of chosen) {
     let reference: CvxoptOut | undefined;
     if (python) {
       log(`cvxopt ${c.label}`);
@@ -290,6 +312,7 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
       const thr = median(reference.thresholds).toExponential(1);
       const gaveUp = reference.feasible.filter((f) => !f).length;
       rows.push({ suite: SUITE, case: c.label, impl: 'cvxopt lp (authors)', items: c.latents.length, timeMs: median(reference.times_ms) * c.latents.length, perItemMs: median(reference.times_ms), error: median(errors), note: `CPU ${median(reference.cpu_ms).toPrecision(3)} ms; median ${median(reference.lp_solves)} LPs, final threshold ${thr}${gaveUp ? `; ${gaveUp} gave up at the cap` : ''}` });
+      log(`  cvxopt: CPU ${median(reference.cpu_ms).toPrecision(3)} ms; errors ${errors.map((e) => e.toExponential(2)).join(' ')}; thresholds ${reference.thresholds.map((t) => t.toExponential(3)).join(' ')}`);
     }
     for (const [impl, v] of [['inv lp-linf', {}], ['inv lp-linf (LP only)', { fastPath: false }]] as const) {
       log(`inv ${c.label} ${impl}`);
@@ -308,6 +331,7 @@ async function cvxoptComparison(options: BenchOptions, log: (line: string) => vo
         error: median(r.errors),
         note: `CPU ${r.cpuMs.toPrecision(3)} ms; median ${r.lps} LPs, final threshold ${median(r.thresholds).toExponential(1)}${ratio}${bad ? `; ${bad} not converged` : ''}`,
       });
+      log(`  ${impl}: CPU ${r.cpuMs.toPrecision(3)} ms${ratio}; errors ${r.errors.map((e) => e.toExponential(2)).join(' ')}; thresholds ${r.thresholds.map((t) => t.toExponential(3)).join(' ')}; ${r.statuses.join(' ')}`);
     }
   }
   return rows;

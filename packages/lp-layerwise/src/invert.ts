@@ -4,7 +4,8 @@
  * an LP (l-inf or l1); sigmoid, tanh and linear layers are undone elementwise and by least squares.
  */
 import { type Generator, invertActivation, isDense, normInf, now, selectRows, sparseToMatrix, type Status } from '@inv/core';
-import { fastPath, type LayerRows, preActivation, solveLinearLayer } from './least-squares.js';
+import { fastPath, fitPoint, type LayerRows, pinnedFit, preActivation, solveLinearLayer } from './least-squares.js';
+import { constrainedLeastSquares } from './constrained-ls.js';
 import type { Highs } from './highs.js';
 import { LayerLp, type LpNorm, type LpOutcome } from './layer-lp.js';
 import { activate } from '@inv/core';
@@ -209,17 +210,22 @@ export class LayerwiseInverter {
     const grid = (s: number) => threshold * growth ** s;
     let last = settings.maxThresholdSteps;
     while (last > 0 && grid(last) > cap * (1 + 1e-12)) last--;
-    const leaky = this.data[i].activation.kind === 'leaky_relu';
-    const ls = fastPath(this.data[i], x, threshold, Infinity);
-    if (settings.fastPath && ls && ls.violation <= threshold) {
+    const layer = this.data[i];
+    const leaky = layer.activation.kind === 'leaky_relu';
+    const fit = pinnedFit(layer, x, threshold);
+    const ls = fit && fitPoint(layer, x, fit);
+    // The fast path: least squares, or least squares under the rows (a point that proves the LP feasible here).
+    const fast = settings.fastPath && fit ? (ls!.violation <= threshold ? ls : constrainedLeastSquares(layer, x, threshold, fit)) : undefined;
+    if (fast) {
       this.counters.fastPaths++;
-      return { h: ls.h, threshold };
+      return { h: fast.h, threshold };
     }
     const found = (s: number, h: Float64Array): LayerStep => {
       this.counters.thresholdSteps += s;
       const t = grid(s);
       if (settings.fastPath && s > 0) {
-        const better = fastPath(this.data[i], x, t, t);
+        const f = pinnedFit(layer, x, t);
+        const better = f && constrainedLeastSquares(layer, x, t, f);
         if (better) {
           this.counters.fastPaths++;
           return { h: better.h, threshold: t };
@@ -228,7 +234,25 @@ export class LayerwiseInverter {
       return { h, threshold: t };
     };
     const feasible = (lp: LpOutcome, s: number) => lp.slack <= grid(s) * (1 + 1e-12);
-    const first = await this.solveLp(i, x, threshold, settings, settings.warmStart === true, { start: ls?.h });
+    // Dual certificates: an LP with min t = T proves every threshold below T infeasible at which all
+    // rows carrying its nonzero duals exist (LayerLp.supportPresent), without solving that LP.
+    const certificates: { t: number; support: Int32Array }[] = [];
+    const lpAt = async (t: number, warm: boolean, extra: { start?: Float64Array; relaxFrom?: number } = {}) => {
+      const r = await this.solveLp(i, x, t, settings, warm, extra);
+      const support = (r as LpOutcome).support;
+      if (support) certificates.push({ t: (r as LpOutcome).slack, support });
+      return r;
+    };
+    const certified = (s: number) => {
+      const t = grid(s), model = this.model(i, settings);
+      return certificates.some((c) => c.t > t * (1 + 1e-9) && model.supportPresent(c.support, x, t));
+    };
+    /** Every grid point in (lo, s] certified infeasible. */
+    const allCertified = (lo: number, s: number) => {
+      for (let q = lo + 1; q <= s; q++) if (!certified(q)) return false;
+      return true;
+    };
+    const first = await lpAt(threshold, settings.warmStart === true, { start: ls?.h });
     if ('failure' in first) return first as LayerStep;
     let lp = first as LpOutcome;
     if (feasible(lp, 0)) return found(0, lp.h);
@@ -248,15 +272,16 @@ export class LayerwiseInverter {
     };
     // Proves every grid point ≤ s infeasible, given that every point ≤ lo is.
     const proven = async (lo: number, s: number): Promise<boolean | LayerStep> => {
-      if (!leaky) return true;
-      const r = await this.solveLp(i, x, grid(s), settings, true, { relaxFrom: grid(lo) });
+      if (!leaky || allCertified(lo, s)) return true;
+      const r = await lpAt(grid(s), true, { relaxFrom: grid(lo) });
       if ('failure' in r) return r as LayerStep;
       return (r as LpOutcome).slack > grid(s) * (1 + 1e-12);
     };
     // Walks the grid one step at a time from lo + 1 (the authors' schedule) when no proof is at hand.
     const walk = async (lo: number): Promise<LayerStep> => {
       for (let s = lo + 1; ; s++) {
-        const r = await this.solveLp(i, x, grid(s), settings, true);
+        if (s < last && certified(s)) continue;
+        const r = await lpAt(grid(s), true);
         if ('failure' in r) return r as LayerStep;
         if (feasible(r as LpOutcome, s)) return found(s, (r as LpOutcome).h);
         if (s >= last) return giveUp(s, r as LpOutcome);
@@ -267,7 +292,7 @@ export class LayerwiseInverter {
     while (!hi) {
       if (lo >= last) return giveUp(lo, lp);
       const s = Math.min(last, Math.max(lo + 1, stepFor(lp.slack)));
-      const r = await this.solveLp(i, x, grid(s), settings, true);
+      const r = await lpAt(grid(s), true);
       if ('failure' in r) return r as LayerStep;
       if (feasible(r as LpOutcome, s)) {
         hi = { s, h: (r as LpOutcome).h };
@@ -280,8 +305,12 @@ export class LayerwiseInverter {
       lo = s;
     }
     while (hi.s - lo > 1) {
+      if (certified(lo + 1)) {
+        lo++;
+        continue;
+      }
       const mid: number = (lo + hi.s) >> 1;
-      const r = await this.solveLp(i, x, grid(mid), settings, true);
+      const r = await lpAt(grid(mid), true);
       if ('failure' in r) return r as LayerStep;
       if (feasible(r as LpOutcome, mid)) {
         hi = { s: mid, h: (r as LpOutcome).h };

@@ -7,12 +7,14 @@
  *   U1: p_i − s ≤ x_i   L1: p_i + s ≥ x_i   (and for leaky ReLU)   U2: α·p_i − s ≤ x_i   L2: α·p_i + s ≥ x_i
  * with p = W h + b. Unused rows get infinite bounds, so the matrix never changes.
  */
-import { type Activation, type Matrix, matvec, now } from '@inv/core';
+import { type Activation, type Matrix, matvec, now, QR, selectRows } from '@inv/core';
 import type { Highs } from './highs.js';
 import { negativeSlope, relaxedKind, RowKind, rowKind } from './rows.js';
 
 /** Relative violation above which a row outside the working set is added (the full LP's clean answers are exact to ~1e-12, and so must these be). */
 const ROW_TOL = 1e-12;
+/** Relative slack under which a row counts as tight at the optimum (polish). */
+const TIGHT = 1e-9;
 
 export type LpNorm = 'linf' | 'l1';
 
@@ -48,12 +50,27 @@ export interface LpOutcome {
   h: Float64Array;
   /** The optimal slack: t for l-inf, Σ s_i for l1. */
   slack: number;
+  /**
+   * l-inf, optimal: the rows whose dual value is nonzero. Row bounds do not depend on the threshold,
+   * only which rows exist does, so at any threshold where all of them exist the same duals are
+   * feasible and `slack` is a lower bound on min t there (see LayerLp.supportPresent).
+   */
+  support?: Int32Array;
 }
+
+/** Which row blocks (bit b: block b, see the header) each RowKind uses, as bounds in `solve`. */
+const KIND_BLOCKS: Record<RowKind, number> = {
+  [RowKind.Active]: 0b0011,
+  [RowKind.Inactive]: 0b0001,
+  [RowKind.Ambiguous]: 0b1001,
+  [RowKind.Negative]: 0b1100,
+  [RowKind.NegativeLower]: 0b1000,
+};
 
 type Model = ReturnType<Highs['createModel']>;
 
 export class LayerLp {
-  private readonly model: Model;
+  private model: Model;
   private readonly rows: number;
   private readonly blocks: number;
   private readonly alpha: number;
@@ -66,6 +83,13 @@ export class LayerLp {
   private readonly activeUpper: Float64Array;
   private readonly violation: Float64Array;
   private seeded = false;
+  /** Slack columns: 1 (l-inf) or m (l1). */
+  private readonly slacks: number;
+  /** The model holds only rows that have been in a working set (l-inf constraint generation). */
+  private readonly lazy: boolean;
+  /** LP row (block·m + unit) of each model row, and model row of each LP row (−1: not in the model). */
+  private modelRows: number[] = [];
+  private readonly position: Int32Array;
   /** HiGHS runs of constraint generation since construction (rounds ≥ LPs). */
   rounds = 0;
   /**
@@ -85,7 +109,7 @@ export class LayerLp {
     private readonly bias: Float64Array | undefined,
     private readonly activation: Activation,
     readonly norm: LpNorm,
-    nonnegative: boolean,
+    private readonly nonnegative: boolean,
     /** l-inf: constraint generation (false: every row in every LP, as the authors' formulation). */
     private readonly generate = true,
   ) {
@@ -96,27 +120,11 @@ export class LayerLp {
     const slacks = norm === 'linf' ? 1 : m;
     const numCols = k + slacks, numRows = this.blocks * m;
     const inf = highs.infinity;
-    const colCost = new Float64Array(numCols).fill(1, k);
-    const colLower = new Float64Array(numCols).fill(nonnegative ? 0 : -inf, 0, k);
-    const colUpper = new Float64Array(numCols).fill(inf);
-    const starts = new Int32Array(numRows + 1);
-    const indices = new Int32Array(numRows * (k + 1));
-    const values = new Float64Array(numRows * (k + 1));
-    let nz = 0;
-    for (let r = 0; r < numRows; r++) {
-      const block = Math.floor(r / m), i = r % m;
-      const scale = block < 2 ? 1 : this.alpha;
-      const o = i * k;
-      for (let j = 0; j < k; j++) {
-        const v = scale * weight.data[o + j];
-        if (v === 0) continue;
-        indices[nz] = j;
-        values[nz++] = v;
-      }
-      indices[nz] = k + (norm === 'linf' ? 0 : i);
-      values[nz++] = block % 2 === 0 ? -1 : 1;
-      starts[r + 1] = nz;
-    }
+    this.slacks = slacks;
+    // l-inf with constraint generation: the model holds only rows that have been in a working set
+    // (HiGHS' iterations cost in proportion to the model's rows, free ones included).
+    this.lazy = norm === 'linf' && generate;
+    this.position = new Int32Array(numRows).fill(-1);
     this.lower = new Float64Array(numRows).fill(-inf);
     this.upper = new Float64Array(numRows).fill(inf);
     this.sliceIterations = Math.round(Math.min(1000, Math.max(10, 1e8 / (numRows * (k + 1)))));
@@ -124,20 +132,57 @@ export class LayerLp {
     this.activeLower = new Float64Array(numRows);
     this.activeUpper = new Float64Array(numRows);
     this.violation = new Float64Array(numRows);
-    this.model = highs.createModel({
+    this.model = this.build();
+  }
+
+  /**
+   * A new HiGHS model: every row, or (lazy) none yet. A lazy model is rebuilt for every cold solve, so
+   * that nothing of earlier solves (HiGHS' scaling of earlier rows included) can change the result.
+   */
+  private build(): Model {
+    const k = this.weight.cols, numCols = k + this.slacks, numRows = this.lower.length, inf = this.highs.infinity;
+    this.modelRows = this.lazy ? [] : Array.from({ length: numRows }, (_, r) => r);
+    for (let r = 0; r < numRows; r++) this.position[r] = this.lazy ? -1 : r;
+    const matrix = this.rowMatrix(this.modelRows);
+    const model = this.highs.createModel({
       numCols,
-      numRows,
-      colCost,
-      colLower,
-      colUpper,
-      rowLower: this.lower,
-      rowUpper: this.upper,
-      matrix: { format: 'csr', numRows, numCols, starts, indices: indices.subarray(0, nz), values: values.subarray(0, nz) },
+      numRows: matrix.numRows,
+      colCost: new Float64Array(numCols).fill(1, k),
+      colLower: new Float64Array(numCols).fill(this.nonnegative ? 0 : -inf, 0, k),
+      colUpper: new Float64Array(numCols).fill(inf),
+      rowLower: this.lazy ? new Float64Array(0) : this.lower,
+      rowUpper: this.lazy ? new Float64Array(0) : this.upper,
+      matrix,
     });
     // Presolve off: on these dense layers it cost more than it saved (250→600, noise 1e-3, cold dual
     // simplex: 1.7 s without against 2.7 s with, on a loaded machine), and a run stopped by the slice
     // time limit during presolve restarts it from scratch instead of resuming from a basis.
-    this.model.options.set({ output_flag: false, presolve: 'off' });
+    model.options.set({ output_flag: false, presolve: 'off' });
+    return model;
+  }
+
+  /** The CSR rows of the given LP rows (r = block·m + unit; see the header). */
+  private rowMatrix(ids: ArrayLike<number>) {
+    const m = this.rows, k = this.weight.cols, data = this.weight.data, n = ids.length;
+    const starts = new Int32Array(n + 1);
+    const indices = new Int32Array(n * (k + 1));
+    const values = new Float64Array(n * (k + 1));
+    let nz = 0;
+    for (let q = 0; q < n; q++) {
+      const r = ids[q], block = Math.floor(r / m), i = r % m;
+      const scale = block < 2 ? 1 : this.alpha;
+      const o = i * k;
+      for (let j = 0; j < k; j++) {
+        const v = scale * data[o + j];
+        if (v === 0) continue;
+        indices[nz] = j;
+        values[nz++] = v;
+      }
+      indices[nz] = k + (this.slacks === 1 ? 0 : i);
+      values[nz++] = block % 2 === 0 ? -1 : 1;
+      starts[q + 1] = nz;
+    }
+    return { format: 'csr' as const, numRows: n, numCols: k + this.slacks, starts, indices: indices.subarray(0, nz), values: values.subarray(0, nz) };
   }
 
   /**
@@ -183,13 +228,18 @@ export class LayerLp {
           break;
       }
     }
-    const model = this.model;
     const warm = request.warm === true;
-    if (!warm) model.clearSolver();
+    if (!warm && this.lazy && this.modelRows.length > 0) {
+      // A cold solve starts from an empty model, exactly like a new one.
+      this.model.dispose();
+      this.model = this.build();
+    } else if (!warm) this.model.clearSolver();
+    const model = this.model;
     const generate = this.norm === 'linf' && this.generate;
     if (!generate) {
       model.changeRowsBounds({ kind: 'range', from: 0, to: this.blocks * m - 1 }, lo, up);
-      return this.run(request);
+      const out = await this.run(request);
+      return this.norm === 'linf' && out.status === 'optimal' ? this.polish(out) : out;
     }
     this.seedWorkingSet(warm, request.start);
     for (;;) {
@@ -197,20 +247,51 @@ export class LayerLp {
       const out = await this.run(request);
       if (out.status !== 'optimal') return out;
       this.rounds++;
-      if (this.addViolated(out.h, out.slack) === 0) return out;
+      if (this.addViolated(out.h, out.slack) === 0) return this.polish(out);
       await request.between?.();
     }
   }
 
-  /** Rows in the working set keep their bounds; the others are free (HiGHS' presolve drops them on a cold run). */
-  private applyWorkingSet(): void {
-    const inf = this.highs.infinity, n = this.lower.length;
-    const lo = this.activeLower, up = this.activeUpper, set = this.inSet;
-    for (let r = 0; r < n; r++) {
-      lo[r] = set[r] ? this.lower[r] : -inf;
-      up[r] = set[r] ? this.upper[r] : inf;
+  /**
+   * True when every row of `support` (an LpOutcome's) exists, with the same bound, in the LP for
+   * observation `x` at `thres`: then that outcome's min t is a lower bound for this LP (the dual
+   * certificate of docs/lp-layerwise.md, "Threshold search"). O(|support|).
+   */
+  supportPresent(support: Int32Array, x: ArrayLike<number>, thres: number): boolean {
+    const m = this.rows;
+    for (const r of support) {
+      const i = r % m;
+      if (!(KIND_BLOCKS[rowKind(this.activation, x[i], thres)] & (1 << Math.floor(r / m)))) return false;
     }
-    this.model.changeRowsBounds({ kind: 'range', from: 0, to: n - 1 }, lo, up);
+    return true;
+  }
+
+  /**
+   * Rows in the working set keep their bounds, the other model rows are free; working-set rows not yet
+   * in the model are added (HiGHS keeps its basis, the new rows basic).
+   */
+  private applyWorkingSet(): void {
+    const inf = this.highs.infinity, n = this.lower.length, set = this.inSet;
+    const added: number[] = [];
+    for (let r = 0; r < n; r++) if (set[r] && this.position[r] < 0) added.push(r);
+    if (added.length > 0) {
+      const lower = Float64Array.from(added, (r) => this.lower[r]);
+      const upper = Float64Array.from(added, (r) => this.upper[r]);
+      for (const r of added) {
+        this.position[r] = this.modelRows.length;
+        this.modelRows.push(r);
+      }
+      this.model.addRows({ lower, upper, matrix: this.rowMatrix(added) });
+    }
+    const rows = this.modelRows, count = rows.length;
+    if (count === 0) return;
+    const lo = this.activeLower, up = this.activeUpper;
+    for (let q = 0; q < count; q++) {
+      const r = rows[q];
+      lo[q] = set[r] ? this.lower[r] : -inf;
+      up[q] = set[r] ? this.upper[r] : inf;
+    }
+    this.model.changeRowsBounds({ kind: 'range', from: 0, to: count - 1 }, lo.subarray(0, count), up.subarray(0, count));
   }
 
   /**
@@ -246,6 +327,40 @@ export class LayerLp {
       v[r] = Math.max(this.lower[r] - activity, activity - this.upper[r]);
     }
     return v;
+  }
+
+  /**
+   * A degenerate optimum (more than k + 1 tight rows, as in every clean layer, where t ≈ 0) is a face,
+   * and which vertex of it HiGHS stops at depends on its path; a badly conditioned vertex loses digits
+   * that the layers below amplify. The least-squares point of all tight rows (each at its bound, t
+   * fixed) is taken instead when it satisfies every row at the same t: then it is optimal as well.
+   */
+  private polish(out: LpOutcome): LpOutcome {
+    const k = this.weight.cols, m = this.rows, t = out.slack, inf = this.highs.infinity;
+    const v = this.violations(out.h, t);
+    const units: number[] = [], targets: number[] = [];
+    for (let r = 0; r < v.length; r++) {
+      const lo = this.lower[r], up = this.upper[r];
+      const upper = up < inf;
+      if (!upper && !(lo > -inf)) continue;
+      const bound = upper ? up : lo;
+      if (v[r] < -TIGHT * (1 + Math.abs(bound))) continue;
+      const block = Math.floor(r / m), scale = block < 2 ? 1 : this.alpha;
+      units.push(r % m);
+      targets.push((upper ? bound + t : bound - t) / scale);
+    }
+    if (units.length <= k + 1) return out;
+    const qr = new QR(selectRows(this.weight, units));
+    if (qr.isRankDeficient(1e-10)) return out;
+    const h = qr.solve(targets);
+    if (this.nonnegative && h.some((x) => x < 0)) return out;
+    const w = this.violations(h, t);
+    for (let r = 0; r < w.length; r++) {
+      const lo = this.lower[r], up = this.upper[r];
+      const scale = Math.max(lo > -inf ? Math.abs(lo) : 0, up < inf ? Math.abs(up) : 0);
+      if (w[r] > ROW_TOL * (1 + scale)) return out;
+    }
+    return { ...out, h };
   }
 
   /** Adds the rows outside the working set that (h, t) violates, the worst k + 1 first; returns how many. */
@@ -294,8 +409,14 @@ export class LayerLp {
       : modelStatus === codes.timeLimit ? 'time_limit'
       : 'error';
     if (status !== 'optimal') return { status, modelStatus, h: status === 'time_limit' ? this.lastH() : new Float64Array(k), slack: Infinity };
-    const col = model.getSolution().colValue;
-    return { status, modelStatus, h: col.slice(0, k), slack: model.getObjectiveValue() };
+    const solution = model.getSolution();
+    const out: LpOutcome = { status, modelStatus, h: solution.colValue.slice(0, k), slack: model.getObjectiveValue() };
+    if (this.norm === 'linf') {
+      const dual = solution.rowDual, support: number[] = [];
+      for (let q = 0; q < dual.length; q++) if (dual[q] !== 0) support.push(this.modelRows[q]);
+      out.support = Int32Array.from(support);
+    }
+    return out;
   }
 
   /** HiGHS' current column values (finite, possibly infeasible) after an interrupted run. */

@@ -40,13 +40,22 @@ export interface FastPathResult {
   violation: number;
 }
 
+/** The least-squares fit to the pinned rows at one threshold: what the fast path and constrained least squares start from. */
+export interface PinnedFit {
+  /** rowKind of every observed unit at the threshold. */
+  kinds: Uint8Array;
+  /** QR of the pinned rows of W (RᵀR = W_PᵀW_P). */
+  qr: QR;
+  /** argmin_h ‖W_P h + b_P − targets‖₂, before any clamping to h ≥ 0. */
+  h: Float64Array;
+}
+
 /**
  * Least squares on the rows whose pre-activation is pinned (x_i > thres, or the negative branch of a
- * leaky ReLU), accepted only if the point satisfies every row (pinned and one-sided) and h ≥ 0 within
- * `tolerance`. Otherwise undefined, and the caller solves the LP. Costs one QR of the pinned rows.
+ * leaky ReLU). Undefined when they do not determine h (fewer than k, or rank deficient). Costs one QR.
  */
-export function fastPath(layer: LayerRows, x: ArrayLike<number>, thres: number, tolerance: number): FastPathResult | undefined {
-  const { weight, bias, activation, nonnegative } = layer;
+export function pinnedFit(layer: LayerRows, x: ArrayLike<number>, thres: number): PinnedFit | undefined {
+  const { weight, bias, activation } = layer;
   const alpha = negativeSlope(activation);
   const m = weight.rows;
   const kinds = new Uint8Array(m);
@@ -63,15 +72,39 @@ export function fastPath(layer: LayerRows, x: ArrayLike<number>, thres: number, 
   // Householder QR (core): as fast as the normal equations on 300×250 and backward stable.
   const qr = new QR(selectRows(weight, pinned));
   if (qr.isRankDeficient(RANK_TOL)) return undefined;
-  const h = qr.solve(targets);
+  return { kinds, qr, h: qr.solve(targets) };
+}
+
+/**
+ * The largest row violation of h (the t it needs at these row kinds) and h ≥ 0 when the layer's input
+ * is a ReLU output; h is clamped to h ≥ 0 in place (the clamped part counts as violation).
+ */
+export function pointViolation(layer: LayerRows, x: ArrayLike<number>, kinds: Uint8Array, h: Float64Array): number {
+  const alpha = negativeSlope(layer.activation);
   let violation = 0;
-  if (nonnegative) {
+  if (layer.nonnegative) {
     for (let j = 0; j < h.length; j++) {
       violation = Math.max(violation, -h[j]);
       if (h[j] < 0) h[j] = 0;
     }
   }
   const p = layer.preActivation(h);
-  for (let i = 0; i < m; i++) violation = Math.max(violation, rowViolation(kinds[i], p[i], x[i], alpha));
-  return violation <= tolerance ? { h, violation } : undefined;
+  for (let i = 0; i < p.length; i++) violation = Math.max(violation, rowViolation(kinds[i], p[i], x[i], alpha));
+  return violation;
+}
+
+/**
+ * Least squares on the pinned rows (pinnedFit), accepted only if the point satisfies every row (pinned
+ * and one-sided) and h ≥ 0 within `tolerance`. Otherwise undefined, and the caller solves the LP.
+ */
+export function fastPath(layer: LayerRows, x: ArrayLike<number>, thres: number, tolerance: number): FastPathResult | undefined {
+  const fit = pinnedFit(layer, x, thres);
+  const point = fit && fitPoint(layer, x, fit);
+  return point && point.violation <= tolerance ? point : undefined;
+}
+
+/** The fit's point clamped to h ≥ 0 where the layer needs it, with its violation. */
+export function fitPoint(layer: LayerRows, x: ArrayLike<number>, fit: PinnedFit): FastPathResult {
+  const h = fit.h.slice();
+  return { h, violation: pointViolation(layer, x, fit.kinds, h) };
 }

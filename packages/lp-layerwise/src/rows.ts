@@ -67,3 +67,22 @@ export function rowTarget(kind: RowKind, x: number, alpha: number): number | und
   if (kind === RowKind.Negative) return x / alpha;
   return undefined;
 }
+
+/**
+ * The interval of p that the row allows at threshold t (rowViolation(kind, p, x, α) ≤ t exactly when
+ * lo ≤ p ≤ hi), as [lo, hi] with ±Infinity for a missing side.
+ */
+export function rowBounds(kind: RowKind, x: number, t: number, alpha: number): [number, number] {
+  switch (kind) {
+    case RowKind.Active:
+      return [x - t, x + t];
+    case RowKind.Inactive:
+      return [-Infinity, x + t];
+    case RowKind.Ambiguous:
+      return [(x - t) / alpha, x + t];
+    case RowKind.Negative:
+      return [(x - t) / alpha, (x + t) / alpha];
+    case RowKind.NegativeLower:
+      return [(x - t) / alpha, Infinity];
+  }
+}

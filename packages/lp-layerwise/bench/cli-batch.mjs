@@ -1,0 +1,31 @@
+// The issue #14 CLI case: `inv solve --noise-level σ` on a batch of 4 observations in a cold process,
+// against cvxopt on the same 4. node bench/cli-batch.mjs <relu250|leaky>   (process CPU time: user + sys)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeArray, writeGenerator } from '@inv/core/node';
+import { cliCase } from '../dist/bench.js';
+
+const name = process.argv[2] ?? 'relu250';
+const { generator, observations, noise, cvxopt } = await cliCase(name, 4);
+const dir = mkdtempSync(join(tmpdir(), 'inv-cli-batch-'));
+try {
+  const model = writeGenerator(generator, dir);
+  const y = join(dir, 'y.npy');
+  const flat = new Float64Array(observations.length * observations[0].length);
+  observations.forEach((o, i) => flat.set(o, i * o.length));
+  writeArray(y, flat, [observations.length, observations[0].length]);
+  const bin = fileURLToPath(new URL('../../../apps/cli/dist/bin.js', import.meta.url));
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %e', process.execPath, bin, 'solve', '--model', model, '--observation', y, '--solver', 'lp-linf', '--noise-level', String(noise), '--out', join(dir, 'r.json')], { encoding: 'utf8' });
+  const [user, sys, wall] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  console.log(`${name}: inv solve, batch of ${observations.length}, cold process: ${((user + sys) * 1000).toFixed(0)} ms CPU (${(wall * 1000).toFixed(0)} ms wall), exit ${r.status}`);
+  console.log(r.stdout.trim());
+  if (cvxopt) {
+    const cpu = cvxopt.cpu_ms.reduce((a, b) => a + b, 0);
+    console.log(`cvxopt on the same ${observations.length}: ${cpu.toFixed(0)} ms CPU in all (${(cpu / observations.length).toFixed(0)} ms each); inv per inversion ${(((user + sys) * 1000) / observations.length).toFixed(0)} ms = ${(((user + sys) * 1000) / cpu).toFixed(2)}x`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

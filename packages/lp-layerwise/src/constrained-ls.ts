@@ -1,0 +1,129 @@
+/**
+ * Least squares under the LP's rows: a feasibility certificate for the l-inf LP at one threshold that
+ * costs a few triangular solves on top of the fast path's QR (docs/lp-layerwise.md, "Constrained
+ * least squares").
+ *
+ * The point is the pinned rows' least-squares fit h_ls corrected so that every row's violation is at
+ * most the threshold: the violated constraints (rows, and h_j ≥ 0 after a ReLU) are pinned to just
+ * inside their bound and the fit is re-solved subject to them; constraints are only added, never
+ * dropped, until no row is violated. With the pinned rows' QR (RᵀR = W_PᵀW_P) and the pinned
+ * constraints G h = g: h = h_ls + R⁻¹Z λ, Z = R⁻ᵀGᵀ, (ZᵀZ) λ = g − G h_ls.
+ *
+ * A point is returned only when it satisfies every row at the threshold, so the LP there is feasible
+ * (min t ≤ threshold): the threshold search may take it instead of solving that LP.
+ */
+import { type PinnedFit, type FastPathResult, type LayerRows, pointViolation } from './least-squares.js';
+import { negativeSlope, rowBounds, rowViolation } from './rows.js';
+
+/** Constraints are pinned this fraction of the threshold inside their bound, so that rounding cannot push them out again. */
+const MARGIN = 1e-3;
+/** Active-set rounds before giving up (the LP decides). */
+const MAX_ROUNDS = 30;
+
+/**
+ * A point that satisfies every row of `layer` at `thres` (and h ≥ 0 when the input is a ReLU output),
+ * the least-squares fit of the pinned rows as far as the rows allow; undefined when the loop does not
+ * find one (the rows may still be feasible: only the LP can say no).
+ */
+export function constrainedLeastSquares(layer: LayerRows, x: ArrayLike<number>, thres: number, fit: PinnedFit): FastPathResult | undefined {
+  const { weight, bias } = layer;
+  const m = weight.rows, k = weight.cols;
+  const alpha = negativeSlope(layer.activation);
+  const { kinds, qr } = fit;
+  const hls = fit.h;
+  const inner = thres * (1 - MARGIN);
+  /** Constraint index: a row i < m, or h_{i−m} ≥ 0. */
+  const pinned = new Uint8Array(m + k);
+  const z: Float64Array[] = [];
+  const rhs: number[] = [];
+  let factor: Float64Array = new Float64Array(0);
+  let h: Float64Array = hls.slice();
+  // At most k constraints can be pinned (then h is determined); each round pins at least `batch`.
+  const batch = Math.max(8, Math.ceil(k / 8));
+  for (let round = 0; round <= MAX_ROUNDS; round++) {
+    const p = layer.preActivation(h);
+    const violated: { c: number; v: number }[] = [];
+    for (let i = 0; i < m; i++) {
+      const v = rowViolation(kinds[i], p[i], x[i], alpha);
+      if (v > thres && !pinned[i]) violated.push({ c: i, v });
+    }
+    if (layer.nonnegative) for (let j = 0; j < k; j++) if (h[j] < 0 && !pinned[m + j]) violated.push({ c: m + j, v: -h[j] });
+    if (violated.length === 0) {
+      const violation = pointViolation(layer, x, kinds, h);
+      return violation <= thres ? { h, violation } : undefined;
+    }
+    if (round === MAX_ROUNDS || z.length + Math.min(batch, violated.length) >= k) return undefined;
+    violated.sort((a, b) => b.v - a.v || a.c - b.c);
+    const q0 = z.length;
+    for (const { c } of violated.slice(0, batch)) {
+      pinned[c] = 1;
+      const g = new Float64Array(k);
+      let target: number, ghls: number;
+      if (c < m) {
+        g.set(weight.row(c));
+        const [lo, hi] = rowBounds(kinds[c], x[c], inner, alpha);
+        target = (p[c] > hi ? hi : lo) - (bias ? bias[c] : 0);
+        ghls = 0;
+        for (let j = 0; j < k; j++) ghls += g[j] * hls[j];
+      } else {
+        g[c - m] = 1;
+        target = 0;
+        ghls = hls[c - m];
+      }
+      z.push(qr.solveRt(g));
+      rhs.push(target - ghls);
+    }
+    const q = z.length;
+    const next = extendCholesky(factor, q0, q, z);
+    if (!next) return undefined;
+    factor = next;
+    const lambda = choleskySolve(factor, q, rhs);
+    const zl = new Float64Array(k);
+    for (let a = 0; a < q; a++) {
+      const za = z[a], la = lambda[a];
+      for (let j = 0; j < k; j++) zl[j] += la * za[j];
+    }
+    const delta = qr.solveR(zl);
+    h = hls.map((v, j) => v + delta[j]);
+  }
+  return undefined;
+}
+
+/**
+ * Extends the Cholesky factor L (row-major, LLᵀ = ZᵀZ) from q0 to q constraints: only added
+ * constraints get new rows, the leading block is unchanged. False when they are (nearly) dependent.
+ */
+function extendCholesky(old: Float64Array, q0: number, q: number, z: Float64Array[]): Float64Array | undefined {
+  const l = new Float64Array(q * q);
+  for (let a = 0; a < q0; a++) l.set(old.subarray(a * q0, a * q0 + a + 1), a * q);
+  for (let a = q0; a < q; a++) {
+    const za = z[a], ra = a * q;
+    for (let c = 0; c <= a; c++) {
+      const zc = z[c], rc = c * q;
+      let s = 0;
+      for (let j = 0; j < za.length; j++) s += za[j] * zc[j];
+      const diag = s;
+      for (let r = 0; r < c; r++) s -= l[ra + r] * l[rc + r];
+      if (c < a) l[ra + c] = s / l[rc + c];
+      else if (s > 1e-12 * diag) l[ra + a] = Math.sqrt(s);
+      else return undefined;
+    }
+  }
+  return l;
+}
+
+/** λ with LLᵀλ = rhs. */
+function choleskySolve(l: Float64Array, q: number, rhs: number[]): Float64Array {
+  const u = new Float64Array(q);
+  for (let i = 0; i < q; i++) {
+    let s = rhs[i];
+    for (let r = 0; r < i; r++) s -= l[i * q + r] * u[r];
+    u[i] = s / l[i * q + i];
+  }
+  for (let i = q - 1; i >= 0; i--) {
+    let s = u[i];
+    for (let r = i + 1; r < q; r++) s -= l[r * q + i] * u[r];
+    u[i] = s / l[i * q + i];
+  }
+  return u;
+}
