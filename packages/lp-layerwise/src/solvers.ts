@@ -1,7 +1,8 @@
 /** The two registered solvers: `lp-linf` and `lp-l1` share everything but the LP's norm. */
 import { solveBatchWithWorkers, type Solver } from '@inv/core';
 import type { LpNorm } from './layer-lp.js';
-import { lpOptions, WORKER_BATCH_MIN, solveItems, solveSingle } from './solve.js';
+import { lpConditions } from './conditions.js';
+import { contractedResults, lpOptions, WORKER_BATCH_MIN, solveItems, solveSingle } from './solve.js';
 
 const REFERENCE = 'Lei, Jalal, Dhillon, Dimakis, "Inverting Deep Generative models, One layer at a time", NeurIPS 2019 (arXiv 1906.07437)';
 
@@ -18,9 +19,11 @@ function lpSolver(name: string, norm: LpNorm, summary: string): Solver {
       convolutional: true,
     },
     options: lpOptions,
+    conditions: lpConditions,
     solve: (problem, options, context) => solveSingle(name, norm, problem, options, context),
     // HiGHS is single-threaded: in Node, batches are spread over worker threads, one model per layer in each.
-    solveBatch: (problem, options, context) =>
+    solveBatch: async (problem, options, context) =>
+      contractedResults(name, problem) ??
       solveBatchWithWorkers(problem, options, context, { solver: name, module: 'index.js', base: import.meta.url, minItems: WORKER_BATCH_MIN }, () =>
         solveItems(name, norm, problem, options, context),
       ),
