@@ -102,6 +102,10 @@ describe('inv info on a convolutional model', () => {
   it('says per solver, before any solve, which can answer on the shipped conv decoder and why lp cannot', () => {
     const text = runCli(['info', '--model', 'conv-20-784'], { plugins: false });
     expect(text.code).toBe(0);
+    // A model given twice (argument and --model) is a usage error.
+    const twice = runCli(['info', '20-60-784', '--model', 'conv-20-784'], { plugins: false });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/^inv: info: expected one model.json, .onnx file or shipped decoder name \(an argument or --model\), got 2/);
     const lines = text.stdout.split('\n');
     const block = (name: string) => lines.slice(lines.indexOf(name === 'gd' ? 'gd: applicable' : lines.find((l) => l.startsWith(`${name}: `))!)).slice(0, 5);
     expect(block('gd')[0]).toBe('gd: applicable');
