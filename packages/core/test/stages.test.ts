@@ -3,7 +3,7 @@ import {
   checkSupport, ComposedMap, conditionsFor, describeStage, firstContractingStage, Conv2DMap, Conv2DTransposeMap, dot, gaussianVector, Generator, isDense, leakyRelu, type LinearMap, mapFromPlain, Matrix,
   MatrixMap, type Padding, randomConvGenerator, relativeError, Rng, sigmoid, sparseApply, type Solver, tanh, UpSampling2DMap, UnsupportedError,
 } from '../src/index.js';
-import { fromTensor, tf, TfGenerator, TfMap } from '../src/tf.js';
+import { fromTensor, PhasedTranspose, tf, TfGenerator, TfMap } from '../src/tf.js';
 import { expectTfMatchesFloat64 } from './tf-helpers.js';
 
 const rng = new Rng(20261126);
@@ -141,6 +141,22 @@ describe('convolutional generators', () => {
           expect(relativeError(AX.row(b), A.apply(X.row(b))), `${A.describe()} on ${A.inShape.join('x')}`).toBeLessThan(1e-5);
           expect(relativeError(ATY.row(b), A.adjoint(Y.row(b))), `${A.describe()} adjoint`).toBeLessThan(1e-5);
         }
+        tm.dispose();
+      }
+    }
+  });
+
+  it('tfjs transposed convolutions whose stride divides the kernel (the phase form) equal float64', async () => {
+    await TfGenerator.create(Generator.random([1, 1])); // selects the wasm backend
+    for (const [s, k] of [[2, 2], [2, 4], [3, 3], [3, 6], [2, 6], [4, 4]]) {
+      for (const padding of ['same', 'valid'] as Padding[]) {
+        const h = int(1, 7), w = int(1, 7), c = int(1, 4), f = int(1, 4);
+        expect(PhasedTranspose.fits([k, k], [s, s])).toBe(true);
+        const A = new Conv2DTransposeMap([h, w, c], [k, k, f, c], gaussianVector(rng, k * k * f * c), [s, s], padding);
+        const tm = new TfMap(A);
+        const X = new Matrix(2, A.cols, gaussianVector(rng, 2 * A.cols));
+        const AX = await fromTensor(tf.tidy(() => tm.forward(tf.tensor2d(Float32Array.from(X.data), [2, A.cols]))));
+        for (let b = 0; b < 2; b++) expect(relativeError(AX.row(b), A.apply(X.row(b))), `${A.describe()} on ${A.inShape.join('x')}`).toBeLessThan(1e-5);
         tm.dispose();
       }
     }
