@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSolvers, relativeError, serializeOnnx } from '@inv/core';
-import { mnistGenerator } from '@inv/models/node';
+import { getSolver, listSolvers, psnr, relativeError, serializeOnnx, solve } from '@inv/core';
+import { heldOutDigits, mnistGenerator } from '@inv/models/node';
 import { UNOBSERVED } from '../src/ui/image.js';
+import { readOptions } from '../src/options.js';
 import { defaultSpec, experimentInNode, solveLikeThePage } from '../harness/node-reference.js';
 import { chromiumPath as executablePath, openSite, pageSolvers as solversOn, pressAndWait, resultNumbers, waitUntilReady, type Session } from '../harness/browser.js';
 
@@ -30,6 +31,16 @@ if (!haveChromium && !inCI) {
 it.runIf(inCI)('has Chromium, which CI requires', () => {
   expect(haveChromium, `Chromium is missing at ${executablePath}; .ci/run installs Debian's chromium package`).toBe(true);
 });
+
+/** The range of red values in a solver's reconstruction tile: 0 for a blank (one gray) image. */
+function tileSpread(page: Page, solver: string): Promise<number> {
+  return page.$eval(`#tiles canvas[data-solver="${solver}"]`, (c) => {
+    const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+    let lo = 255, hi = 0;
+    for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i]); hi = Math.max(hi, d[i]); }
+    return hi - lo;
+  });
+}
 
 describe.skipIf(!haveChromium)('web bench in headless Chromium', () => {
   let session: Session;
@@ -114,13 +125,7 @@ describe.skipIf(!haveChromium)('web bench in headless Chromium', () => {
       expect(iterations, `iterations of ${name}`).toBe(result.iterations);
       expect(result.success, `verdict of ${name} in Node`).toBe(true);
       // The reconstruction tile is drawn: its pixels are not all one gray.
-      const spread = await page.$eval(`#tiles canvas[data-solver="${name}"]`, (c) => {
-        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
-        let lo = 255, hi = 0;
-        for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i]); hi = Math.max(hi, d[i]); }
-        return hi - lo;
-      });
-      expect(spread, `image of ${name}`).toBeGreaterThan(100);
+      expect(await tileSpread(page, name), `image of ${name}`).toBeGreaterThan(100);
     }
     expect(await page.$$('#tiles canvas')).toHaveLength(solvers.length + 2);
     mkdirSync(dirname(screenshotPath), { recursive: true });
@@ -164,6 +169,54 @@ describe.skipIf(!haveChromium)('web bench in headless Chromium', () => {
       expect(numbers[name][0], `relative error of ${name} in the browser vs Node`).toBeCloseTo(relativeError(result.reconstruction, experiment.truth), 6);
     }
     rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('denoises a held-out digit with the convolutional decoder: gd beats the noisy input, the LPs say why they cannot', async () => {
+    await page.reload();
+    await ready();
+    await page.selectOption('#generator', 'mnist:conv-20-784');
+    await page.selectOption('#signal', 'heldout');
+    await page.fill('#digit', '1');
+    await page.selectOption('#task', 'denoise');
+    await page.fill('#noise', '0.1');
+    // The protocol of packages/models/test/conv-decoder.test.ts (Adam lr 0.1, 150 steps, 2 restarts), and a
+    // short PLUGIn run: a few seconds of float64 each in the page's worker.
+    const given: Record<string, Record<string, string>> = { gd: { learningRate: '0.1', maxIterations: '150', restarts: '2' }, plugin: { maxIterations: '300' } };
+    await page.click('fieldset[data-solver="gd"] summary');
+    await page.selectOption('fieldset[data-solver="gd"] [data-option="optimizer"]', 'adam');
+    await page.click('fieldset[data-solver="plugin"] summary');
+    for (const [solver, values] of Object.entries(given)) {
+      for (const [key, value] of Object.entries(values)) await page.fill(`fieldset[data-solver="${solver}"] [data-option="${key}"]`, value);
+    }
+    await pressAndWait(page, '#run');
+    expect(await page.textContent('#description')).toContain('held-out digit #1');
+    const rows = await page.$$eval('#results tbody tr', (trs) =>
+      Object.fromEntries(trs.map((r) => [(r as HTMLElement).dataset.solver!, { status: r.querySelector('td:nth-child(2)')!.textContent, verdict: r.querySelector('td:last-child')!.textContent, title: (r as HTMLElement).title }])),
+    );
+    const numbers = await resultNumbers(page);
+    // The same experiment in Node: the noisy input's own PSNR, and gd with the options the page sent.
+    const spec = { generator: { kind: 'mnist' as const, name: 'conv-20-784' }, signal: { kind: 'image' as const, pixels: heldOutDigits().images[1], label: 'held-out digit #1' }, task: { kind: 'denoise' as const }, noise: 0.1, noiseSeed: 1 };
+    const experiment = experimentInNode(spec);
+    const noisy = psnr(experiment.problem.observation, experiment.truth, 1);
+    expect(noisy).toBeCloseTo(19.86, 1);
+    const gd = await solve(experiment.problem, 'gd', { ...readOptions('gd', getSolver('gd').options, { ...given.gd, optimizer: 'adam' }) });
+    // gd runs out of the 150 steps asked for at a point that fits the noise (ρ ≤ allowed), well above the noisy
+    // input; not a success, since it did not stop by its own rule (docs/verdict.md), and the message says both.
+    expect(rows.gd).toMatchObject({ status: 'max_iterations', verdict: 'no' });
+    expect(rows.gd.title).toMatch(/the answer fits nonetheless/);
+    expect(numbers.gd[5], 'gd fit ρ').toBeLessThanOrEqual(numbers.gd[6]);
+    expect(numbers.gd[2], 'gd PSNR in the browser').toBeGreaterThan(noisy + 2);
+    expect(numbers.gd[0], 'gd relative error in the browser vs Node').toBeCloseTo(relativeError(gd.reconstruction, experiment.truth), 6);
+    // PLUGIn has no theory for shared kernels on a trained net: 300 steps do not fit, and the verdict says so.
+    expect(rows.plugin).toMatchObject({ status: 'max_iterations', verdict: 'no' });
+    expect(rows.plugin.title).toMatch(/the answer does not fit/);
+    // The decoder's last stage contracts (3136 → 784): the LPs answer infeasible at once, naming it.
+    for (const lp of ['lp-linf', 'lp-l1']) {
+      expect(rows[lp]).toMatchObject({ status: 'infeasible', verdict: 'no' });
+      expect(rows[lp].title).toContain(`${lp}: stage 2 (conv2d_transpose 4x4 s2x2 same, sigmoid: 14x14x16 → 28x28x1, 3136 → 784) contracts`);
+    }
+    // gd's reconstruction is drawn: a digit, dark background and bright strokes.
+    expect(await tileSpread(page, 'gd')).toBeGreaterThan(200);
   });
 
   it('solves a digit drawn by hand, observed through a mask painted by hand', async () => {

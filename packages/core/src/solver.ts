@@ -8,7 +8,7 @@ import { batchItem, isBatchProblem, type BatchProblem, type Problem } from './pr
 import type { ActivationKind } from './activations.js';
 import type { Result } from './result.js';
 import { judge } from './judge.js';
-import { isDense, type MapLayer } from './generator.js';
+import { isDense, stageIn, stageOut, type Generator, type MapLayer, type Stage } from './generator.js';
 
 export type OptionSpec =
   /** `exclusiveMin`: the value must be greater than this (a step size > 0). */
@@ -98,6 +98,21 @@ export interface SolveContext {
   onItem?: (index: number, result: Result) => void;
 }
 
+/**
+ * One condition a solver states about a generator, checked from its stages alone (before any solve),
+ * for `inv info` and other apps. `required`: the solver cannot answer when it fails (it refuses the
+ * generator or ends `infeasible`); `theory`: an assumption of the solver's guarantee, so that without
+ * it the solver still runs but its answer is heuristic.
+ */
+export interface Condition {
+  /** What is needed, in a few words (e.g. `every stage expands (out >= in)`). */
+  readonly name: string;
+  readonly kind: 'required' | 'theory';
+  readonly holds: boolean;
+  /** One line: why it holds or not, naming the first stage where it fails. */
+  readonly reason: string;
+}
+
 export interface Solver {
   /** The `method=` string, e.g. `plugin`, `lp-linf`. */
   readonly name: string;
@@ -111,6 +126,11 @@ export interface Solver {
   solve(problem: Problem, options: OptionValues, context: SolveContext): Promise<Result>;
   /** Solves a batch faster than one problem at a time; without it problems are solved in turn. */
   solveBatch?(problem: BatchProblem, options: OptionValues, context: SolveContext): Promise<Result[]>;
+  /**
+   * The conditions this solver needs or its theory assumes, checked on `generator`'s stages (cheap: no
+   * solve). Apps read them through `conditionsFor`, which puts the `supports` check first.
+   */
+  conditions?(generator: Generator): Condition[];
 }
 
 // Kept on globalThis so that two copies of @inv/core (e.g. one bundled) still share one registry.
@@ -184,9 +204,51 @@ export function resolveOptions(schema: OptionSchema, given: Record<string, unkno
   return out;
 }
 
+/**
+ * A stage named for messages: its index, kind, activation and in → out sizes (with shapes for images),
+ * e.g. `stage 2 (conv2d_transpose 4x4 s2x2 same, sigmoid: 14x14x16 → 28x28x1, 3136 → 784)`.
+ */
+export function describeStage(generator: Generator, i: number): string {
+  const s: Stage = generator.stages[i];
+  const kind = isDense(s) ? 'dense' : s.map.describe();
+  const shapes = isDense(s) ? '' : `${s.map.inShape.join('x')} → ${s.map.outShape.join('x')}, `;
+  return `stage ${i} (${kind}, ${s.activation.kind}: ${shapes}${stageIn(s)} → ${stageOut(s)})`;
+}
+
+/** The first stage with fewer outputs than inputs (contracting), or -1. */
+export function firstContractingStage(generator: Generator): number {
+  return generator.stages.findIndex((s) => stageOut(s) < stageIn(s));
+}
+
+/**
+ * What `solver` states about `generator`: first whether it takes the generator's stages at all
+ * (`supports`: activations, biases, convolutions; measurements are not known here), then the solver's own
+ * `conditions`. A solver without `conditions` states only that first one.
+ */
+export function conditionsFor(solver: Solver, generator: Generator): Condition[] {
+  let reason = `takes every stage of this generator (${generator.stages.length} stages)`;
+  let holds = true;
+  try {
+    checkGeneratorSupport(solver, generator);
+  } catch (e) {
+    if (!(e instanceof UnsupportedError)) throw e;
+    holds = false;
+    reason = e.message;
+  }
+  return [{ name: 'supports its stages', kind: 'required', holds, reason }, ...(solver.conditions?.(generator) ?? [])];
+}
+
 /** Throws UnsupportedError, naming the layer or measurement, if `solver` cannot take `problem`. */
 export function checkSupport(solver: Solver, problem: Problem | BatchProblem): void {
-  const { generator, measurement } = problem;
+  checkGeneratorSupport(solver, problem.generator);
+  const s = solver.supports;
+  const measurement = problem.measurement;
+  if (s.measurements !== 'any' && !s.measurements.includes(measurement.kind)) {
+    throw new UnsupportedError(`solver '${solver.name}' does not support ${measurement.kind} measurements (supported: ${s.measurements.join(', ')})`);
+  }
+}
+
+function checkGeneratorSupport(solver: Solver, generator: Generator): void {
   const s = solver.supports;
   if (!generator.isDense && !s.convolutional) {
     const i = generator.stages.findIndex((l) => !isDense(l));
@@ -202,9 +264,6 @@ export function checkSupport(solver: Solver, problem: Problem | BatchProblem): v
     }
     if (layer.bias && !s.biases) throw new UnsupportedError(`solver '${solver.name}' does not support biases (layer ${i} has one)`);
   });
-  if (s.measurements !== 'any' && !s.measurements.includes(measurement.kind)) {
-    throw new UnsupportedError(`solver '${solver.name}' does not support ${measurement.kind} measurements (supported: ${s.measurements.join(', ')})`);
-  }
 }
 
 /** Throws a ShapeError naming the option if a `length: 'latent'` vector does not have k entries. */

@@ -137,6 +137,73 @@ export function conv2dTransposeByConv(
 }
 
 /**
+ * tf.conv2dTranspose for equal strides s that divide the kernel (DCGAN's 4×4 stride 2), as one
+ * stride-1 tf.conv2d of the undilated input and an interleave: output pixel s·i + p meets only kernel
+ * rows s·m + p', so each of the s·s output phases is a small convolution (a (k/s + 1)² sub-kernel, its
+ * shift by the padding `before` folded in), computed side by side as channels and then interleaved.
+ * s² fewer multiplications than convolving the zero-dilated input (conv2dTransposeByConv), and no
+ * slice (tfjs-wasm slices 4-d tensors in JavaScript) when the output is a multiple of s.
+ */
+export class PhasedTranspose {
+  private readonly W: tf.Tensor4D;
+  private readonly pads: [number, number][];
+
+  constructor(
+    kernel: Float64Array,
+    kernelShape: readonly number[],
+    readonly inShape: readonly number[],
+    readonly outShape: readonly number[],
+    readonly s: number,
+    before: readonly [number, number],
+  ) {
+    const [kh, kw, out, inC] = kernelShape;
+    // Per axis: output phase p reads full phase (p + before) mod s, shifted by d = ⌊(p + before)/s⌋ rows.
+    const axis = (k: number, b: number, n: number, o: number) => {
+      const q = k / this.s, L = q - 1;
+      const d = Array.from({ length: this.s }, (_, p) => Math.floor((p + b) / this.s));
+      const size = q + d[this.s - 1];
+      const rows = Math.ceil(o / this.s);
+      return { q, L, d, size, pad: [L, rows + size - 1 - L - n] as [number, number], full: (p: number) => (p + b) % this.s };
+    };
+    const ay = axis(kh, before[0], inShape[0], outShape[0]);
+    const ax = axis(kw, before[1], inShape[1], outShape[1]);
+    const ch = this.s * this.s * out;
+    const W = new Float32Array(ay.size * ax.size * inC * ch);
+    for (let py = 0; py < this.s; py++) for (let px = 0; px < this.s; px++) {
+      for (let a = ay.d[py]; a < ay.d[py] + ay.q; a++) for (let b = ax.d[px]; b < ax.d[px] + ax.q; b++) {
+        // x[i + a − L] meets kernel row s·m + p_full with m = L + d − a.
+        const ty = this.s * (ay.L + ay.d[py] - a) + ay.full(py), tx = this.s * (ax.L + ax.d[px] - b) + ax.full(px);
+        for (let c = 0; c < inC; c++) for (let f = 0; f < out; f++) {
+          W[((a * ax.size + b) * inC + c) * ch + (py * this.s + px) * out + f] = kernel[((ty * kw + tx) * out + f) * inC + c];
+        }
+      }
+    }
+    this.W = tf.tensor4d(W, [ay.size, ax.size, inC, ch]);
+    this.pads = [ay.pad, ax.pad];
+  }
+
+  static fits(kernelShape: readonly number[], strides: readonly number[]): boolean {
+    const s = strides[0];
+    return s > 1 && strides[1] === s && kernelShape[0] % s === 0 && kernelShape[1] % s === 0;
+  }
+
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const [ph, pw] = this.pads;
+    // A negative pad (never for 'same' or 'valid', checked in the tests) would need a crop first.
+    const phases = tf.conv2d(tf.pad(x, [[0, 0], ph, pw, [0, 0]]), this.W, 1, 'valid');
+    // Interleave the phases (depthToSpace, which tfjs-wasm runs 10x slower than this rank-4 transpose):
+    // [B·h, w, p_y, (p_x, out)] → [B·h, p_y, w, (p_x, out)] is the image [B, h·s, w·s, out].
+    const [B, h, w, ch] = phases.shape;
+    const y = tf.reshape(tf.transpose(tf.reshape(phases, [B * h, w, this.s, ch / this.s]), [0, 2, 1, 3]), [B, h * this.s, w * this.s, ch / (this.s * this.s)]) as tf.Tensor4D;
+    return y.shape[1] === this.outShape[0] && y.shape[2] === this.outShape[1] ? y : tf.slice(y, [0, 0, 0, 0], [-1, this.outShape[0], this.outShape[1], -1]);
+  }
+
+  dispose(): void {
+    this.W.dispose();
+  }
+}
+
+/**
  * A linear map of ./stages.ts on the rows of a B×n tensor (NHWC images flattened row-major): convolutions
  * through tf.conv2d / tf.conv2dTranspose (each one's adjoint is the other), nearest upsampling by
  * broadcasting, dense parts by matMul. Dispose when done.
@@ -169,6 +236,12 @@ export class TfMap {
         if (map.kind === 'conv2d') {
           this.fwd = (x) => flat(conv(image(x, map.inShape)));
           this.adj = (g) => flat(convT(image(g, map.outShape), map.inShape));
+        } else if (PhasedTranspose.fits(m.kernelShape, strides)) {
+          // DCGAN's 4×4 stride 2: the phase form (docs/results/bench.md, "gd on the convolutional decoder").
+          const phased = new PhasedTranspose(m.kernel, m.kernelShape, map.inShape, map.outShape, strides[0], before(map.outShape, map.inShape));
+          this.disposeParts = () => phased.dispose();
+          this.fwd = (x) => flat(phased.apply(image(x, map.inShape)));
+          this.adj = (g) => flat(conv(image(g, map.outShape)));
         } else {
           this.fwd = (x) => flat(convT(image(x, map.inShape), map.outShape));
           this.adj = (g) => flat(conv(image(g, map.outShape)));

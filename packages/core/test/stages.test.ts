@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  checkSupport, ComposedMap, Conv2DMap, Conv2DTransposeMap, ConvMap, dot, KERNELS, makeConvResident, setKernel, gaussianVector, Generator, isDense, leakyRelu, type LinearMap, mapFromPlain, Matrix,
+  checkSupport, ComposedMap, conditionsFor, describeStage, firstContractingStage, Conv2DMap, Conv2DTransposeMap, ConvMap, dot, KERNELS, makeConvResident, setKernel, gaussianVector, Generator, isDense, leakyRelu, type LinearMap, mapFromPlain, Matrix,
   MatrixMap, type Padding, PermuteMap, randomConvGenerator, relativeError, Rng, sigmoid, sparseApply, type Solver, tanh, UpSampling2DMap, UnsupportedError,
 } from '../src/index.js';
-import { fromTensor, tf, TfGenerator, TfMap } from '../src/tf.js';
+import { fromTensor, PhasedTranspose, tf, TfGenerator, TfMap } from '../src/tf.js';
 import { expectTfMatchesFloat64 } from './tf-helpers.js';
 
 const rng = new Rng(20261126);
@@ -158,6 +158,22 @@ describe('convolutional generators', () => {
     }
   });
 
+  it('tfjs transposed convolutions whose stride divides the kernel (the phase form) equal float64', async () => {
+    await TfGenerator.create(Generator.random([1, 1])); // selects the wasm backend
+    for (const [s, k] of [[2, 2], [2, 4], [3, 3], [3, 6], [2, 6], [4, 4]]) {
+      for (const padding of ['same', 'valid'] as Padding[]) {
+        const h = int(1, 7), w = int(1, 7), c = int(1, 4), f = int(1, 4);
+        expect(PhasedTranspose.fits([k, k], [s, s])).toBe(true);
+        const A = new Conv2DTransposeMap([h, w, c], [k, k, f, c], gaussianVector(rng, k * k * f * c), [s, s], padding);
+        const tm = new TfMap(A);
+        const X = new Matrix(2, A.cols, gaussianVector(rng, 2 * A.cols));
+        const AX = await fromTensor(tf.tidy(() => tm.forward(tf.tensor2d(Float32Array.from(X.data), [2, A.cols]))));
+        for (let b = 0; b < 2; b++) expect(relativeError(AX.row(b), A.apply(X.row(b))), `${A.describe()} on ${A.inShape.join('x')}`).toBeLessThan(1e-5);
+        tm.dispose();
+      }
+    }
+  });
+
   it('keeps dense-only paths dense: `layers` and solvers without conv support say which stage is convolutional', () => {
     const G = randomConvGenerator(4, [{ kind: 'dense', shape: [2, 2, 3] }, { kind: 'conv2d_transpose', filters: 2, kernel: 3, stride: 2 }]);
     expect(() => G.layers).toThrow(/generator layer 1 is conv2d_transpose 3x3 s2x2 same; this path takes dense layers only/);
@@ -166,6 +182,22 @@ describe('convolutional generators', () => {
     expect(() => checkSupport(denseOnly, problem)).toThrow(UnsupportedError);
     expect(() => checkSupport(denseOnly, problem)).toThrow(/does not support convolutional stages \(layer 1 is conv2d_transpose/);
     expect(() => checkSupport({ ...denseOnly, supports: { ...denseOnly.supports, convolutional: true } } as Solver, problem)).not.toThrow();
+  });
+
+  it('conditionsFor: the supports check first, then the solver\'s own; stages named with kind, shapes and sizes', () => {
+    // 4 → 2x2x3 (12) → conv2d_transpose s2 → 4x4x2 (32) → conv2d s2 → 2x2x1 (4): the last stage contracts.
+    const G = randomConvGenerator(4, [{ kind: 'dense', shape: [2, 2, 3] }, { kind: 'conv2d_transpose', filters: 2, kernel: 3, stride: 2 }, { kind: 'conv2d', filters: 1, kernel: 3, stride: 2 }], { seed: 2 });
+    expect(firstContractingStage(G)).toBe(2);
+    expect(describeStage(G, 2)).toBe('stage 2 (conv2d 3x3 s2x2 same, relu: 4x4x2 → 2x2x1, 32 → 4)');
+    expect(describeStage(G, 0)).toBe('stage 0 (dense, relu: 4 → 12)');
+    expect(firstContractingStage(Generator.random([3, 7, 9], { seed: 1 }))).toBe(-1);
+    const denseOnly = { name: 'dense-only', supports: { hidden: ['relu'], output: ['relu'], measurements: 'any', biases: false } } as unknown as Solver;
+    expect(conditionsFor(denseOnly, G)).toEqual([
+      { name: 'supports its stages', kind: 'required', holds: false, reason: "solver 'dense-only' does not support convolutional stages (layer 1 is conv2d_transpose 3x3 s2x2 same)" },
+    ]);
+    const own = { name: 'theory', kind: 'theory' as const, holds: false, reason: 'stated by the solver' };
+    const withOwn = { ...denseOnly, supports: { ...denseOnly.supports, convolutional: true }, conditions: () => [own] } as Solver;
+    expect(conditionsFor(withOwn, G)).toEqual([{ name: 'supports its stages', kind: 'required', holds: true, reason: 'takes every stage of this generator (3 stages)' }, own]);
   });
 });
 

@@ -10,6 +10,15 @@ export const gdSolver: Solver = {
   reference: 'Bora, Jalal, Price, Dimakis 2017 (CSGM); Hand, Voroninski 2018; Huang, Hand, Heckel, Voroninski 2018',
   supports: { hidden: ACTIVATION_KINDS, output: ACTIVATION_KINDS, measurements: 'any', biases: true, convolutional: true },
   options: gdOptionSchema,
+  // Needs only G(z) and its vjp, so it takes every generator core takes.
+  conditions: () => [
+    {
+      name: 'a forward pass and its gradient',
+      kind: 'required',
+      holds: true,
+      reason: 'descends ‖A·G(z) − y‖² + λ‖z‖² from restarts on any weights; a global minimum is proven only for expansive Gaussian ReLU nets (Hand, Voroninski)',
+    },
+  ],
 
   solve: (problem, options, context) => solveSingle(problem, options, context),
 

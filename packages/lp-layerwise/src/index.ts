@@ -14,4 +14,5 @@ export { LayerLp, type LpNorm, type LpOutcome, type LpStatus } from './layer-lp.
 export { LayerwiseInverter, type Inversion, type InvertSettings } from './invert.js';
 export { fastPath, solveLinearLayer, type FastPathResult, type LayerRows } from './least-squares.js';
 export { lpOptions, CLEAN_THRESHOLD } from './options.js';
+export { contractionFailure, lpConditions, LP_EXPANSION } from './conditions.js';
 export { GAIN_SAMPLES, projectedGradient, restrictedGain, type PgdSettings } from './pgd.js';

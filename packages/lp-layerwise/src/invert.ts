@@ -147,7 +147,8 @@ export class LayerwiseInverter {
     return {
       h: new Float64Array(weight.cols),
       threshold: settings.threshold,
-      failure: { status: 'numerical_error', message: `layer ${i} (${activation.kind}): its ${weight.rows} observed rows do not determine its ${weight.cols} inputs (rank deficient)` },
+      // Found during the solve (the sizes alone allowed it, conditions.ts): the rows are rank deficient.
+      failure: { status: 'infeasible', message: `layer ${i} (${activation.kind}): its ${weight.rows} observed rows are rank deficient (found during the solve), so the layer-wise LP cannot determine its ${weight.cols} inputs` },
     };
   }
 

@@ -3,6 +3,7 @@ import {
   type BatchProblem,
   finishResult,
   InvError,
+  isBatchProblem,
   oneLine,
   UnsupportedError,
   normInf,
@@ -17,6 +18,7 @@ import {
   stageOut,
   sub,
 } from '@inv/core';
+import { contractionFailure } from './conditions.js';
 import { getHighs, type Highs, releaseHighs } from './highs.js';
 import { type InvertSettings, LayerwiseInverter } from './invert.js';
 import type { LpNorm } from './layer-lp.js';
@@ -152,7 +154,22 @@ function checkModelSize(problem: Problem | BatchProblem): void {
   }
 }
 
+/**
+ * `infeasible` results, one per observation, when the stage sizes alone rule a layer-wise inversion out
+ * (conditions.ts); undefined otherwise. Checked before HiGHS loads or any LP is built.
+ */
+export function contractedResults(name: string, problem: Problem | BatchProblem): Result[] | undefined {
+  const why = contractionFailure(problem);
+  if (why === undefined) return undefined;
+  const startedAt = now();
+  const items = isBatchProblem(problem) ? Array.from({ length: problem.observations.rows }, (_, i) => batchItem(problem, i)) : [problem];
+  const k = problem.generator.inputDim;
+  return items.map((p) => finishResult(name, p, { status: 'infeasible', message: `${name}: ${why}`, latent: new Float64Array(k), iterations: 0 }, startedAt));
+}
+
 export async function solveSingle(name: string, norm: LpNorm, problem: Problem, options: OptionValues, context: SolveContext): Promise<Result> {
+  const contracted = contractedResults(name, problem);
+  if (contracted) return contracted[0];
   return withInverter(problem, norm, (inverter) => solveWith(inverter, name, problem, options, context));
 }
 

@@ -2,8 +2,9 @@
 import { solveBatchWithWorkers, type Solver } from '@inv/core';
 import type { LpNorm } from './layer-lp.js';
 import { solveItems } from './batch.js';
+import { lpConditions } from './conditions.js';
 import { lpOptions, WORKER_BATCH_MIN } from './options.js';
-import { solveSingle } from './single.js';
+import { contractedResults, solveSingle } from './single.js';
 
 const REFERENCE = 'Lei, Jalal, Dhillon, Dimakis, "Inverting Deep Generative models, One layer at a time", NeurIPS 2019 (arXiv 1906.07437)';
 
@@ -20,9 +21,11 @@ function lpSolver(name: string, norm: LpNorm, summary: string): Solver {
       convolutional: true,
     },
     options: lpOptions,
+    conditions: lpConditions,
     solve: (problem, options, context) => solveSingle(name, norm, problem, options, context),
     // HiGHS is single-threaded: in Node, batches are spread over worker threads, one model per layer in each.
-    solveBatch: (problem, options, context) =>
+    solveBatch: async (problem, options, context) =>
+      contractedResults(name, problem) ??
       solveBatchWithWorkers(problem, options, context, { solver: name, module: 'index.js', base: import.meta.url, minItems: WORKER_BATCH_MIN }, () =>
         solveItems(name, norm, problem, options, context),
       ),

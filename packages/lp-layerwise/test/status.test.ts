@@ -1,4 +1,4 @@
-import { boxVector, createProblem, gaussianVector, Generator, getSolver, MaskOperator, Matrix, MatrixOperator, norm2, Rng, sigmoid, solve, UnsupportedError, ValueError } from '@inv/core';
+import { boxVector, createProblem, denseLayer, gaussianVector, Generator, matmul, getSolver, MaskOperator, Matrix, MatrixOperator, norm2, Rng, sigmoid, solve, UnsupportedError, ValueError } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { instance } from './helpers.js';
@@ -78,11 +78,29 @@ describe('honest status', () => {
     expect(unknown.message).toMatch(/^layer \d: the l-inf LP reached the threshold cap/);
   });
 
-  it('a mask that leaves a sigmoid output layer underdetermined: numerical_error, not a wrong latent', async () => {
+  it('a mask that leaves a sigmoid output layer underdetermined: infeasible before any LP, naming the stage, not a wrong latent', async () => {
     const { generator, signal } = instance([20, 60, 200], 6, { outputActivation: sigmoid });
     const A = new MaskOperator(200, Array.from({ length: 40 }, (_, i) => i * 5));
     const r = await solve(createProblem({ generator, measurement: A, observation: A.apply(signal) }), 'lp-linf');
-    expect(r.status).toBe('numerical_error');
-    expect(r.message).toMatch(/layer 1 \(sigmoid\).*40 observed rows.*60 inputs/);
+    expect(r.status).toBe('infeasible');
+    expect(r.iterations).toBe(0);
+    expect(r.message).toBe(
+      'lp-linf: the mask keeps 40 outputs: stage 1 (dense, sigmoid: 60 → 200) contracts: 40 observed outputs cannot determine its 60 inputs, so the layer-wise LP cannot invert it (gd and plugin can)',
+    );
+  });
+
+  it('rank-deficient rows found during the solve (the sizes allow it): infeasible, saying so', async () => {
+    // A sigmoid output layer 30 → 90 of rank 10: 90 rows, but only 10 independent ones.
+    const rng = new Rng(9);
+    const low = (rows: number, cols: number) => new Matrix(rows, cols, gaussianVector(rng, rows * cols, 1 / Math.sqrt(rows)));
+    const first = Generator.random([6, 30], { seed: 9 }).stages[0];
+    const weight = matmul(low(90, 10), low(10, 30));
+    const generator = new Generator([first, denseLayer(weight, undefined, sigmoid)]);
+    const observation = generator.forward(gaussianVector(new Rng(10), 6));
+    for (const solver of ['lp-linf', 'lp-l1']) {
+      const r = await solve(createProblem({ generator, observation }), solver);
+      expect(r.status).toBe('infeasible');
+      expect(r.message).toBe('layer 1 (sigmoid): its 90 observed rows are rank deficient (found during the solve), so the layer-wise LP cannot determine its 30 inputs');
+    }
   });
 });

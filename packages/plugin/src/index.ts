@@ -12,3 +12,4 @@ export { pluginOptionSchema, DEFAULT_THETA, INIT_KINDS, INVERT_OUTPUT, TF_BATCH_
 export { invertsOutput, planFor, type Plan } from './plan.js';
 export { measureGain, productNormStep } from './step.js';
 export { initialStep } from './single.js';
+export { pluginConditions } from './conditions.js';

@@ -1,5 +1,6 @@
 /** The `plugin` solver object registered with @inv/core. */
 import { loadOptional, solveBatchWithWorkers, solveOneByOne, type Solver } from '@inv/core';
+import { pluginConditions } from './conditions.js';
 import { pluginOptions, pluginOptionSchema, TF_BATCH_MIN, WORKER_BATCH_MIN } from './options.js';
 import { invertsOutput } from './plan.js';
 import { solveSingle, SOLVER_NAME } from './single.js';
@@ -16,6 +17,7 @@ export const pluginSolver: Solver = {
     convolutional: true,
   },
   options: pluginOptionSchema,
+  conditions: pluginConditions,
 
   // Support is checked by core's solve() before either method runs.
   async solve(problem, options, context) {
