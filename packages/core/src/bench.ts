@@ -35,27 +35,22 @@ interface Reference {
   forward: { ms: number; output: number[] };
 }
 
-/** Median wall time (ms) of `calls` calls of f, after a warm-up of the same length. */
-function timeCalls(f: () => void, calls: number): number {
-  for (let c = 0; c < calls; c++) f();
-  const times: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const t = now();
-    for (let c = 0; c < calls; c++) f();
-    times.push(now() - t);
-  }
-  return median(times);
-}
+/** Wall-clock ms. */
+const wallMs = (): number => now();
+/** Process CPU ms (a loaded machine inflates wall time). */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
-/** Median process CPU time (ms) of `calls` calls of f, after a warm-up of the same length (a loaded machine inflates wall time). */
-function cpuCalls(f: () => void, calls: number): number {
+/** Median time (ms, on `clock`) of `calls` calls of f, after a warm-up of the same length. */
+function timeCalls(f: () => void, calls: number, clock: () => number = wallMs): number {
   for (let c = 0; c < calls; c++) f();
   const times: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
-    const t = process.cpuUsage();
+    const t = clock();
     for (let c = 0; c < calls; c++) f();
-    const used = process.cpuUsage(t);
-    times.push((used.user + used.system) / 1000);
+    times.push(clock() - t);
   }
   return median(times);
 }
@@ -130,7 +125,7 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchRo
     log(`core: ${caseName}`);
     const want = withKernel('js', f);
     for (const k of kernels) {
-      const ms = withKernel(k, () => cpuCalls(f, calls));
+      const ms = withKernel(k, () => timeCalls(f, calls, cpuMs));
       rows.push(row(caseName, `inv ${k}`, calls, ms, k === 'js' ? undefined : relDiff(withKernel(k, f), want), 'process CPU time; conv-20-784\'s shapes, random weights'));
     }
   }

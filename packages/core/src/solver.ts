@@ -71,6 +71,18 @@ export interface SolverSupport {
   readonly convolutional?: boolean;
 }
 
+/**
+ * Piecewise-linear hidden layers (ReLU, leaky ReLU, linear), any output activation the core reads,
+ * biases, convolutional stages and any measurement: what the layer-wise solvers (PLUGIn, the LPs) take.
+ */
+export const PIECEWISE_LINEAR_SUPPORT: SolverSupport = {
+  hidden: ['relu', 'leaky_relu', 'linear'],
+  output: ['relu', 'leaky_relu', 'linear', 'sigmoid', 'tanh'],
+  measurements: 'any',
+  biases: true,
+  convolutional: true,
+};
+
 export interface Progress {
   /** Index of the problem in a batch (0 for a single problem). */
   item: number;

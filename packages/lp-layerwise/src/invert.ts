@@ -7,10 +7,10 @@ import { type Generator, invertActivation, isDense, normInf, now, selectRows, sp
 import { fastPath, fitPoint, type LayerRows, pinnedFit, preActivation, solveLinearLayer } from './least-squares.js';
 import { constrainedLeastSquares } from './constrained-ls.js';
 import type { Highs } from './highs.js';
-import { LayerLp, type LpNorm, type LpOutcome } from './layer-lp.js';
+import { LayerLp, type LpNorm, type LpOutcome, type LpPause } from './layer-lp.js';
 import { activate } from '@inv/core';
 
-export interface InvertSettings {
+export interface InvertSettings extends LpPause {
   norm: LpNorm;
   /** Initial threshold (the noise level, or ~1e-9 for clean observations). */
   threshold: number;
@@ -31,11 +31,6 @@ export interface InvertSettings {
   maxThreshold?: number;
   /** l-inf constraint generation (default true; false: every row in every LP). */
   generate?: boolean;
-  /** Cut HiGHS runs into slices of a few simplex iterations (a solve that can be aborted). */
-  sliced?: boolean;
-  /** Awaited between LPs and HiGHS slices (a yield to the event loop); `stop` is checked after it. */
-  between?: () => Promise<void>;
-  stop?: () => boolean;
 }
 
 export interface Inversion {

@@ -20,7 +20,17 @@ export type LpNorm = 'linf' | 'l1';
 
 export type LpStatus = 'optimal' | 'infeasible' | 'time_limit' | 'aborted' | 'error';
 
-export interface LpRequest {
+/** How a caller can pause and stop LPs (an abortable solve). */
+export interface LpPause {
+  /** Cut HiGHS runs into slices of a few iterations, with `between` and `stop` in between (see LayerLp.run). */
+  sliced?: boolean;
+  /** Awaited between slices, constraint-generation rounds and LPs (a yield to the event loop). */
+  between?: () => Promise<void>;
+  /** Checked after `between`: true stops the LP with status `aborted`. */
+  stop?: () => boolean;
+}
+
+export interface LpRequest extends LpPause {
   /** The activity threshold. */
   thres: number;
   /** Seconds for this LP (every slice and round included); Infinity when absent. */
@@ -34,12 +44,6 @@ export interface LpRequest {
   relaxFrom?: number;
   /** l-inf: a point h whose most violated rows seed the working set of a cold solve. */
   start?: Float64Array;
-  /** Cut HiGHS runs into slices of a few iterations, with `between` and `stop` in between (see LayerLp.run). */
-  sliced?: boolean;
-  /** Awaited between slices and constraint-generation rounds (a yield to the event loop). */
-  between?: () => Promise<void>;
-  /** Checked after `between`: true stops the LP with status `aborted`. */
-  stop?: () => boolean;
 }
 
 export interface LpOutcome {

@@ -1,5 +1,5 @@
 /** The two registered solvers: `lp-linf` and `lp-l1` share everything but the LP's norm. */
-import { solveBatchWithWorkers, type Solver } from '@inv/core';
+import { PIECEWISE_LINEAR_SUPPORT, solveBatchWithWorkers, type Solver } from '@inv/core';
 import type { LpNorm } from './layer-lp.js';
 import { solveItems } from './batch.js';
 import { lpConditions } from './conditions.js';
@@ -13,13 +13,7 @@ function lpSolver(name: string, norm: LpNorm, summary: string): Solver {
     name,
     summary,
     reference: REFERENCE,
-    supports: {
-      hidden: ['relu', 'leaky_relu', 'linear'],
-      output: ['relu', 'leaky_relu', 'linear', 'sigmoid', 'tanh'],
-      measurements: 'any',
-      biases: true,
-      convolutional: true,
-    },
+    supports: PIECEWISE_LINEAR_SUPPORT,
     options: lpOptions,
     conditions: lpConditions,
     solve: (problem, options, context) => solveSingle(name, norm, problem, options, context),

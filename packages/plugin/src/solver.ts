@@ -1,5 +1,5 @@
 /** The `plugin` solver object registered with @inv/core. */
-import { loadOptional, solveBatchWithWorkers, solveOneByOne, type Solver } from '@inv/core';
+import { loadOptional, PIECEWISE_LINEAR_SUPPORT, solveBatchWithWorkers, solveOneByOne, type Solver } from '@inv/core';
 import { pluginConditions } from './conditions.js';
 import { pluginOptions, pluginOptionSchema, TF_BATCH_MIN, WORKER_BATCH_MIN } from './options.js';
 import { invertsOutput } from './plan.js';
@@ -9,13 +9,7 @@ export const pluginSolver: Solver = {
   name: SOLVER_NAME,
   summary: 'PLUGIn: fixed-matrix iteration z ← z − η·(Φ·W_d⋯W_1)ᵀ(Φ·G(z) − y); exact for expansive Gaussian ReLU nets',
   reference: 'Joshi, Li, Plan, Yilmaz, "PLUGIn: A simple algorithm for inverting generative models with recovery guarantees", NeurIPS 2021',
-  supports: {
-    hidden: ['relu', 'leaky_relu', 'linear'],
-    output: ['relu', 'leaky_relu', 'linear', 'sigmoid', 'tanh'],
-    measurements: 'any',
-    biases: true,
-    convolutional: true,
-  },
+  supports: PIECEWISE_LINEAR_SUPPORT,
   options: pluginOptionSchema,
   conditions: pluginConditions,
 
