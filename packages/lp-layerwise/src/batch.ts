@@ -22,6 +22,7 @@ async function solveChunk(inverter: LayerwiseInverter, name: string, batch: Batc
     if (context.signal?.aborted) return [...results, ...abortedResults(name, batch, i, rows, context)];
     const result = await solveWith(inverter, name, batchItem(batch, i), options, context, first + i, items, pacer);
     results.push(result);
+    context.onItem?.(i, result);
     if (pacer.reportDue()) context.onProgress?.({ item: first + i, items, iteration: result.iterations, residual: result.residual });
   }
   return results;

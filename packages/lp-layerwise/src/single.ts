@@ -1,5 +1,6 @@
 /** One `lp-linf` or `lp-l1` inversion: the layer-wise LPs (identity, masks) or projected gradient (other measurements). */
 import {
+  batchItem,
   type BatchProblem,
   finishResult,
   InvError,

@@ -12,8 +12,9 @@ describe('a cancelled batch still returns one result per observation', () => {
     const controller = new AbortController();
     const results = await solve(batch, 'lp-linf', { fastPath: false, workers: 1 }, {
       signal: controller.signal,
-      onProgress: (p) => {
-        if (p.item === 1) controller.abort();
+      // onItem, not onProgress: progress is paced by the clock, items are reported one by one.
+      onItem: (index) => {
+        if (index === 1) controller.abort();
       },
     });
     expect(results).toHaveLength(6);
