@@ -135,3 +135,40 @@ export function instantiate(base64: string): WebAssembly.Exports | null {
     return null; // e.g. a content security policy that forbids compiling WebAssembly
   }
 }
+
+/**
+ * The resident copies of one kind of owner (dense matrices, conv stages), keyed weakly by the owner;
+ * `weights` names the array whose sampled entries tell a copy is stale.
+ */
+export class Residents<K extends object, R extends { block: Block; samples: number[] }> {
+  private readonly copies = new WeakMap<K, R>();
+
+  constructor(private readonly weights: (owner: K) => Float64Array) {}
+
+  /** The copy of `owner` if it is still current (one whose weights were rewritten in place is dropped). */
+  current(owner: K): R | undefined {
+    const r = this.copies.get(owner);
+    if (r && !sameSamples(this.weights(owner), r.samples)) {
+      this.drop(owner);
+      return undefined;
+    }
+    return r;
+  }
+
+  has(owner: K): boolean {
+    return this.copies.has(owner);
+  }
+
+  /** Records a copy, sampling the owner's weights now. */
+  add(owner: K, copy: Omit<R, 'samples'>): void {
+    const w = this.weights(owner);
+    this.copies.set(owner, { ...copy, samples: sampleIndex(w.length).map((i) => w[i]) } as R);
+  }
+
+  drop(owner: K): void {
+    const r = this.copies.get(owner);
+    if (!r) return;
+    this.copies.delete(owner);
+    unreserve(r.block);
+  }
+}

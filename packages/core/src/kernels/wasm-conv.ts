@@ -6,7 +6,7 @@
  * and the output cross the boundary per call.
  */
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
-import { type Block, heap, instantiate, reserve, sameSamples, sampleIndex, scratchOf, unreserve } from './heap.js';
+import { type Block, heap, instantiate, reserve, Residents, scratchOf } from './heap.js';
 
 /** What the kernel needs of a convolution from an h×w×cin image with kernel [kh, kw, cin, cout]; ConvCore has it all. */
 export interface ConvGeometry {
@@ -44,7 +44,7 @@ interface Resident {
 }
 
 let kernel: Kernel | null | undefined;
-const residents = new WeakMap<ConvGeometry, Resident>();
+const residents = new Residents<ConvGeometry, Resident>((c) => c.kernel);
 const scratch: Block = { ptr: 0, size: 0 };
 
 export function wasmConvKernel(): Kernel | null {
@@ -75,9 +75,7 @@ function tasksOf(c: ConvGeometry): Int32Array {
 
 /** Copies the convolution into kernel memory (once); false when the kernel is unavailable or memory is exhausted. */
 export function makeConvResident(c: ConvGeometry): boolean {
-  const existing = residents.get(c);
-  if (existing && sameSamples(c.kernel, existing.samples)) return true;
-  if (existing) dropConvResident(c);
+  if (residents.current(c)) return true;
   if (!wasmConvKernel()) return false;
   const R = c.kh * c.kw * c.cin, coutPad = c.cout + (c.cout & 1);
   const tasks = tasksOf(c);
@@ -95,37 +93,21 @@ export function makeConvResident(c: ConvGeometry): boolean {
     }
   }
   i32.set(tasks, at / 4);
-  residents.set(c, {
-    block, kf, ka, tasks: at, tasksEnd: at + tasks.length * 4, rowBytes: coutPad * 8, kaRowBytes: (R + 1) * 8,
-    samples: sampleIndex(c.kernel.length).map((i) => c.kernel[i]),
-  });
+  residents.add(c, { block, kf, ka, tasks: at, tasksEnd: at + tasks.length * 4, rowBytes: coutPad * 8, kaRowBytes: (R + 1) * 8 });
   return true;
 }
 
 export function dropConvResident(c: ConvGeometry): void {
-  const r = residents.get(c);
-  if (!r) return;
-  residents.delete(c);
-  unreserve(r.block);
+  residents.drop(c);
 }
 
 export function isConvResident(c: ConvGeometry): boolean {
   return residents.has(c);
 }
 
-/** The resident copy of c if it is still current (a kernel rewritten in place drops it). */
-function current(c: ConvGeometry): Resident | undefined {
-  const r = residents.get(c);
-  if (r && !sameSamples(c.kernel, r.samples)) {
-    dropConvResident(c);
-    return undefined;
-  }
-  return r;
-}
-
 /** out (oh×ow×cout) += conv(x) on the kernel if c is resident; false means "use the JS loop". */
 export function wasmConvForward(c: ConvGeometry, x: ArrayLike<number>, out: Float64Array): boolean {
-  const r = current(c);
+  const r = residents.current(c);
   if (!r) return false;
   const nIn = c.h * c.w * c.cin, nOut = c.oh * c.ow * c.cout;
   const inBytes = (nIn * 8 + 15) & ~15;
@@ -143,7 +125,7 @@ export function wasmConvForward(c: ConvGeometry, x: ArrayLike<number>, out: Floa
 
 /** out (h×w×cin) += convᵀ(g) on the kernel if c is resident; false means "use the JS loop". */
 export function wasmConvAdjoint(c: ConvGeometry, g: ArrayLike<number>, out: Float64Array): boolean {
-  const r = current(c);
+  const r = residents.current(c);
   if (!r) return false;
   const nOut = c.h * c.w * c.cin, pixels = c.oh * c.ow, cout = c.cout;
   const outBytes = (nOut * 8 + 15) & ~15, startBytes = ((pixels + 1) * 4 + 15) & ~15;

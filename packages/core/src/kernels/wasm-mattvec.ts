@@ -4,7 +4,7 @@
  * every later product; only y and out cross the boundary per call.
  */
 import type { DenseMatrix } from './dense.js';
-import { type Block, heap, instantiate, reserve, sameSamples, sampleIndex, scratchOf, unreserve } from './heap.js';
+import { type Block, heap, instantiate, reserve, Residents, scratchOf } from './heap.js';
 import { MATTVEC_WASM_BASE64 } from './mattvec-bytes.js';
 
 interface Kernel {
@@ -19,7 +19,7 @@ interface Resident {
 }
 
 let kernel: Kernel | null | undefined;
-const residents = new WeakMap<DenseMatrix, Resident>();
+const residents = new Residents<DenseMatrix, Resident>((A) => A.data);
 const scratch: Block = { ptr: 0, size: 0 };
 
 /** The kernel, or null where WebAssembly SIMD is unavailable (then callers use the JS loop). */
@@ -36,9 +36,7 @@ export function wasmKernel(): Kernel | null {
  * kernel is unavailable or memory is exhausted.
  */
 export function makeResident(A: DenseMatrix): boolean {
-  const existing = residents.get(A);
-  if (existing && sameSamples(A.data, existing.samples)) return true;
-  if (existing) dropResident(A);
+  if (residents.current(A)) return true;
   if (!wasmKernel() || A.rows === 0 || A.cols === 0) return false;
   const stride = A.cols + (A.cols & 1);
   const block = reserve(A, A.rows * stride * 8);
@@ -47,16 +45,13 @@ export function makeResident(A: DenseMatrix): boolean {
   const base = block.ptr / 8;
   if (stride === A.cols) f64.set(A.data, base);
   else for (let i = 0; i < A.rows; i++) { f64.set(A.row(i), base + i * stride); f64[base + i * stride + A.cols] = 0; }
-  residents.set(A, { block, stride, samples: sampleIndex(A.data.length).map((i) => A.data[i]) });
+  residents.add(A, { block, stride });
   return true;
 }
 
 /** Frees A's resident copy (call it after writing to A.data in place, or to reclaim memory). */
 export function dropResident(A: DenseMatrix): void {
-  const resident = residents.get(A);
-  if (!resident) return;
-  residents.delete(A);
-  unreserve(resident.block);
+  residents.drop(A);
 }
 
 export function isResident(A: DenseMatrix): boolean {
@@ -65,9 +60,9 @@ export function isResident(A: DenseMatrix): boolean {
 
 /** out = Aᵀ·y on the kernel if A is resident (and unchanged); false means "use the JS loop". */
 export function wasmMatTvec(A: DenseMatrix, y: ArrayLike<number>, out: Float64Array): boolean {
-  const r = residents.get(A);
-  if (!r || out.length !== A.cols) return false;
-  if (!sameSamples(A.data, r.samples)) { dropResident(A); return false; }
+  if (out.length !== A.cols) return false;
+  const r = residents.current(A);
+  if (!r) return false;
   const { rows, cols } = A, stride = r.stride;
   // Scratch for one call: out, then the multipliers and the row addresses.
   const base = scratchOf(scratch, stride * 8 + rows * 12 + 16);
