@@ -105,15 +105,22 @@ export function isConvResident(c: ConvGeometry): boolean {
   return residents.has(c);
 }
 
+/** c's current resident copy and the address of `bytes` of scratch for one call; undefined means "use the JS loop". */
+function callOn(c: ConvGeometry, bytes: number): { r: Resident; base: number } | undefined {
+  const r = residents.current(c);
+  if (!r) return undefined;
+  const base = scratchOf(scratch, bytes);
+  return base === 0 ? undefined : { r, base };
+}
+
 /** out (oh×ow×cout) += conv(x) on the kernel if c is resident; false means "use the JS loop". */
 export function wasmConvForward(c: ConvGeometry, x: ArrayLike<number>, out: Float64Array): boolean {
-  const r = residents.current(c);
-  if (!r) return false;
   const nIn = c.h * c.w * c.cin, nOut = c.oh * c.ow * c.cout;
   const inBytes = (nIn * 8 + 15) & ~15;
   // The output region has two spare doubles: an odd cout's last pair reads one past its pixel.
-  const base = scratchOf(scratch, inBytes + nOut * 8 + 16);
-  if (base === 0) return false;
+  const call = callOn(c, inBytes + nOut * 8 + 16);
+  if (!call) return false;
+  const { r, base } = call;
   const { f64 } = heap();
   const img = base, outPtr = base + inBytes;
   f64.set(x, img / 8);
@@ -125,12 +132,11 @@ export function wasmConvForward(c: ConvGeometry, x: ArrayLike<number>, out: Floa
 
 /** out (h×w×cin) += convᵀ(g) on the kernel if c is resident; false means "use the JS loop". */
 export function wasmConvAdjoint(c: ConvGeometry, g: ArrayLike<number>, out: Float64Array): boolean {
-  const r = residents.current(c);
-  if (!r) return false;
   const nOut = c.h * c.w * c.cin, pixels = c.oh * c.ow, cout = c.cout;
   const outBytes = (nOut * 8 + 15) & ~15, startBytes = ((pixels + 1) * 4 + 15) & ~15;
-  const base = scratchOf(scratch, outBytes + startBytes + pixels * cout * 16);
-  if (base === 0) return false;
+  const call = callOn(c, outBytes + startBytes + pixels * cout * 16);
+  if (!call) return false;
+  const { r, base } = call;
   const { f64, i32 } = heap();
   const outPtr = base, starts = base + outBytes, entries = starts + startBytes;
   f64.set(out, outPtr / 8);
