@@ -172,3 +172,15 @@ export class Residents<K extends object, R extends { block: Block; samples: numb
     unreserve(r.block);
   }
 }
+
+/** A kernel module's getter: instantiated on first call, then the same; null where WebAssembly SIMD is unavailable. */
+export function lazyKernel<K>(base64: string, pick: (exports: WebAssembly.Exports) => K): () => K | null {
+  let kernel: K | null | undefined;
+  return () => {
+    if (kernel === undefined) {
+      const exports = instantiate(base64);
+      kernel = exports ? pick(exports) : null;
+    }
+    return kernel;
+  };
+}

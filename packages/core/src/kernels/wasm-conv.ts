@@ -6,7 +6,7 @@
  * and the output cross the boundary per call.
  */
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
-import { type Block, heap, instantiate, reserve, Residents, scratchOf } from './heap.js';
+import { type Block, heap, lazyKernel, reserve, Residents, scratchOf } from './heap.js';
 
 /** What the kernel needs of a convolution from an h×w×cin image with kernel [kh, kw, cin, cout]; ConvCore has it all. */
 export interface ConvGeometry {
@@ -43,17 +43,10 @@ interface Resident {
   samples: number[];
 }
 
-let kernel: Kernel | null | undefined;
 const residents = new Residents<ConvGeometry, Resident>((c) => c.kernel);
 const scratch: Block = { ptr: 0, size: 0 };
 
-export function wasmConvKernel(): Kernel | null {
-  if (kernel === undefined) {
-    const exports = instantiate(CONV_WASM_BASE64);
-    kernel = exports ? { fwd: exports.fwd as Kernel['fwd'], adj: exports.adj as Kernel['adj'] } : null;
-  }
-  return kernel;
-}
+export const wasmConvKernel = lazyKernel<Kernel>(CONV_WASM_BASE64, (e) => ({ fwd: e.fwd as Kernel['fwd'], adj: e.adj as Kernel['adj'] }));
 
 /** The tasks [image byte offset, output pixel, first kernel row, length] in ConvCore's loop order. */
 function tasksOf(c: ConvGeometry): Int32Array {
@@ -125,7 +118,7 @@ export function wasmConvForward(c: ConvGeometry, x: ArrayLike<number>, out: Floa
   const img = base, outPtr = base + inBytes;
   f64.set(x, img / 8);
   f64.set(out, outPtr / 8);
-  kernel!.fwd(r.tasks, r.tasksEnd, img, outPtr, r.kf, c.cout, r.rowBytes);
+  wasmConvKernel()!.fwd(r.tasks, r.tasksEnd, img, outPtr, r.kf, c.cout, r.rowBytes);
   out.set(f64.subarray(outPtr / 8, outPtr / 8 + nOut));
   return true;
 }
@@ -153,7 +146,7 @@ export function wasmConvAdjoint(c: ConvGeometry, g: ArrayLike<number>, out: Floa
     }
   }
   i32[starts / 4 + pixels] = e;
-  kernel!.adj(r.tasks, r.tasksEnd, starts, outPtr, r.ka);
+  wasmConvKernel()!.adj(r.tasks, r.tasksEnd, starts, outPtr, r.ka);
   out.set(f64.subarray(outPtr / 8, outPtr / 8 + nOut));
   return true;
 }

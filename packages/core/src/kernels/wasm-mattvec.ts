@@ -4,7 +4,7 @@
  * every later product; only y and out cross the boundary per call.
  */
 import type { DenseMatrix } from './dense.js';
-import { type Block, heap, instantiate, reserve, Residents, scratchOf } from './heap.js';
+import { type Block, heap, lazyKernel, reserve, Residents, scratchOf } from './heap.js';
 import { MATTVEC_WASM_BASE64 } from './mattvec-bytes.js';
 
 interface Kernel {
@@ -18,18 +18,11 @@ interface Resident {
   samples: number[];
 }
 
-let kernel: Kernel | null | undefined;
 const residents = new Residents<DenseMatrix, Resident>((A) => A.data);
 const scratch: Block = { ptr: 0, size: 0 };
 
 /** The kernel, or null where WebAssembly SIMD is unavailable (then callers use the JS loop). */
-export function wasmKernel(): Kernel | null {
-  if (kernel === undefined) {
-    const exports = instantiate(MATTVEC_WASM_BASE64);
-    kernel = exports ? { tv: exports.tv as Kernel['tv'] } : null;
-  }
-  return kernel;
-}
+export const wasmKernel = lazyKernel<Kernel>(MATTVEC_WASM_BASE64, (e) => ({ tv: e.tv as Kernel['tv'] }));
 
 /**
  * Copies A into kernel memory (once; later calls return the same copy). Returns false when the
@@ -77,7 +70,7 @@ export function wasmMatTvec(A: DenseMatrix, y: ArrayLike<number>, out: Float64Ar
   }
   const outAt = outPtr / 8;
   f64.fill(0, outAt, outAt + stride);
-  kernel!.tv(rowsPtr, ysPtr, n, outPtr, rowBytes);
+  wasmKernel()!.tv(rowsPtr, ysPtr, n, outPtr, rowBytes);
   out.set(f64.subarray(outAt, outAt + cols));
   return true;
 }
