@@ -101,8 +101,12 @@ export function unreserve(block: Block): void {
   release(block);
 }
 
-/** Per-call scratch that grows by doubling (never shrinks), so steady calls allocate nothing. */
-export function scratchOf(s: Block, need: number): number {
+/** Every kernel's per-call scratch: calls never overlap (each copies in, runs and copies out synchronously). */
+const scratch: Block = { ptr: 0, size: 0 };
+
+/** The per-call scratch, grown by doubling (never shrinks) so steady calls allocate nothing; 0 when memory is exhausted. */
+export function scratchOf(need: number): number {
+  const s = scratch;
   if (s.size >= need) return s.ptr;
   if (s.size > 0) release(s);
   const size = Math.max(need, s.size * 2);
@@ -140,8 +144,8 @@ export function instantiate(base64: string): WebAssembly.Exports | null {
  * The resident copies of one kind of owner (dense matrices, conv stages), keyed weakly by the owner;
  * `weights` names the array whose sampled entries tell a copy is stale.
  */
-export class Residents<K extends object, R extends { block: Block; samples: number[] }> {
-  private readonly copies = new WeakMap<K, R>();
+export class Residents<K extends object, R extends { block: Block }> {
+  private readonly copies = new WeakMap<K, { copy: R; samples: number[] }>();
 
   constructor(private readonly weights: (owner: K) => Float64Array) {}
 
@@ -152,7 +156,7 @@ export class Residents<K extends object, R extends { block: Block; samples: numb
       this.drop(owner);
       return undefined;
     }
-    return r;
+    return r?.copy;
   }
 
   has(owner: K): boolean {
@@ -160,16 +164,16 @@ export class Residents<K extends object, R extends { block: Block; samples: numb
   }
 
   /** Records a copy, sampling the owner's weights now. */
-  add(owner: K, copy: Omit<R, 'samples'>): void {
+  add(owner: K, copy: R): void {
     const w = this.weights(owner);
-    this.copies.set(owner, { ...copy, samples: sampleIndex(w.length).map((i) => w[i]) } as R);
+    this.copies.set(owner, { copy, samples: sampleIndex(w.length).map((i) => w[i]) });
   }
 
   drop(owner: K): void {
     const r = this.copies.get(owner);
     if (!r) return;
     this.copies.delete(owner);
-    unreserve(r.block);
+    unreserve(r.copy.block);
   }
 }
 

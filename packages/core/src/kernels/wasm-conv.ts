@@ -40,11 +40,9 @@ interface Resident {
   tasksEnd: number;
   rowBytes: number;
   kaRowBytes: number;
-  samples: number[];
 }
 
 const residents = new Residents<ConvGeometry, Resident>((c) => c.kernel);
-const scratch: Block = { ptr: 0, size: 0 };
 
 export const wasmConvKernel = lazyKernel<Kernel>(CONV_WASM_BASE64, (e) => ({ fwd: e.fwd as Kernel['fwd'], adj: e.adj as Kernel['adj'] }));
 
@@ -102,7 +100,7 @@ export function isConvResident(c: ConvGeometry): boolean {
 function callOn(c: ConvGeometry, bytes: number): { r: Resident; base: number } | undefined {
   const r = residents.current(c);
   if (!r) return undefined;
-  const base = scratchOf(scratch, bytes);
+  const base = scratchOf(bytes);
   return base === 0 ? undefined : { r, base };
 }
 

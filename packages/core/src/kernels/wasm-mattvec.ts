@@ -11,15 +11,13 @@ interface Kernel {
   tv: (rowPtrs: number, ys: number, n: number, out: number, bytes: number) => void;
 }
 
-/** A resident copy: its block, padded row length (doubles) and a few sampled entries. */
+/** A resident copy: its block and padded row length (doubles). */
 interface Resident {
   block: Block;
   stride: number;
-  samples: number[];
 }
 
 const residents = new Residents<DenseMatrix, Resident>((A) => A.data);
-const scratch: Block = { ptr: 0, size: 0 };
 
 /** The kernel, or null where WebAssembly SIMD is unavailable (then callers use the JS loop). */
 export const wasmKernel = lazyKernel<Kernel>(MATTVEC_WASM_BASE64, (e) => ({ tv: e.tv as Kernel['tv'] }));
@@ -58,7 +56,7 @@ export function wasmMatTvec(A: DenseMatrix, y: ArrayLike<number>, out: Float64Ar
   if (!r) return false;
   const { rows, cols } = A, stride = r.stride;
   // Scratch for one call: out, then the multipliers and the row addresses.
-  const base = scratchOf(scratch, stride * 8 + rows * 12 + 16);
+  const base = scratchOf(stride * 8 + rows * 12 + 16);
   if (base === 0) return false;
   const { f64, i32 } = heap();
   const outPtr = base, ysPtr = outPtr + stride * 8, rowsPtr = (ysPtr + rows * 8 + 15) & ~15;
