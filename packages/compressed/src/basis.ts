@@ -82,19 +82,17 @@ export function dctBasis(shape: readonly number[]): Basis {
     if (v.length !== n) throw new ShapeError(`dct basis: expected length ${n} (${shape.join('x')}), got ${v.length}`);
     return v;
   };
+  // Analysis is D_h·X·D_wᵀ, synthesis its transpose D_hᵀ·C·D_w: the same two products, transposes flipped.
+  const transform = (v: ArrayLike<number>, out: Float64Array, analyze: boolean) => {
+    rightMultiply(check(v), h, w, Dw, analyze, tmp);
+    leftMultiply(tmp, h, w, Dh, !analyze, out);
+    return out;
+  };
   return {
     name: 'dct',
     size: n,
-    analyze(x, out = new Float64Array(n)) {
-      rightMultiply(check(x), h, w, Dw, true, tmp);
-      leftMultiply(tmp, h, w, Dh, false, out);
-      return out;
-    },
-    synthesize(c, out = new Float64Array(n)) {
-      rightMultiply(check(c), h, w, Dw, false, tmp);
-      leftMultiply(tmp, h, w, Dh, true, out);
-      return out;
-    },
+    analyze: (x, out = new Float64Array(n)) => transform(x, out, true),
+    synthesize: (c, out = new Float64Array(n)) => transform(c, out, false),
   };
 }
 

@@ -283,39 +283,28 @@ export class LayerwiseInverter {
         if (s >= last) return giveUp(s, r as LpOutcome);
       }
     };
+    // lo: every grid point ≤ lo is proven infeasible; hi: the lowest feasible point found. Until one is
+    // found, step ahead to where the last LP's slack points (bracketing); then bisect (lo, hi.s].
     let lo = 0;
     let hi: { s: number; h: Float64Array } | undefined;
-    while (!hi) {
-      if (lo >= last) return giveUp(lo, lp);
-      const s = Math.min(last, Math.max(lo + 1, stepFor(lp.slack)));
+    while (!hi || hi.s - lo > 1) {
+      if (hi && certified(lo + 1)) {
+        lo++;
+        continue;
+      }
+      if (!hi && lo >= last) return giveUp(lo, lp);
+      const s: number = hi ? (lo + hi.s) >> 1 : Math.min(last, Math.max(lo + 1, stepFor(lp.slack)));
       const r = await lpAt(grid(s), true);
       if ('failure' in r) return r as LayerStep;
       if (feasible(r as LpOutcome, s)) {
         hi = { s, h: (r as LpOutcome).h };
-        break;
+        continue;
       }
       const proof = await proven(lo, s);
       if (typeof proof !== 'boolean') return proof;
       if (!proof) return walk(lo);
       lp = r as LpOutcome;
       lo = s;
-    }
-    while (hi.s - lo > 1) {
-      if (certified(lo + 1)) {
-        lo++;
-        continue;
-      }
-      const mid: number = (lo + hi.s) >> 1;
-      const r = await lpAt(grid(mid), true);
-      if ('failure' in r) return r as LayerStep;
-      if (feasible(r as LpOutcome, mid)) {
-        hi = { s: mid, h: (r as LpOutcome).h };
-        continue;
-      }
-      const proof = await proven(lo, mid);
-      if (typeof proof !== 'boolean') return proof;
-      if (!proof) return walk(lo);
-      lo = mid;
     }
     return found(hi.s, hi.h);
   }

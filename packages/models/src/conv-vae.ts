@@ -7,8 +7,8 @@
  * Encoder: an MLP 784 → 400 → (μ, log σ²). Loss as in ./vae.ts (Bernoulli cross-entropy + KL).
  */
 import { ConvMap, denseLayer, Generator, mapLayer, type Stage, Matrix, relu, Rng, sigmoid, boxVector, transpose } from '@inv/core';
-import { conv2dPadded, conv2dTransposeByConv, flipTransposeKernel, initTf, tf } from '@inv/core/tf';
-import { backward, dense, type DecoderPass, forward, type Dense, type NamedGrad, trainLoop, type VaeOptions } from './vae.js';
+import { conv2dPadded, conv2dTransposeByConv, flipTransposeKernel, tf } from '@inv/core/tf';
+import { backward, dense, type DecoderPass, forward, type Dense, type NamedGrad, startRun, trainLoop, type VaeOptions } from './vae.js';
 
 export const CONV_LATENT = 20;
 /** [height, width, channels] after the dense layer, then the two transposed convolutions' filters. */
@@ -28,8 +28,6 @@ interface ConvT {
   inShape: [number, number, number];
   outShape: [number, number, number];
 }
-
-let runs = 0;
 
 function convT(rng: Rng, inShape: [number, number, number], filters: number, name: string): ConvT {
   const c = inShape[2];
@@ -103,9 +101,7 @@ function decoderBackward(dec: Decoder, d: ReturnType<typeof decode>, dLogits: tf
 
 /** Trains the conv VAE; returns the decoder as a float64 Generator and the mean loss of each epoch. */
 export async function trainConvVae(o: ConvVaeOptions): Promise<{ generator: Generator; losses: number[] }> {
-  await initTf();
-  const rng = new Rng(o.seed);
-  const run = `cvae${++runs}`;
+  const { rng, run } = await startRun('cvae', o.seed);
   const k = CONV_LATENT, n = 784;
   const encoder = [dense(rng, n, ENCODER_HIDDEN, true, true, `${run}/enc_1`), dense(rng, ENCODER_HIDDEN, 2 * k, true, false, `${run}/enc_2`)];
   const first = dense(rng, k, START[0] * START[1] * START[2], true, true, `${run}/dec_dense`);

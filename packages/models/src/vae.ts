@@ -40,6 +40,12 @@ export interface Dense {
 
 let runs = 0; // variable names are global in tfjs; a run counter keeps concurrent trainings apart
 
+/** The start of a training: tfjs ready, the seeded Rng and a run name no other training in this process has. */
+export async function startRun(prefix: string, seed: number): Promise<{ rng: Rng; run: string }> {
+  await initTf();
+  return { rng: new Rng(seed), run: `${prefix}${++runs}` };
+}
+
 /** Glorot-uniform kernel from the seeded Rng (tfjs's own initialisers are seeded differently per backend). */
 export function dense(rng: Rng, inp: number, out: number, bias: boolean, relu: boolean, name: string): Dense {
   const a = Math.sqrt(6 / (inp + out));
@@ -179,9 +185,7 @@ export async function trainLoop(o: Omit<VaeOptions, 'widths' | 'bias'>, m: VaeMo
 
 /** Trains the VAE; returns the decoder as a float64 Generator and the mean loss of each epoch. */
 export async function trainVae(o: VaeOptions): Promise<{ generator: Generator; losses: number[] }> {
-  await initTf();
-  const rng = new Rng(o.seed);
-  const run = `vae${++runs}`;
+  const { rng, run } = await startRun('vae', o.seed);
   const k = o.widths[0];
   const n = o.widths[o.widths.length - 1];
   const encWidths = [n, ...o.widths.slice(1, -1).reverse(), 2 * k];

@@ -101,8 +101,12 @@ export function unreserve(block: Block): void {
   release(block);
 }
 
-/** Per-call scratch that grows by doubling (never shrinks), so steady calls allocate nothing. */
-export function scratchOf(s: Block, need: number): number {
+/** Every kernel's per-call scratch: calls never overlap (each copies in, runs and copies out synchronously). */
+const scratch: Block = { ptr: 0, size: 0 };
+
+/** The per-call scratch, grown by doubling (never shrinks) so steady calls allocate nothing; 0 when memory is exhausted. */
+export function scratchOf(need: number): number {
+  const s = scratch;
   if (s.size >= need) return s.ptr;
   if (s.size > 0) release(s);
   const size = Math.max(need, s.size * 2);
@@ -134,4 +138,53 @@ export function instantiate(base64: string): WebAssembly.Exports | null {
   } catch {
     return null; // e.g. a content security policy that forbids compiling WebAssembly
   }
+}
+
+/**
+ * The resident copies of one kind of owner (dense matrices, conv stages), keyed weakly by the owner;
+ * `weights` names the array whose sampled entries tell a copy is stale.
+ */
+export class Residents<K extends object, R extends { block: Block }> {
+  private readonly copies = new WeakMap<K, { copy: R; samples: number[] }>();
+
+  constructor(private readonly weights: (owner: K) => Float64Array) {}
+
+  /** The copy of `owner` if it is still current (one whose weights were rewritten in place is dropped). */
+  current(owner: K): R | undefined {
+    const r = this.copies.get(owner);
+    if (r && !sameSamples(this.weights(owner), r.samples)) {
+      this.drop(owner);
+      return undefined;
+    }
+    return r?.copy;
+  }
+
+  has(owner: K): boolean {
+    return this.copies.has(owner);
+  }
+
+  /** Records a copy, sampling the owner's weights now. */
+  add(owner: K, copy: R): void {
+    const w = this.weights(owner);
+    this.copies.set(owner, { copy, samples: sampleIndex(w.length).map((i) => w[i]) });
+  }
+
+  drop(owner: K): void {
+    const r = this.copies.get(owner);
+    if (!r) return;
+    this.copies.delete(owner);
+    unreserve(r.copy.block);
+  }
+}
+
+/** A kernel module's getter: instantiated on first call, then the same; null where WebAssembly SIMD is unavailable. */
+export function lazyKernel<K>(base64: string, pick: (exports: WebAssembly.Exports) => K): () => K | null {
+  let kernel: K | null | undefined;
+  return () => {
+    if (kernel === undefined) {
+      const exports = instantiate(base64);
+      kernel = exports ? pick(exports) : null;
+    }
+    return kernel;
+  };
 }

@@ -6,7 +6,7 @@
  * and the output cross the boundary per call.
  */
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
-import { type Block, heap, instantiate, reserve, sameSamples, sampleIndex, scratchOf, unreserve } from './heap.js';
+import { type Block, heap, lazyKernel, reserve, Residents, scratchOf } from './heap.js';
 
 /** What the kernel needs of a convolution from an h×w×cin image with kernel [kh, kw, cin, cout]; ConvCore has it all. */
 export interface ConvGeometry {
@@ -40,20 +40,11 @@ interface Resident {
   tasksEnd: number;
   rowBytes: number;
   kaRowBytes: number;
-  samples: number[];
 }
 
-let kernel: Kernel | null | undefined;
-const residents = new WeakMap<ConvGeometry, Resident>();
-const scratch: Block = { ptr: 0, size: 0 };
+const residents = new Residents<ConvGeometry, Resident>((c) => c.kernel);
 
-export function wasmConvKernel(): Kernel | null {
-  if (kernel === undefined) {
-    const exports = instantiate(CONV_WASM_BASE64);
-    kernel = exports ? { fwd: exports.fwd as Kernel['fwd'], adj: exports.adj as Kernel['adj'] } : null;
-  }
-  return kernel;
-}
+export const wasmConvKernel = lazyKernel<Kernel>(CONV_WASM_BASE64, (e) => ({ fwd: e.fwd as Kernel['fwd'], adj: e.adj as Kernel['adj'] }));
 
 /** The tasks [image byte offset, output pixel, first kernel row, length] in ConvCore's loop order. */
 function tasksOf(c: ConvGeometry): Int32Array {
@@ -75,9 +66,7 @@ function tasksOf(c: ConvGeometry): Int32Array {
 
 /** Copies the convolution into kernel memory (once); false when the kernel is unavailable or memory is exhausted. */
 export function makeConvResident(c: ConvGeometry): boolean {
-  const existing = residents.get(c);
-  if (existing && sameSamples(c.kernel, existing.samples)) return true;
-  if (existing) dropConvResident(c);
+  if (residents.current(c)) return true;
   if (!wasmConvKernel()) return false;
   const R = c.kh * c.kw * c.cin, coutPad = c.cout + (c.cout & 1);
   const tasks = tasksOf(c);
@@ -95,60 +84,50 @@ export function makeConvResident(c: ConvGeometry): boolean {
     }
   }
   i32.set(tasks, at / 4);
-  residents.set(c, {
-    block, kf, ka, tasks: at, tasksEnd: at + tasks.length * 4, rowBytes: coutPad * 8, kaRowBytes: (R + 1) * 8,
-    samples: sampleIndex(c.kernel.length).map((i) => c.kernel[i]),
-  });
+  residents.add(c, { block, kf, ka, tasks: at, tasksEnd: at + tasks.length * 4, rowBytes: coutPad * 8, kaRowBytes: (R + 1) * 8 });
   return true;
 }
 
 export function dropConvResident(c: ConvGeometry): void {
-  const r = residents.get(c);
-  if (!r) return;
-  residents.delete(c);
-  unreserve(r.block);
+  residents.drop(c);
 }
 
 export function isConvResident(c: ConvGeometry): boolean {
   return residents.has(c);
 }
 
-/** The resident copy of c if it is still current (a kernel rewritten in place drops it). */
-function current(c: ConvGeometry): Resident | undefined {
-  const r = residents.get(c);
-  if (r && !sameSamples(c.kernel, r.samples)) {
-    dropConvResident(c);
-    return undefined;
-  }
-  return r;
+/** c's current resident copy and the address of `bytes` of scratch for one call; undefined means "use the JS loop". */
+function callOn(c: ConvGeometry, bytes: number): { r: Resident; base: number } | undefined {
+  const r = residents.current(c);
+  if (!r) return undefined;
+  const base = scratchOf(bytes);
+  return base === 0 ? undefined : { r, base };
 }
 
 /** out (oh×ow×cout) += conv(x) on the kernel if c is resident; false means "use the JS loop". */
 export function wasmConvForward(c: ConvGeometry, x: ArrayLike<number>, out: Float64Array): boolean {
-  const r = current(c);
-  if (!r) return false;
   const nIn = c.h * c.w * c.cin, nOut = c.oh * c.ow * c.cout;
   const inBytes = (nIn * 8 + 15) & ~15;
   // The output region has two spare doubles: an odd cout's last pair reads one past its pixel.
-  const base = scratchOf(scratch, inBytes + nOut * 8 + 16);
-  if (base === 0) return false;
+  const call = callOn(c, inBytes + nOut * 8 + 16);
+  if (!call) return false;
+  const { r, base } = call;
   const { f64 } = heap();
   const img = base, outPtr = base + inBytes;
   f64.set(x, img / 8);
   f64.set(out, outPtr / 8);
-  kernel!.fwd(r.tasks, r.tasksEnd, img, outPtr, r.kf, c.cout, r.rowBytes);
+  wasmConvKernel()!.fwd(r.tasks, r.tasksEnd, img, outPtr, r.kf, c.cout, r.rowBytes);
   out.set(f64.subarray(outPtr / 8, outPtr / 8 + nOut));
   return true;
 }
 
 /** out (h×w×cin) += convᵀ(g) on the kernel if c is resident; false means "use the JS loop". */
 export function wasmConvAdjoint(c: ConvGeometry, g: ArrayLike<number>, out: Float64Array): boolean {
-  const r = current(c);
-  if (!r) return false;
   const nOut = c.h * c.w * c.cin, pixels = c.oh * c.ow, cout = c.cout;
   const outBytes = (nOut * 8 + 15) & ~15, startBytes = ((pixels + 1) * 4 + 15) & ~15;
-  const base = scratchOf(scratch, outBytes + startBytes + pixels * cout * 16);
-  if (base === 0) return false;
+  const call = callOn(c, outBytes + startBytes + pixels * cout * 16);
+  if (!call) return false;
+  const { r, base } = call;
   const { f64, i32 } = heap();
   const outPtr = base, starts = base + outBytes, entries = starts + startBytes;
   f64.set(out, outPtr / 8);
@@ -165,7 +144,7 @@ export function wasmConvAdjoint(c: ConvGeometry, g: ArrayLike<number>, out: Floa
     }
   }
   i32[starts / 4 + pixels] = e;
-  kernel!.adj(r.tasks, r.tasksEnd, starts, outPtr, r.ka);
+  wasmConvKernel()!.adj(r.tasks, r.tasksEnd, starts, outPtr, r.ka);
   out.set(f64.subarray(outPtr / 8, outPtr / 8 + nOut));
   return true;
 }

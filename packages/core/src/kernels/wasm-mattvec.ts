@@ -4,41 +4,30 @@
  * every later product; only y and out cross the boundary per call.
  */
 import type { DenseMatrix } from './dense.js';
-import { type Block, heap, instantiate, reserve, sameSamples, sampleIndex, scratchOf, unreserve } from './heap.js';
+import { type Block, heap, lazyKernel, reserve, Residents, scratchOf } from './heap.js';
 import { MATTVEC_WASM_BASE64 } from './mattvec-bytes.js';
 
 interface Kernel {
   tv: (rowPtrs: number, ys: number, n: number, out: number, bytes: number) => void;
 }
 
-/** A resident copy: its block, padded row length (doubles) and a few sampled entries. */
+/** A resident copy: its block and padded row length (doubles). */
 interface Resident {
   block: Block;
   stride: number;
-  samples: number[];
 }
 
-let kernel: Kernel | null | undefined;
-const residents = new WeakMap<DenseMatrix, Resident>();
-const scratch: Block = { ptr: 0, size: 0 };
+const residents = new Residents<DenseMatrix, Resident>((A) => A.data);
 
 /** The kernel, or null where WebAssembly SIMD is unavailable (then callers use the JS loop). */
-export function wasmKernel(): Kernel | null {
-  if (kernel === undefined) {
-    const exports = instantiate(MATTVEC_WASM_BASE64);
-    kernel = exports ? { tv: exports.tv as Kernel['tv'] } : null;
-  }
-  return kernel;
-}
+export const wasmKernel = lazyKernel<Kernel>(MATTVEC_WASM_BASE64, (e) => ({ tv: e.tv as Kernel['tv'] }));
 
 /**
  * Copies A into kernel memory (once; later calls return the same copy). Returns false when the
  * kernel is unavailable or memory is exhausted.
  */
 export function makeResident(A: DenseMatrix): boolean {
-  const existing = residents.get(A);
-  if (existing && sameSamples(A.data, existing.samples)) return true;
-  if (existing) dropResident(A);
+  if (residents.current(A)) return true;
   if (!wasmKernel() || A.rows === 0 || A.cols === 0) return false;
   const stride = A.cols + (A.cols & 1);
   const block = reserve(A, A.rows * stride * 8);
@@ -47,16 +36,13 @@ export function makeResident(A: DenseMatrix): boolean {
   const base = block.ptr / 8;
   if (stride === A.cols) f64.set(A.data, base);
   else for (let i = 0; i < A.rows; i++) { f64.set(A.row(i), base + i * stride); f64[base + i * stride + A.cols] = 0; }
-  residents.set(A, { block, stride, samples: sampleIndex(A.data.length).map((i) => A.data[i]) });
+  residents.add(A, { block, stride });
   return true;
 }
 
 /** Frees A's resident copy (call it after writing to A.data in place, or to reclaim memory). */
 export function dropResident(A: DenseMatrix): void {
-  const resident = residents.get(A);
-  if (!resident) return;
-  residents.delete(A);
-  unreserve(resident.block);
+  residents.drop(A);
 }
 
 export function isResident(A: DenseMatrix): boolean {
@@ -65,12 +51,12 @@ export function isResident(A: DenseMatrix): boolean {
 
 /** out = Aᵀ·y on the kernel if A is resident (and unchanged); false means "use the JS loop". */
 export function wasmMatTvec(A: DenseMatrix, y: ArrayLike<number>, out: Float64Array): boolean {
-  const r = residents.get(A);
-  if (!r || out.length !== A.cols) return false;
-  if (!sameSamples(A.data, r.samples)) { dropResident(A); return false; }
+  if (out.length !== A.cols) return false;
+  const r = residents.current(A);
+  if (!r) return false;
   const { rows, cols } = A, stride = r.stride;
   // Scratch for one call: out, then the multipliers and the row addresses.
-  const base = scratchOf(scratch, stride * 8 + rows * 12 + 16);
+  const base = scratchOf(stride * 8 + rows * 12 + 16);
   if (base === 0) return false;
   const { f64, i32 } = heap();
   const outPtr = base, ysPtr = outPtr + stride * 8, rowsPtr = (ysPtr + rows * 8 + 15) & ~15;
@@ -82,7 +68,7 @@ export function wasmMatTvec(A: DenseMatrix, y: ArrayLike<number>, out: Float64Ar
   }
   const outAt = outPtr / 8;
   f64.fill(0, outAt, outAt + stride);
-  kernel!.tv(rowsPtr, ysPtr, n, outPtr, rowBytes);
+  wasmKernel()!.tv(rowsPtr, ysPtr, n, outPtr, rowBytes);
   out.set(f64.subarray(outAt, outAt + cols));
   return true;
 }
