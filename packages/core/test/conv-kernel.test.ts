@@ -5,6 +5,7 @@ import {
 import { CONV_WASM_BASE64 } from '../src/kernels/conv-bytes.js';
 import { emitConvModule } from '../src/kernels/emit-conv.js';
 import { kernelConv } from '../src/kernels/select.js';
+import { expectEmbeddedBytes } from './kernel-bytes.js';
 
 const rng = new Rng(15);
 const int = (lo: number, hi: number) => lo + Math.floor(rng.uniform() * (hi - lo + 1));
@@ -49,9 +50,7 @@ afterEach(() => setKernel('wasm'));
 
 describe('wasm SIMD convolution kernel', () => {
   it('validates, and the embedded bytes are what the emitter produces', () => {
-    const emitted = emitConvModule();
-    expect(WebAssembly.validate(emitted)).toBe(true);
-    expect(Buffer.from(emitted).toString('base64')).toBe(CONV_WASM_BASE64);
+    expectEmbeddedBytes(emitConvModule(), CONV_WASM_BASE64, new URL('../src/kernels/conv-bytes.ts', import.meta.url));
   });
 
   for (const transposed of [false, true]) {
