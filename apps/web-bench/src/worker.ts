@@ -34,15 +34,9 @@ function loadGenerator(spec: GeneratorSpec): Promise<Generator> {
   return g;
 }
 
-/** Solves with one solver; progress is forwarded at most every 50 ms so the page is not flooded. */
+/** Solves with one solver; every solver already paces its reports (core's Pacer: at most one per 100 ms), so each is forwarded. */
 async function runSolver(id: number, experiment: Experiment, choice: SolverChoice, step: number, steps: number) {
-  let last = 0;
-  const onProgress = (p: Progress) => {
-    const t = performance.now();
-    if (t - last < 50) return;
-    last = t;
-    post({ type: 'progress', id, solver: choice.name, step, steps, iteration: p.iteration, residual: p.residual });
-  };
+  const onProgress = (p: Progress) => post({ type: 'progress', id, solver: choice.name, step, steps, iteration: p.iteration, residual: p.residual });
   post({ type: 'progress', id, solver: choice.name, step, steps, iteration: 0 });
   return solve(experiment.problem, choice.name, choice.options, { onProgress });
 }
