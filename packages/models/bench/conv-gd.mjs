@@ -31,8 +31,7 @@ async function cpuMs(f, calls) {
   for (let r = 0; r < 5; r++) {
     const t = process.cpuUsage();
     for (let c = 0; c < calls; c++) await f();
-    const used = process.cpuUsage(t);
-    times.push((used.user + used.system) / 1000 / calls);
+    times.push(cpuSince(t) / calls);
   }
   return median(times);
 }
