@@ -4,7 +4,7 @@
  * (docs/engineering.md, "Dense kernels"), so single problems stay here and batches go to ./tf.ts.
  */
 import { ShapeError, ValueError } from './errors.js';
-import { kernelMatTvec } from './kernels/select.js';
+import { kernelCholesky, kernelMatTvec, kernelWeightedGram } from './kernels/select.js';
 
 /** A row-major dense matrix. */
 export class Matrix {
@@ -111,6 +111,111 @@ export function matTvec(A: Matrix, y: ArrayLike<number>, out: Float64Array = new
   return out;
 }
 
+/**
+ * out = Aᵀ·diag(w)·A (k×k for A m×k, row stride `stride` ≥ k; other entries untouched): the normal
+ * matrix of weighted least squares and interior-point methods. Each entry is one sum, mirrored, so the
+ * result is exactly symmetric. On the WebAssembly SIMD kernel (./kernels/emit-gram.ts; Aᵀ made
+ * resident on first use, so A must not be written in place afterwards) unless `setKernel('js')`; both
+ * sum in the same order (even terms, odd terms, then the two) and agree bit for bit.
+ */
+export function weightedGram(A: Matrix, w: ArrayLike<number>, out: Float64Array = new Float64Array(A.cols * A.cols), stride = A.cols): Float64Array {
+  const { rows: m, cols: k } = A;
+  if (w.length !== m) throw new ShapeError(`weightedGram: w has length ${w.length}, expected ${m}`);
+  if (stride < k || out.length < (k - 1) * stride + k) throw new ShapeError(`weightedGram: out holds ${out.length} entries, expected a ${k}x${k} block with row stride ${stride}`);
+  if (kernelWeightedGram(A, w, out, stride)) return out;
+  const t = transpose(A).data, scaled = new Float64Array(m);
+  for (let a = 0; a < k; a++) {
+    const oa = a * m;
+    for (let i = 0; i < m; i++) scaled[i] = w[i] * t[oa + i];
+    for (let b = a; b < k; b++) {
+      const ob = b * m;
+      let even = 0, odd = 0, i = 0;
+      for (; i + 1 < m; i += 2) {
+        even += scaled[i] * t[ob + i];
+        odd += scaled[i + 1] * t[ob + i + 1];
+      }
+      if (i < m) even += scaled[i] * t[ob + i];
+      out[a * stride + b] = out[b * stride + a] = even + odd;
+    }
+  }
+  return out;
+}
+
+/**
+ * In-place Cholesky factorisation A = L·Lᵀ of the symmetric positive definite n×n matrix in `A` (row
+ * stride `stride`; the lower triangle is read and overwritten by L, the upper one left alone). False
+ * when a pivot is not positive (A is not positive definite to working precision). Blocked by four
+ * columns: the dot products with the columns left of a block (n³/6 multiply-adds in all) run on the
+ * WebAssembly SIMD kernel of ./kernels/emit-gram.ts unless `setKernel('js')`; both sum in the same
+ * order and agree bit for bit.
+ */
+export function cholesky(A: Float64Array, n: number, stride = n): boolean {
+  if (stride < n || A.length < (n - 1) * stride + n) throw new ShapeError(`cholesky: A holds ${A.length} entries, expected ${n}x${n} with row stride ${stride}`);
+  const viaKernel = kernelCholesky(A, n, stride, factorBlocked);
+  if (viaKernel !== null) return viaKernel;
+  return factorBlocked(A, 0, stride, n, (J0, nb, D) => {
+    for (let jj = 0; jj < nb; jj++) {
+      const oj = (J0 + jj) * stride;
+      for (let i = J0; i < n; i++) {
+        const oi = i * stride;
+        let even = 0, odd = 0;
+        for (let q = 0; q < J0; q += 2) {
+          even += A[oj + q] * A[oi + q];
+          odd += A[oj + q + 1] * A[oi + q + 1];
+        }
+        D[jj * n + i] = even + odd;
+      }
+    }
+  });
+}
+
+/**
+ * cholesky's loop over blocks of four columns of the n×n matrix at M[off + i·ld + j]: `dots` gives the
+ * products with the columns left of the block, the rest is done here, column by column.
+ */
+function factorBlocked(M: Float64Array, off: number, ld: number, n: number, dots: (J0: number, nb: number, D: Float64Array) => void): boolean {
+  const D = new Float64Array(4 * n);
+  for (let J0 = 0; J0 < n; J0 += 4) {
+    const nb = Math.min(4, n - J0);
+    if (J0 > 0) {
+      dots(J0, nb, D);
+      for (let jj = 0; jj < nb; jj++) for (let i = J0 + jj; i < n; i++) M[off + i * ld + J0 + jj] -= D[jj * n + i];
+    }
+    for (let j = J0; j < J0 + nb; j++) {
+      const oj = off + j * ld;
+      let d = M[oj + j];
+      for (let q = J0; q < j; q++) d -= M[oj + q] * M[oj + q];
+      if (!(d > 0)) return false;
+      const l = Math.sqrt(d);
+      M[oj + j] = l;
+      for (let i = j + 1; i < n; i++) {
+        const oi = off + i * ld;
+        let v = M[oi + j];
+        for (let q = J0; q < j; q++) v -= M[oi + q] * M[oj + q];
+        M[oi + j] = v / l;
+      }
+    }
+  }
+  return true;
+}
+
+/** Solves L·Lᵀ·x = b from cholesky's factor (x may be b). */
+export function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>, x: Float64Array = new Float64Array(n), stride = n): Float64Array {
+  for (let i = 0; i < n; i++) x[i] = b[i];
+  for (let i = 0; i < n; i++) {
+    let v = x[i];
+    const o = i * stride;
+    for (let q = 0; q < i; q++) v -= L[o + q] * x[q];
+    x[i] = v / L[o + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let v = x[i];
+    for (let q = i + 1; q < n; q++) v -= L[q * stride + i] * x[q];
+    x[i] = v / L[i * stride + i];
+  }
+  return x;
+}
+
 /** Aᵀ as a new matrix. */
 export function transpose(A: Matrix): Matrix {
   const T = new Matrix(A.cols, A.rows);
@@ -211,7 +316,7 @@ export function opNorm(A: Matrix | Adjointable, options: { tol?: number; maxIter
 }
 
 /** A Householder QR factorisation of an m×n matrix with m >= n, for least squares. */
-export class QR {
+export class QR implements GramFactor {
   private readonly qr: Float64Array;
   private readonly rdiag: Float64Array;
   readonly rows: number;
@@ -299,6 +404,84 @@ export class QR {
       let s = v[i];
       for (let j = 0; j < i; j++) s -= qr[ci + j] * x[j];
       x[i] = s / this.rdiag[i];
+    }
+    return x;
+  }
+}
+
+/** The triangular solves of a factor R with AᵀA = RᵀR (QR's, or the normal equations'). */
+export interface GramFactor {
+  /** x with R·x = v. */
+  solveR(v: ArrayLike<number>): Float64Array;
+  /** x with Rᵀ·x = v. */
+  solveRt(v: ArrayLike<number>): Float64Array;
+}
+
+/**
+ * Least squares on some rows of A by the normal equations: AₛᵀAₛ = L·Lᵀ (weightedGram and cholesky,
+ * on the WebAssembly kernels), R = Lᵀ, and two steps of iterative refinement per solve. A fraction of
+ * Householder QR's cost on tall dense rows. Conditioning is squared, so `of` refuses (undefined) when
+ * the diagonal of L spans more than MAX_SPREAD (condition number above about 1e6, where the normal
+ * equations lose digits QR keeps): callers then use QR.
+ */
+export class NormalEquations implements GramFactor {
+  /** Largest ratio of L's largest to smallest diagonal entry accepted (see the class comment). */
+  static readonly MAX_SPREAD = 1e6;
+
+  private constructor(
+    private readonly A: Matrix,
+    private readonly weights: Float64Array,
+    private readonly L: Float64Array,
+  ) {}
+
+  /** The factorisation of A's rows `rows` (indices, repeats allowed), or undefined (see the class comment). */
+  static of(A: Matrix, rows: ArrayLike<number>): NormalEquations | undefined {
+    const k = A.cols, weights = new Float64Array(A.rows);
+    for (let q = 0; q < rows.length; q++) weights[rows[q]]++;
+    if (rows.length < k) return undefined;
+    const L = weightedGram(A, weights);
+    if (!cholesky(L, k)) return undefined;
+    let lo = Infinity, hi = 0;
+    for (let j = 0; j < k; j++) {
+      lo = Math.min(lo, L[j * k + j]);
+      hi = Math.max(hi, L[j * k + j]);
+    }
+    return hi <= NormalEquations.MAX_SPREAD * lo ? new NormalEquations(A, weights, L) : undefined;
+  }
+
+  /** argmin_x Σ_q (A_{rows[q]}·x − b_q)², b given per row of A (b_i the sum over i's repeats). */
+  solve(b: ArrayLike<number>): Float64Array {
+    const { A, weights, L } = this, k = A.cols, m = A.rows;
+    if (b.length !== m) throw new ShapeError(`least squares: right-hand side has length ${b.length}, expected ${m}`);
+    const x = choleskySolve(L, k, matTvec(A, b));
+    const r = new Float64Array(m);
+    for (let step = 0; step < 2; step++) {
+      const p = matvec(A, x);
+      for (let i = 0; i < m; i++) r[i] = b[i] - weights[i] * p[i];
+      const dx = choleskySolve(L, k, matTvec(A, r));
+      for (let j = 0; j < k; j++) x[j] += dx[j];
+    }
+    return x;
+  }
+
+  solveR(v: ArrayLike<number>): Float64Array {
+    // R = Lᵀ: R·x = v is Lᵀ·x = v, back substitution.
+    const { L } = this, k = this.A.cols, x = Float64Array.from(v);
+    for (let i = k - 1; i >= 0; i--) {
+      let s = x[i];
+      for (let q = i + 1; q < k; q++) s -= L[q * k + i] * x[q];
+      x[i] = s / L[i * k + i];
+    }
+    return x;
+  }
+
+  solveRt(v: ArrayLike<number>): Float64Array {
+    const { L } = this, k = this.A.cols, x = Float64Array.from(v);
+    for (let i = 0; i < k; i++) {
+      let s = x[i];
+      const o = i * k;
+      for (let q = 0; q < i; q++) s -= L[o + q] * x[q];
+      x[i] = s / L[o + i];
     }
     return x;
   }

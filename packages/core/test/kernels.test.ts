@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  dropResident, Generator, gaussianVector, getKernel, isResident, makeResident, Matrix, matTvec, Rng, setKernel, ValueError, wasmSimdAvailable,
+  dropResident, Generator, gaussianVector, getKernel, isResident, makeResident, Matrix, matTvec, Rng, setKernel, ValueError, wasmSimdAvailable, weightedGram, cholesky, choleskySolve,
 } from '../src/index.js';
 import { emitMatTvecModule } from '../src/kernels/emit.js';
 import { MATTVEC_WASM_BASE64 } from '../src/kernels/mattvec-bytes.js';
+import { emitGramModule } from '../src/kernels/emit-gram.js';
+import { GRAM_WASM_BASE64 } from '../src/kernels/gram-bytes.js';
+import { isGramResident } from '../src/kernels/wasm-gram.js';
 import { expectEmbeddedBytes } from './kernel-bytes.js';
 import { kernelMatTvec } from '../src/kernels/select.js';
 
@@ -151,5 +154,93 @@ describe('wasm SIMD matTvec kernel', () => {
     for (let r = 0; r < 3; r++) G.forward(z); // the transposed weights become resident
     for (let i = 0; i < G.depth; i++) expect(isResident(G.transposedWeight(i))).toBe(true);
     expectIdentical(G.forward(z), want);
+  });
+});
+
+describe('wasm SIMD weighted Gram kernel (Aᵀ diag(w) A)', () => {
+  const gram = (A: Matrix, w: Float64Array, kernel: 'js' | 'wasm', stride = A.cols) => {
+    setKernel(kernel);
+    try {
+      return weightedGram(A, w, new Float64Array(A.cols * stride).fill(NaN), stride);
+    } finally {
+      setKernel('wasm');
+    }
+  };
+
+  it('the embedded bytes are what the emitter produces', () => {
+    expectEmbeddedBytes(emitGramModule(), GRAM_WASM_BASE64, new URL('../src/kernels/gram-bytes.ts', import.meta.url));
+  });
+
+  it('agrees bit for bit with the JS loop (odd rows, odd columns, partial blocks of four) and with the plain sum', () => {
+    let seed = 300;
+    for (const [rows, cols] of [[64, 33], [65, 32], [101, 21], [300, 50], [784, 101]]) {
+      const A = randomMatrix(rows, cols, seed++);
+      const w = Float64Array.from(gaussianVector(new Rng(seed++), rows), (v) => v * v);
+      const fast = gram(A, w, 'wasm'), slow = gram(A, w, 'js');
+      expect(isGramResident(A)).toBe(true);
+      expectIdentical(fast, slow);
+      for (const [a, b] of [[0, 0], [0, cols - 1], [cols - 1, 1], [cols >> 1, cols >> 2]]) {
+        let want = 0;
+        for (let i = 0; i < rows; i++) want += w[i] * A.get(i, a) * A.get(i, b);
+        expect(fast[a * cols + b]).toBeCloseTo(want, 10);
+        expect(fast[a * cols + b]).toBe(fast[b * cols + a]);
+      }
+    }
+  });
+
+  it('writes a k×k block into a wider row stride and leaves the rest alone', () => {
+    const A = randomMatrix(80, 9, 7), w = new Float64Array(80).fill(1);
+    for (const kernel of ['js', 'wasm'] as const) {
+      const out = gram(A, w, kernel, 10);
+      for (let r = 0; r < 9; r++) expect(Number.isNaN(out[r * 10 + 9])).toBe(true);
+      let want = 0;
+      for (let i = 0; i < 80; i++) want += A.get(i, 8) ** 2;
+      expect(out[8 * 10 + 8]).toBeCloseTo(want, 10);
+    }
+  });
+});
+
+describe('cholesky (blocked, off-block products on the wasm kernel)', () => {
+  const spd = (n: number, seed: number) => {
+    const A = randomMatrix(n + 5, n, seed), w = new Float64Array(n + 5).fill(1);
+    return weightedGram(A, w);
+  };
+  const factor = (A: Float64Array, n: number, kernel: 'js' | 'wasm') => {
+    setKernel(kernel);
+    try {
+      const L = A.slice();
+      return { ok: cholesky(L, n), L };
+    } finally {
+      setKernel('wasm');
+    }
+  };
+
+  it('agrees bit for bit with the JS loop, and L·Lᵀ is A, for sizes around the block of four', () => {
+    for (const n of [33, 34, 35, 36, 64, 101]) {
+      const A = spd(n, 400 + n);
+      const fast = factor(A, n, 'wasm'), slow = factor(A, n, 'js');
+      expect(fast.ok && slow.ok).toBe(true);
+      expectIdentical(fast.L, slow.L);
+      let worst = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) {
+          let v = 0;
+          for (let q = 0; q <= j; q++) v += fast.L[i * n + q] * fast.L[j * n + q];
+          worst = Math.max(worst, Math.abs(v - A[i * n + j]) / (1 + Math.abs(A[i * n + j])));
+        }
+      expect(worst).toBeLessThan(1e-12);
+      const x = gaussianVector(new Rng(n), n), b = new Float64Array(n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) b[i] += A[i * n + j] * x[j];
+      const got = choleskySolve(fast.L, n, b);
+      for (let i = 0; i < n; i++) expect(got[i]).toBeCloseTo(x[i], 8);
+    }
+  });
+
+  it('reports a matrix that is not positive definite', () => {
+    for (const kernel of ['js', 'wasm'] as const) {
+      const n = 40, A = spd(n, 9);
+      A[37 * n + 37] = -1;
+      expect(factor(A, n, kernel).ok).toBe(false);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dot, gaussianVector, lstsq, Matrix, matmul, matTvec, matvec, norm2, opNorm, QR, Rng, selectRows, transpose } from '../src/index.js';
+import { dot, gaussianVector, lstsq, Matrix, matmul, matTvec, matvec, norm2, NormalEquations, opNorm, QR, Rng, selectRows, transpose } from '../src/index.js';
 
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
   return new Matrix(rows, cols, gaussianVector(new Rng(seed), rows * cols));
@@ -95,5 +95,37 @@ describe('dense kernels', () => {
     expect(new QR(D).isRankDeficient()).toBe(true);
     expect(() => lstsq(D, new Float64Array(10))).toThrow(/rank deficient/);
     expect(() => lstsq(randomMatrix(2, 3, 1), new Float64Array(2))).toThrow(/at least as many rows/);
+  });
+});
+
+describe('least squares by the normal equations', () => {
+  it('on chosen rows (repeats allowed) agrees with QR on those rows, and its factor is QR\'s R up to signs', () => {
+    const A = randomMatrix(300, 60, 21);
+    const rng = new Rng(22);
+    const rows = Array.from({ length: 150 }, () => Math.floor(rng.uniform() * 300));
+    const targets = gaussianVector(rng, rows.length);
+    const sum = new Float64Array(300);
+    rows.forEach((i, q) => (sum[i] += targets[q]));
+    const normal = NormalEquations.of(A, rows)!;
+    expect(normal).toBeDefined();
+    const qr = new QR(selectRows(A, rows));
+    const want = qr.solve(targets), got = normal.solve(sum);
+    for (let j = 0; j < 60; j++) expect(Math.abs(got[j] - want[j])).toBeLessThan(1e-12 * (1 + Math.abs(want[j])));
+    // Rᵀ·R is the same matrix for both factors: ‖R⁻ᵀv‖ agrees for any v.
+    const v = gaussianVector(rng, 60);
+    expect(norm2(normal.solveRt(v))).toBeCloseTo(norm2(qr.solveRt(v)), 10);
+    const w = normal.solveR(normal.solveRt(v)), u = qr.solveR(qr.solveRt(v));
+    for (let j = 0; j < 60; j++) expect(w[j]).toBeCloseTo(u[j], 10);
+  });
+
+  it('refuses too few rows, dependent columns, and a condition number past what squaring it allows', () => {
+    const A = randomMatrix(100, 8, 23);
+    expect(NormalEquations.of(A, [0, 1, 2])).toBeUndefined();
+    const D = new Matrix(100, 8, A.data.slice());
+    for (let i = 0; i < 100; i++) D.data[i * 8 + 7] = D.data[i * 8] + 1e-7 * A.data[i * 8 + 7];
+    const all = Array.from({ length: 100 }, (_, i) => i);
+    expect(NormalEquations.of(D, all)).toBeUndefined();
+    expect(new QR(D).isRankDeficient()).toBe(false);
+    expect(NormalEquations.of(A, all)).toBeDefined();
   });
 });

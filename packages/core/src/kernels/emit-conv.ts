@@ -18,7 +18,9 @@
  * fused multiply-add, so both give bit-identical results. Skipping a zero term changes nothing:
  * the sums start at +0 and never become −0, and kernels are finite (ConvMap checks).
  */
-import { emitModule, F64, f64x2Add, f64x2Mul, f64x2Splat, I32, op, simd, sleb, uleb, V128, v128Load, v128Store } from './emit.js';
+import {
+  add, emitModule, F64, f64Load, f64Store, f64x2Add, f64x2Mul, f64x2Splat, get, I32, i32, i32Load, ifDo, lane0, locals, op, set, simd, sleb, uleb, V128, v128Load, v128Store, v128Zero, whileDo, x,
+} from './emit.js';
 
 /**
  * Pairs of doubles accumulated at once: independent f64x2 add chains (the add latency bounds a single
@@ -27,23 +29,6 @@ import { emitModule, F64, f64x2Add, f64x2Mul, f64x2Splat, I32, op, simd, sleb, u
 const PAIRS = 4;
 const NARROWER = [2, 1];
 
-const x = {
-  i32Mul: 0x6c, i32GeU: 0x4f, i32Ne: 0x47, f64Load: 0x2b, f64Store: 0x39, f64Add: 0xa0, f64Ne: 0x62, f64Const: 0x44, if: 0x04,
-} as const;
-const i32Load = (offset: number) => [op.i32Load, 2, ...uleb(offset)];
-const f64Load = (offset = 0) => [x.f64Load, 3, ...uleb(offset)];
-const f64Store = (offset = 0) => [x.f64Store, 3, ...uleb(offset)];
-const v128Zero = [...simd(0x0c), ...new Array(16).fill(0)];
-const lane0 = [...simd(0x21), 0];
-const get = (l: number) => [op.get, l], set = (l: number) => [op.set, l];
-const i32 = (n: number) => [op.i32Const, ...sleb(n)];
-const add = (a: number, n: number) => [...get(a), ...i32(n), op.i32Add, ...set(a)];
-/** while (cond) body: cond must leave an i32; `br 1` inside body leaves the loop. */
-const whileDo = (cond: number[], body: number[]) => [op.block, 0x40, op.loop, 0x40, ...cond, op.i32Eqz, op.brIf, 1, ...body, op.br, 0, op.end, op.end];
-const ifDo = (cond: number[], body: number[]) => [...cond, x.if, 0x40, ...body, op.end];
-
-/** Local declarations after the params: groups of [count, type], in index order. */
-const locals = (...groups: [number, number][]) => [...uleb(groups.length), ...groups.flatMap(([n, type]) => [...uleb(n), type])];
 
 /**
  * Runs `block(pairs, lane0Only)` over a length held in local `left` (doubles): PAIRS pairs while they

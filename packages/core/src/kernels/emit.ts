@@ -51,6 +51,26 @@ export const vec = (items: number[][]): number[] => [...uleb(items.length), ...i
 export const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 export const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
+/** More opcodes (the emitters' structured helpers below use them). */
+export const x = {
+  i32Mul: 0x6c, i32GeU: 0x4f, i32Ne: 0x47, f64Load: 0x2b, f64Store: 0x39, f64Add: 0xa0, f64Ne: 0x62, f64Const: 0x44, if: 0x04,
+} as const;
+export const i32Load = (offset: number) => [op.i32Load, 2, ...uleb(offset)];
+export const f64Load = (offset = 0) => [x.f64Load, 3, ...uleb(offset)];
+export const f64Store = (offset = 0) => [x.f64Store, 3, ...uleb(offset)];
+export const v128Zero = [...simd(0x0c), ...new Array(16).fill(0)];
+export const lane0 = [...simd(0x21), 0];
+export const get = (l: number) => [op.get, l];
+export const set = (l: number) => [op.set, l];
+export const i32 = (n: number) => [op.i32Const, ...sleb(n)];
+export const add = (a: number, n: number) => [...get(a), ...i32(n), op.i32Add, ...set(a)];
+/** while (cond) body: cond must leave an i32; `br 1` inside body leaves the loop. */
+export const whileDo = (cond: number[], body: number[]) => [op.block, 0x40, op.loop, 0x40, ...cond, op.i32Eqz, op.brIf, 1, ...body, op.br, 0, op.end, op.end];
+export const ifDo = (cond: number[], body: number[]) => [...cond, x.if, 0x40, ...body, op.end];
+
+/** Local declarations after the params: groups of [count, type], in index order. */
+export const locals = (...groups: [number, number][]) => [...uleb(groups.length), ...groups.flatMap(([n, type]) => [...uleb(n), type])];
+
 /**
  * A module of functions (type i, body i; params are i32) that imports `env.memory` and exports the
  * functions under `names`. `bodies` are locals then code, without the final `end`.

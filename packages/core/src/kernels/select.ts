@@ -6,6 +6,7 @@
 import { ValueError } from '../errors.js';
 import type { DenseMatrix } from './dense.js';
 import { type ConvGeometry, makeConvResident, wasmConvAdjoint, wasmConvForward, wasmConvKernel } from './wasm-conv.js';
+import { makeGramResident, wasmCholesky, wasmGramKernel, wasmWeightedGram } from './wasm-gram.js';
 import { makeResident, wasmKernel, wasmMatTvec } from './wasm-mattvec.js';
 
 export type KernelName = 'js' | 'wasm';
@@ -23,6 +24,8 @@ const MIN_RESIDENT_ENTRIES = 2048;
  * out of kernel memory cost about what the kernel saves (measured: docs/conv-stages.md, "Kernels").
  */
 const MIN_CONV_WORK = 256;
+/** Smaller Cholesky factorisations stay in JS (the copy in and out costs about what the kernel saves). */
+const MIN_CHOLESKY = 32;
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.INV_KERNEL;
 let requested: KernelName = env === 'js' ? 'js' : 'wasm';
@@ -41,7 +44,7 @@ export function getKernel(): KernelName {
 
 /** True when WebAssembly SIMD validates here (whatever setKernel chose). */
 export function wasmSimdAvailable(): boolean {
-  return wasmKernel() !== null && wasmConvKernel() !== null;
+  return wasmKernel() !== null && wasmConvKernel() !== null && wasmGramKernel() !== null;
 }
 
 /** True on the AUTO_RESIDENT_USES-th call for `owner` (counting stops there). */
@@ -76,4 +79,24 @@ export function kernelConv(c: ConvGeometry, adjoint: boolean, v: ArrayLike<numbe
   if (run(c, v, out)) return true;
   if (c.oh * c.ow * c.kh * c.kw * c.cin * c.cout < MIN_CONV_WORK || !dueForResidence(c)) return false;
   return makeConvResident(c) && run(c, v, out);
+}
+
+/**
+ * out = Aᵀ·diag(w)·A on the wasm kernel when it is chosen; Aᵀ becomes resident at once (its copy
+ * costs one pass over A, the product k passes). Returns false to let the caller run the JS loop.
+ */
+export function kernelWeightedGram(A: DenseMatrix, w: ArrayLike<number>, out: Float64Array, stride: number): boolean {
+  if (requested === 'js' || A.rows * A.cols < MIN_RESIDENT_ENTRIES) return false;
+  return makeGramResident(A) && wasmWeightedGram(A, w, out, stride);
+}
+
+/** Runs cholesky's `factor` on the wasm kernel when it is chosen and n is worth it; null lets the caller run the JS loop. */
+export function kernelCholesky(
+  A: Float64Array,
+  n: number,
+  stride: number,
+  factor: Parameters<typeof wasmCholesky>[3],
+): boolean | null {
+  if (requested === 'js' || n < MIN_CHOLESKY) return null;
+  return wasmCholesky(A, n, stride, factor);
 }
