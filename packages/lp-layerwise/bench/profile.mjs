@@ -6,6 +6,7 @@ const f32 = (g) => new Generator(g.layers.map((l) => ({ ...l, weight: new Matrix
 const cases = {
   relu250: [() => Generator.random([20, 250, 600], { seed: 2019 }), 1e-3, 12],
   relu250c: [() => Generator.random([20, 250, 600], { seed: 2019 }), 0, 11],
+  relu200c: [() => Generator.random([10, 200, 500], { seed: 2020 }), 0, 13],
   relu200: [() => Generator.random([10, 200, 500], { seed: 2020 }), 1e-3, 14],
   leaky: [() => Generator.random([20, 200, 500, 784], { seed: 2021, activation: { kind: 'leaky_relu', alpha: 0.1 } }), 1e-6, 15],
 };
@@ -27,7 +28,7 @@ LayerLp.prototype.solve = async function (x, req) {
   const u = process.cpuUsage(c0);
   let it = NaN;
   try { it = Number(this.model.info.get('simplex_iteration_count')); } catch {}
-  log.push(`k=${this.weight.cols} m=${this.weight.rows} thres=${req.thres.toExponential(3)}${req.relaxFrom !== undefined ? ' relax' : ''}${req.warm ? ' warm' : ' cold'}${req.start ? ' start' : ''} -> ${out.status} t=${out.slack.toExponential(4)} rounds=${this.rounds - r0} lastIt=${it} cpu=${((u.user + u.system) / 1000).toFixed(0)}ms`);
+  log.push(`k=${this.weight.cols} m=${this.weight.rows} thres=${req.thres.toExponential(3)}${req.relaxFrom !== undefined ? ' relax' : ''}${req.warm ? ' warm' : ' cold'}${req.start ? ' start' : ''} -> ${out.status} t=${out.slack.toExponential(4)} rounds=${this.rounds - r0} dense=${this.denseSolves}/${this.denseFallbacks} lastIt=${it} cpu=${((u.user + u.system) / 1000).toFixed(0)}ms`);
   return out;
 };
 const opts = process.argv.includes('--lp-only') ? { fastPath: false } : {};

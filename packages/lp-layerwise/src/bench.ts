@@ -248,16 +248,28 @@ interface CvxoptOut {
  * The issue #14 CLI case (bench/cli-batch.mjs): a net of the comparison (`relu250` or `leaky`) with
  * `items` noisy observations, and cvxopt's run on exactly those (undefined without cvxopt).
  */
-export async function cliCase(name: 'relu250' | 'leaky', items: number): Promise<{ generator: Generator; observations: Float64Array[]; noise: number; cvxopt?: CvxoptOut }> {
+/**
+ * The CLI benchmark's instance (bench/cli-batch.mjs), with what it needs to time cvxopt as a whole
+ * process too: the python, the script and its input.
+ */
+export async function cliCase(
+  name: 'relu250' | 'leaky',
+  items: number,
+): Promise<{ generator: Generator; observations: Float64Array[]; noise: number; cvxopt?: CvxoptOut; reference?: { python: string; script: string; input: unknown } }> {
   const tools = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as NodeTools;
   const c = instances(tools, items, () => {}).find((i) => i.label.startsWith(name === 'relu250' ? '20-250-600 noise' : 'random leaky'))!;
   const python = tools.findPython(['numpy', 'cvxopt']);
-  return { generator: c.generator, observations: c.observations, noise: c.noise, cvxopt: python ? runCvxopt(tools, python, c) : undefined };
+  const reference = python ? { python, script: tools.referenceScript('lp-cvxopt.py'), input: cvxoptInput(c) } : undefined;
+  return { generator: c.generator, observations: c.observations, noise: c.noise, cvxopt: python ? runCvxopt(tools, python, c) : undefined, reference };
 }
 
 function runCvxopt(tools: NodeTools, python: string, c: Instance): CvxoptOut {
+  return tools.runPythonJson<CvxoptOut>(python, tools.referenceScript('lp-cvxopt.py'), cvxoptInput(c));
+}
+
+function cvxoptInput(c: Instance) {
   const g = c.generator;
-  const input = {
+  return {
     layers: layersInput(g),
     observations: c.observations.map((o) => Array.from(o)),
     threshold: c.noise || CLEAN_THRESHOLD,
@@ -267,7 +279,6 @@ function runCvxopt(tools: NodeTools, python: string, c: Instance): CvxoptOut {
     // The same cap as inv's default (solve.ts), so that neither side walks to thresholds far above the noise.
     max_threshold: c.noise ? NOISE_CAP * c.noise : DATA_CAP * Math.max(...c.observations.map((o) => normInf(o))),
   };
-  return tools.runPythonJson<CvxoptOut>(python, tools.referenceScript('lp-cvxopt.py'), input);
 }
 
 type NodeTools = typeof import('@inv/core/node');

@@ -1,17 +1,18 @@
 /**
  * Least squares under the LP's rows: a feasibility certificate for the l-inf LP at one threshold that
- * costs a few triangular solves on top of the fast path's QR (docs/lp-layerwise.md, "Constrained
+ * costs a few triangular solves on top of the fast path's factorisation (docs/lp-layerwise.md, "Constrained
  * least squares").
  *
  * The point is the pinned rows' least-squares fit h_ls corrected so that every row's violation is at
  * most the threshold: the violated constraints (rows, and h_j ≥ 0 after a ReLU) are pinned to just
  * inside their bound and the fit is re-solved subject to them; constraints are only added, never
- * dropped, until no row is violated. With the pinned rows' QR (RᵀR = W_PᵀW_P) and the pinned
+ * dropped, until no row is violated. With the pinned rows' factor R (RᵀR = W_PᵀW_P) and the pinned
  * constraints G h = g: h = h_ls + R⁻¹Z λ, Z = R⁻ᵀGᵀ, (ZᵀZ) λ = g − G h_ls.
  *
  * A point is returned only when it satisfies every row at the threshold, so the LP there is feasible
  * (min t ≤ threshold): the threshold search may take it instead of solving that LP.
  */
+import { choleskySolve } from '@inv/core';
 import { type PinnedFit, type FastPathResult, type LayerRows, pointViolation } from './least-squares.js';
 import { negativeSlope, rowBounds, rowViolation } from './rows.js';
 
@@ -29,7 +30,7 @@ export function constrainedLeastSquares(layer: LayerRows, x: ArrayLike<number>, 
   const { weight, bias } = layer;
   const m = weight.rows, k = weight.cols;
   const alpha = negativeSlope(layer.activation);
-  const { kinds, qr } = fit;
+  const { kinds, factor: R } = fit;
   const hls = fit.h;
   const inner = thres * (1 - MARGIN);
   /** Constraint index: a row i < m, or h_{i−m} ≥ 0. */
@@ -70,7 +71,7 @@ export function constrainedLeastSquares(layer: LayerRows, x: ArrayLike<number>, 
         target = 0;
         ghls = hls[c - m];
       }
-      z.push(qr.solveRt(g));
+      z.push(R.solveRt(g));
       rhs.push(target - ghls);
     }
     const q = z.length;
@@ -83,7 +84,7 @@ export function constrainedLeastSquares(layer: LayerRows, x: ArrayLike<number>, 
       const za = z[a], la = lambda[a];
       for (let j = 0; j < k; j++) zl[j] += la * za[j];
     }
-    const delta = qr.solveR(zl);
+    const delta = R.solveR(zl);
     h = hls.map((v, j) => v + delta[j]);
   }
   return undefined;
@@ -110,20 +111,4 @@ function extendCholesky(old: Float64Array, q0: number, q: number, z: Float64Arra
     }
   }
   return l;
-}
-
-/** λ with LLᵀλ = rhs. */
-function choleskySolve(l: Float64Array, q: number, rhs: number[]): Float64Array {
-  const u = new Float64Array(q);
-  for (let i = 0; i < q; i++) {
-    let s = rhs[i];
-    for (let r = 0; r < i; r++) s -= l[i * q + r] * u[r];
-    u[i] = s / l[i * q + i];
-  }
-  for (let i = q - 1; i >= 0; i--) {
-    let s = u[i];
-    for (let r = i + 1; r < q; r++) s -= l[r * q + i] * u[r];
-    u[i] = s / l[i * q + i];
-  }
-  return u;
 }

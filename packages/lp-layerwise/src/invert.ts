@@ -31,6 +31,8 @@ export interface InvertSettings extends LpPause {
   maxThreshold?: number;
   /** l-inf constraint generation (default true; false: every row in every LP). */
   generate?: boolean;
+  /** l-inf with constraint generation: the dense interior point for cold LPs of wide layers (default true). */
+  dense?: boolean;
 }
 
 export interface Inversion {
@@ -161,7 +163,7 @@ export class LayerwiseInverter {
       this.models[j] = undefined;
     }
     this.recent.unshift(i);
-    return (this.models[i] = new LayerLp(this.highs, d.weight, d.bias, d.activation, this.norm, d.nonnegative, settings.generate ?? true));
+    return (this.models[i] = new LayerLp(this.highs, d.weight, d.bias, d.activation, this.norm, d.nonnegative, settings.generate ?? true, settings.dense ?? true));
   }
 
   /** One LP (all its constraint-generation rounds), or the failure it ended in. */
@@ -208,7 +210,8 @@ export class LayerwiseInverter {
     while (last > 0 && grid(last) > cap * (1 + 1e-12)) last--;
     const layer = this.data[i];
     const leaky = layer.activation.kind === 'leaky_relu';
-    const fit = pinnedFit(layer, x, threshold);
+    // The least-squares point serves the fast path and seeds HiGHS' working set; the dense kernel needs no seed.
+    const fit = settings.fastPath || !this.model(i, settings).denseWhenCold ? pinnedFit(layer, x, threshold) : undefined;
     const ls = fit && fitPoint(layer, x, fit);
     // The fast path: least squares, or least squares under the rows (a point that proves the LP feasible here).
     const fast = settings.fastPath && fit ? (ls!.violation <= threshold ? ls : constrainedLeastSquares(layer, x, threshold, fit)) : undefined;

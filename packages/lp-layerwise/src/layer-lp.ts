@@ -7,7 +7,8 @@
  *   U1: p_i − s ≤ x_i   L1: p_i + s ≥ x_i   (and for leaky ReLU)   U2: α·p_i − s ≤ x_i   L2: α·p_i + s ≥ x_i
  * with p = W h + b. Unused rows get infinite bounds, so the matrix never changes.
  */
-import { type Activation, type Matrix, matvec, now, QR, selectRows } from '@inv/core';
+import { type Activation, type Matrix, matvec, NormalEquations, now, QR, selectRows, transpose } from '@inv/core';
+import { DENSE_FEAS_TOL, denseLinf, type LinfRows } from './dense-ipm.js';
 import type { Highs } from './highs.js';
 import { negativeSlope, relaxedKind, RowKind, rowKind } from './rows.js';
 
@@ -15,6 +16,13 @@ import { negativeSlope, relaxedKind, RowKind, rowKind } from './rows.js';
 const ROW_TOL = 1e-12;
 /** Relative slack under which a row counts as tight at the optimum (polish). */
 const TIGHT = 1e-9;
+/**
+ * After a dense solve HiGHS holds no basis. A warm LP (the same observation at another threshold)
+ * then goes to the dense kernel again on layers narrower than this (its interior point costs about a
+ * millisecond there), and to HiGHS with the dense basis installed on wider ones (where HiGHS' warm
+ * re-solves are cheaper than an interior point; docs/lp-layerwise.md, "Dense kernel").
+ */
+export const DENSE_WARM_COLS = 64;
 
 export type LpNorm = 'linf' | 'l1';
 
@@ -96,6 +104,22 @@ export class LayerLp {
   private readonly position: Int32Array;
   /** HiGHS runs of constraint generation since construction (rounds ≥ LPs). */
   rounds = 0;
+  /** LPs the dense kernel solved, and those it handed back to HiGHS. */
+  denseSolves = 0;
+  denseFallbacks = 0;
+  /** HiGHS' model holds the basis of the last solve (false after a dense solve). */
+  private highsWarm = false;
+  /**
+   * The last dense solve's basis, in LP terms (tight LP rows; columns at their bound 0, t being column
+   * k), installed in HiGHS when it solves next: the optimal basis before a warm re-solve, or the basis
+   * the interior point pointed at when its certificate failed.
+   */
+  private denseBasis?: { rows: number[]; cols: number[] };
+  /** Wᵀ for the dense kernel (made on its first use). */
+  private transposed?: Matrix;
+  /** The last dense solve's certified vertex (see stillOptimal). */
+  private denseVertex?: LpOutcome & { zeroT: boolean };
+
   /**
    * Simplex iterations per slice (~1e8 matrix entries touched: about 60 on a 3,136×501 leaky layer,
    * 330 on a 1,200×251 ReLU layer). Every slice costs HiGHS a refactorisation: at 3e7 entries per
@@ -116,6 +140,8 @@ export class LayerLp {
     private readonly nonnegative: boolean,
     /** l-inf: constraint generation (false: every row in every LP, as the authors' formulation). */
     private readonly generate = true,
+    /** l-inf with constraint generation: LPs HiGHS would start cold go to ./dense-ipm.ts. */
+    private readonly dense = true,
   ) {
     const m = weight.rows, k = weight.cols;
     this.rows = m;
@@ -137,6 +163,11 @@ export class LayerLp {
     this.activeUpper = new Float64Array(numRows);
     this.violation = new Float64Array(numRows);
     this.model = this.build();
+  }
+
+  /** Cold LPs go to the dense interior point (l-inf with constraint generation). */
+  get denseWhenCold(): boolean {
+    return this.lazy && this.dense;
   }
 
   /**
@@ -232,7 +263,18 @@ export class LayerLp {
           break;
       }
     }
-    const warm = request.warm === true;
+    if (this.denseWhenCold && !(request.warm === true && this.highsWarm)) {
+      const reuse = request.warm === true && this.denseVertex && this.stillOptimal(this.denseVertex) ? this.denseVertex : undefined;
+      if (reuse) return this.polish(reuse);
+      if (request.warm !== true || this.weight.cols < DENSE_WARM_COLS) {
+        const out = await this.solveDense(request);
+        if (out) return out.status === 'optimal' ? this.polish(out) : out;
+      }
+    }
+    const warm = request.warm === true && this.highsWarm;
+    const basis = this.highsWarm ? undefined : this.denseBasis;
+    this.highsWarm = true;
+    this.denseBasis = this.denseVertex = undefined;
     if (!warm && this.lazy && this.modelRows.length > 0) {
       // A cold solve starts from an empty model, exactly like a new one.
       this.model.dispose();
@@ -246,14 +288,94 @@ export class LayerLp {
       return this.norm === 'linf' && out.status === 'optimal' ? this.polish(out) : out;
     }
     this.seedWorkingSet(warm, request.start);
-    for (;;) {
-      this.applyWorkingSet();
+    const installed = basis !== undefined && this.installBasis(basis);
+    for (let first = true; ; first = false) {
+      if (!(first && installed)) this.applyWorkingSet();
       const out = await this.run(request);
       if (out.status !== 'optimal') return out;
       this.rounds++;
       if (this.addViolated(out.h, out.slack) === 0) return this.polish(out);
       await request.between?.();
     }
+  }
+
+  /**
+   * The current LP (bounds in this.lower/upper) by the dense interior point; null when it could not
+   * vouch for its answer (HiGHS then solves the LP cold).
+   */
+  private async solveDense(request: LpRequest): Promise<LpOutcome | null> {
+    const m = this.rows, inf = this.highs.infinity, alpha = this.alpha, n = this.lower.length;
+    const ids: number[] = [];
+    for (let r = 0; r < n; r++) if (this.upper[r] < inf || this.lower[r] > -inf) ids.push(r);
+    const rows: LinfRows = { unit: new Int32Array(ids.length), coef: new Float64Array(ids.length), rhs: new Float64Array(ids.length) };
+    ids.forEach((r, q) => {
+      // Upper bounds sit on the "− t" blocks (0, 2), lower ones on the "+ t" blocks (1, 3): in ≤ form every row reads c·p_i − t ≤ rhs.
+      const block = Math.floor(r / m), sign = block % 2 === 0 ? 1 : -1;
+      rows.unit[q] = r % m;
+      rows.coef[q] = sign * (block < 2 ? 1 : alpha);
+      rows.rhs[q] = sign * (sign > 0 ? this.upper[r] : this.lower[r]);
+    });
+    const deadline = now() + (request.timeLimit ?? Infinity) * 1000;
+    let timedOut = false;
+    const stop = () => request.stop?.() === true || (timedOut = now() > deadline);
+    this.transposed ??= transpose(this.weight);
+    const found = await denseLinf(this.weight, this.transposed, rows, this.nonnegative, { between: request.between, stop });
+    const modelStatus = this.highs.constants.modelStatus.optimal as number;
+    if (found?.kind === 'aborted') return { status: timedOut ? 'time_limit' : 'aborted', modelStatus, h: found.h, slack: Infinity };
+    if (!found) {
+      this.denseFallbacks++;
+      return null;
+    }
+    const k = this.weight.cols, R = ids.length;
+    this.denseBasis = { rows: Array.from(found.basis.filter((q) => q < R), (q) => ids[q]), cols: Array.from(found.basis.filter((q) => q >= R), (q) => (q === R ? k : q - R - 1)) };
+    this.highsWarm = false;
+    this.denseVertex = undefined;
+    if (found.kind === 'basis') {
+      this.denseFallbacks++;
+      return null;
+    }
+    this.denseSolves++;
+    const support = found.support && Int32Array.from(found.support, (q) => ids[q]);
+    const out: LpOutcome = { status: 'optimal', modelStatus, h: found.h, slack: found.t, ...(support ? { support } : {}) };
+    this.denseVertex = { ...out, zeroT: !support };
+    return out;
+  }
+
+  /**
+   * True when the last dense vertex is optimal for the LP now in this.lower/upper (a warm request: the
+   * same observation at another threshold). Row bounds do not depend on the threshold, only which rows
+   * exist, so when every row of its certificate still exists (or the certificate was t = 0) and the
+   * vertex satisfies every row now, the same duals prove it optimal. O(m·k).
+   */
+  private stillOptimal(v: LpOutcome & { zeroT: boolean }): boolean {
+    const inf = this.highs.infinity;
+    if (!v.zeroT && !v.support!.every((r) => this.lower[r] > -inf || this.upper[r] < inf)) return false;
+    const w = this.violations(v.h, v.slack);
+    for (let r = 0; r < w.length; r++) {
+      const lo = this.lower[r], up = this.upper[r];
+      if (!(lo > -inf || up < inf)) continue;
+      if (w[r] > DENSE_FEAS_TOL * (1 + Math.abs(up < inf ? up : lo))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Puts the dense solve's basis into HiGHS' model: its rows join the working set and sit at their
+   * bound, the other model rows and the columns not at a bound are basic. False (nothing installed)
+   * when a basis row is not in this LP (the threshold changed its kind).
+   */
+  private installBasis(basis: { rows: number[]; cols: number[] }): boolean {
+    const inf = this.highs.infinity, set = this.inSet;
+    if (!basis.rows.every((r) => this.lower[r] > -inf || this.upper[r] < inf)) return false;
+    for (const r of basis.rows) set[r] = 1;
+    this.applyWorkingSet();
+    const codes = this.highs.constants.basisStatus;
+    const colStatus = new Int32Array(this.weight.cols + this.slacks).fill(codes.basic);
+    for (const j of basis.cols) colStatus[j] = codes.lower;
+    const rowStatus = new Int32Array(this.modelRows.length).fill(codes.basic);
+    for (const r of basis.rows) rowStatus[this.position[r]] = this.upper[r] < inf ? codes.upper : codes.lower;
+    this.model.setBasis({ colStatus, rowStatus });
+    return true;
   }
 
   /**
@@ -342,21 +464,22 @@ export class LayerLp {
   private polish(out: LpOutcome): LpOutcome {
     const k = this.weight.cols, m = this.rows, t = out.slack, inf = this.highs.infinity;
     const v = this.violations(out.h, t);
-    const units: number[] = [], targets: number[] = [];
+    // Least squares on the tight rows: unit i's rows all read a_i·h = target, so the normal equations
+    // take unit i once per tight row, with the sum of their targets.
+    const units: number[] = [], sum = new Float64Array(m);
     for (let r = 0; r < v.length; r++) {
       const lo = this.lower[r], up = this.upper[r];
       const upper = up < inf;
       if (!upper && !(lo > -inf)) continue;
       const bound = upper ? up : lo;
       if (v[r] < -TIGHT * (1 + Math.abs(bound))) continue;
-      const block = Math.floor(r / m), scale = block < 2 ? 1 : this.alpha;
-      units.push(r % m);
-      targets.push((upper ? bound + t : bound - t) / scale);
+      const block = Math.floor(r / m), scale = block < 2 ? 1 : this.alpha, i = r % m;
+      units.push(i);
+      sum[i] += (upper ? bound + t : bound - t) / scale;
     }
     if (units.length <= k + 1) return out;
-    const qr = new QR(selectRows(this.weight, units));
-    if (qr.isRankDeficient(1e-10)) return out;
-    const h = qr.solve(targets);
+    const h = leastSquaresOn(this.weight, units, sum);
+    if (!h) return out;
     if (this.nonnegative && h.some((x) => x < 0)) return out;
     const w = this.violations(h, t);
     for (let r = 0; r < w.length; r++) {
@@ -441,4 +564,18 @@ export class LayerLp {
     this.disposed = true;
     this.model.dispose();
   }
+}
+
+/**
+ * argmin_h Σ_q (W_{units[q]}·h − target_q)², with `sum[i]` the sum of unit i's targets: the normal
+ * equations, or QR where they are ill-conditioned; undefined when the rows are rank deficient.
+ */
+function leastSquaresOn(W: Matrix, units: number[], sum: Float64Array): Float64Array | undefined {
+  const normal = NormalEquations.of(W, units);
+  if (normal) return normal.solve(sum);
+  const counts = new Float64Array(W.rows);
+  for (const i of units) counts[i]++;
+  const qr = new QR(selectRows(W, units));
+  // Every repeat of a unit gets the mean target: the least-squares point is the same.
+  return qr.isRankDeficient(1e-10) ? undefined : qr.solve(units.map((i) => sum[i] / counts[i]));
 }

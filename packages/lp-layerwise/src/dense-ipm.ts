@@ -1,0 +1,391 @@
+/**
+ * A dense primal-dual interior point (Mehrotra predictor-corrector) for one l-inf layer LP
+ * (docs/lp-layerwise.md, "Dense kernel"):
+ *
+ *   min t  s.t.  coef_q·(W h)_{unit_q} − t ≤ rhs_q  (q < R),   −t ≤ 0,   −h ≤ 0 (below a ReLU).
+ *
+ * HiGHS' simplex needs hundreds to thousands of iterations on these dense, tall LPs; the interior
+ * point needs 10–16 on the benchmark layers, each one normal matrix Gᵀ diag(w) G. Rows of one unit
+ * share its weight row a_i, so that is Wᵀ diag(ω) W plus rank-one terms: m·k²/2 multiply-adds on
+ * core's WebAssembly kernels (weightedGram, cholesky), whatever the number of rows.
+ *
+ * Its answer is not trusted as such: the k + 1 rows it drives tight are taken as a basis, and that
+ * basis' vertex and duals are solved for exactly. The vertex is returned only when it satisfies every
+ * row and either the duals are nonnegative (the simplex's own optimality test) or t = 0 there.
+ * Otherwise the basis goes back to the caller, and HiGHS finishes from it.
+ */
+import { cholesky, choleskySolve, type Matrix, matTvec, weightedGram } from '@inv/core';
+
+/** The data rows in ≤ form: row q reads coef[q]·p[unit[q]] − t ≤ rhs[q], with p = W h. */
+export interface LinfRows {
+  unit: Int32Array;
+  coef: Float64Array;
+  rhs: Float64Array;
+}
+
+/**
+ * A basis of n = k + 1 rows, in the kernel's row numbering: q < R a data row, R the row −t ≤ 0
+ * (t at its bound 0), R + 1 + j the row −h_j ≤ 0 (h_j at its bound 0).
+ */
+export type DenseBasis = Int32Array;
+
+export type DenseOutcome =
+  /** A vertex certified optimal; `support`: data rows whose dual is positive (absent when the certificate is t = 0 alone). */
+  | { kind: 'optimal'; h: Float64Array; t: number; basis: DenseBasis; support?: Int32Array; iterations: number }
+  /** The certificate failed (a degenerate or nearly degenerate optimum): the basis the interior point points at, for a simplex to finish from. */
+  | { kind: 'basis'; basis: DenseBasis; iterations: number }
+  /** `stop` said so: the current h. */
+  | { kind: 'aborted'; h: Float64Array };
+
+export interface DenseControl {
+  /** Awaited between iterations (a yield); `stop` is checked after it. */
+  between?: () => Promise<void>;
+  stop?: () => boolean;
+}
+
+/** Interior-point iterations before giving up (10–16 on the benchmark layers). */
+const MAX_ITERATIONS = 80;
+/** Relative residuals and gap at which the interior point stops and a basis is read off. */
+const IPM_TOL = 1e-10;
+/** A row of the vertex may exceed its bound by this much (relative) and still count as satisfied. */
+export const DENSE_FEAS_TOL = 1e-9;
+/** Vertices tried before convergence once t ≈ 0 (each costs a factorisation of the basis). */
+const MAX_EARLY = 3;
+/** Iterations past convergence spent waiting for the active rows to separate (see `separated`). */
+const MAX_EXTRA = 8;
+/** λ/s of the n-th row over that of the (n+1)-th at which the n most active rows count as identified. */
+const SEPARATION = 1e3;
+/** Fraction of the step to the boundary. */
+const STEP = 0.99;
+
+/**
+ * Solves the LP, or returns null when the kernel cannot vouch for an optimal vertex (singular normal
+ * matrix or basis, no convergence, a certificate that fails), or the current h when `stop` said so.
+ */
+export async function denseLinf(
+  W: Matrix,
+  /** Wᵀ, kept by the caller: W·h as Wᵀ's transposed product runs on core's resident wasm kernel. */
+  Wt: Matrix,
+  rows: LinfRows,
+  nonnegative: boolean,
+  control: DenseControl = {},
+): Promise<DenseOutcome | null> {
+  const m = W.rows, k = W.cols, n = k + 1, R = rows.unit.length;
+  const M = R + 1 + (nonnegative ? k : 0);
+  const { unit, coef, rhs } = rows;
+  // Full right-hand side: data rows, then −t ≤ 0, then −h_j ≤ 0.
+  const hvec = new Float64Array(M);
+  hvec.set(rhs);
+  const scaleH = 1 + maxAbs(rhs);
+
+  const p = new Float64Array(m), u = new Float64Array(m);
+  const Gz = (z: Float64Array, out: Float64Array): Float64Array => {
+    matTvec(Wt, z.subarray(0, k), p);
+    const t = z[k];
+    for (let q = 0; q < R; q++) out[q] = coef[q] * p[unit[q]] - t;
+    out[R] = -t;
+    if (nonnegative) for (let j = 0; j < k; j++) out[R + 1 + j] = -z[j];
+    return out;
+  };
+  const GTv = (v: Float64Array, out: Float64Array): Float64Array => {
+    u.fill(0);
+    let st = 0;
+    for (let q = 0; q < R; q++) {
+      u[unit[q]] += coef[q] * v[q];
+      st += v[q];
+    }
+    matTvec(W, u, out.subarray(0, k));
+    if (nonnegative) for (let j = 0; j < k; j++) out[j] -= v[R + 1 + j];
+    out[k] = -st - v[R];
+    return out;
+  };
+
+  const N = new Float64Array(n * n), omega = new Float64Array(m), nu = new Float64Array(m), scaled = new Float64Array(k);
+  /** N = Gᵀ diag(w) G, Cholesky-factorised in place; false when it is not positive definite. */
+  const factor = (w: Float64Array): boolean => {
+    omega.fill(0);
+    nu.fill(0);
+    let tt = w[R];
+    for (let q = 0; q < R; q++) {
+      const c = coef[q], i = unit[q];
+      omega[i] += w[q] * c * c;
+      nu[i] += w[q] * c;
+      tt += w[q];
+    }
+    weightedGram(W, omega, N, n);
+    if (nonnegative) for (let j = 0; j < k; j++) N[j * n + j] += w[R + 1 + j];
+    matTvec(W, nu, scaled);
+    for (let j = 0; j < k; j++) N[j * n + k] = N[k * n + j] = -scaled[j];
+    N[k * n + k] = tt;
+    return cholesky(N, n);
+  };
+
+  // Start (Mehrotra's heuristic): the least-squares point of G z = h, slacks and duals shifted positive.
+  const z = new Float64Array(n), s = new Float64Array(M), lam = new Float64Array(M);
+  const ones = new Float64Array(M).fill(1);
+  if (!factor(ones)) return null;
+  const gh = GTv(hvec, new Float64Array(n));
+  choleskySolve(N, n, gh, z);
+  Gz(z, s);
+  for (let r = 0; r < M; r++) s[r] = hvec[r] - s[r];
+  // λ: the least-norm solution of Gᵀ λ = −c, i.e. λ = −G N⁻¹ c.
+  const w0 = new Float64Array(n);
+  w0[k] = -1;
+  choleskySolve(N, n, w0, w0);
+  Gz(w0, lam);
+  shiftPositive(s, lam);
+
+  const rp = new Float64Array(M), rd = new Float64Array(n), rc = new Float64Array(M), w = new Float64Array(M);
+  const dz = new Float64Array(n), ds = new Float64Array(M), dl = new Float64Array(M);
+  const dzA = new Float64Array(n), dsA = new Float64Array(M), dlA = new Float64Array(M);
+  const rhsN = new Float64Array(n), tmpM = new Float64Array(M), tmpN = new Float64Array(n);
+  /** The Newton direction for the complementarity target rc (docs/lp-layerwise.md, "Dense kernel"). */
+  const direction = (outZ: Float64Array, outS: Float64Array, outL: Float64Array) => {
+    for (let r = 0; r < M; r++) tmpM[r] = (lam[r] * rp[r] - rc[r]) / s[r];
+    GTv(tmpM, tmpN);
+    for (let j = 0; j < n; j++) rhsN[j] = -rd[j] - tmpN[j];
+    choleskySolve(N, n, rhsN, outZ);
+    Gz(outZ, outS);
+    for (let r = 0; r < M; r++) {
+      outS[r] = -rp[r] - outS[r];
+      outL[r] = (-rc[r] - lam[r] * outS[r]) / s[r];
+    }
+  };
+
+  let iterations = 0, extra = 0, early = 0;
+  for (; iterations < MAX_ITERATIONS; iterations++) {
+    Gz(z, rp);
+    for (let r = 0; r < M; r++) rp[r] += s[r] - hvec[r];
+    GTv(lam, rd);
+    rd[k] += 1;
+    let gap = 0;
+    for (let r = 0; r < M; r++) gap += s[r] * lam[r];
+    const mu = gap / M;
+    // t ≈ 0 already (a clean layer): any n tight rows make a certified vertex, so try one early.
+    if (z[k] <= DENSE_FEAS_TOL * scaleH && maxAbs(rp) <= DENSE_FEAS_TOL * scaleH && early++ < MAX_EARLY) {
+      const out = basisVertex(W, rows, nonnegative, s, lam, hvec, Gz, tmpM, iterations);
+      if (out?.kind === 'optimal') return out;
+    }
+    if (maxAbs(rp) <= IPM_TOL * scaleH && maxAbs(rd) <= IPM_TOL && gap <= IPM_TOL * (1 + Math.abs(z[k]))) {
+      // Converged; go on (a few iterations at most) until the n tight rows stand apart from the rest,
+      // unless t ≈ 0, where any n tight rows make a certified vertex.
+      if (z[k] <= DENSE_FEAS_TOL * scaleH || ++extra > MAX_EXTRA || separated(s, lam, n)) break;
+    }
+    for (let r = 0; r < M; r++) w[r] = lam[r] / s[r];
+    if (!factor(w)) return null;
+    // Predictor.
+    for (let r = 0; r < M; r++) rc[r] = s[r] * lam[r];
+    direction(dzA, dsA, dlA);
+    const ap = Math.min(1, maxStep(s, dsA)), ad = Math.min(1, maxStep(lam, dlA));
+    let muAff = 0;
+    for (let r = 0; r < M; r++) muAff += (s[r] + ap * dsA[r]) * (lam[r] + ad * dlA[r]);
+    muAff /= M;
+    const sigma = Math.pow(muAff / mu, 3);
+    // Corrector.
+    for (let r = 0; r < M; r++) rc[r] = s[r] * lam[r] + dsA[r] * dlA[r] - sigma * mu;
+    direction(dz, ds, dl);
+    const sp = Math.min(1, STEP * maxStep(s, ds)), sd = Math.min(1, STEP * maxStep(lam, dl));
+    for (let j = 0; j < n; j++) z[j] += sp * dz[j];
+    for (let r = 0; r < M; r++) {
+      s[r] += sp * ds[r];
+      lam[r] += sd * dl[r];
+    }
+    if (control.between) await control.between();
+    if (control.stop?.()) return { kind: 'aborted', h: z.slice(0, k) };
+  }
+  if (iterations === MAX_ITERATIONS) return null;
+  return basisVertex(W, rows, nonnegative, s, lam, hvec, Gz, tmpM, iterations);
+}
+
+/**
+ * The vertex of the n rows with the largest λ/s (the ones the interior point drives tight). It is
+ * optimal, as exact as a simplex basis, when it satisfies every row and either the basis' duals are
+ * nonnegative (the simplex's test) or t = 0 there (t ≥ 0 is a row: nothing is lower). Otherwise the
+ * basis is returned for a simplex to finish from; null when it is singular.
+ */
+function basisVertex(
+  W: Matrix,
+  rows: LinfRows,
+  nonnegative: boolean,
+  s: Float64Array,
+  lam: Float64Array,
+  hvec: Float64Array,
+  Gz: (z: Float64Array, out: Float64Array) => Float64Array,
+  scratch: Float64Array,
+  iterations: number,
+): DenseOutcome | null {
+  const k = W.cols, n = k + 1, R = rows.unit.length, M = s.length;
+  const order = Int32Array.from({ length: M }, (_, r) => r);
+  const score = Float64Array.from({ length: M }, (_, r) => lam[r] / s[r]);
+  order.sort((a, b) => score[b] - score[a] || a - b);
+  const basis = order.slice(0, n);
+  // The basis' bound rows fix their variables at 0 (h_j, or t for the row −t ≤ 0); the data rows of
+  // the basis then form a square system in the free variables (h_F, and t unless fixed), smaller
+  // than n×n wherever h ≥ 0 binds (about half the inputs below a ReLU).
+  const fixed = new Uint8Array(n), data: number[] = [];
+  for (const r of basis) {
+    if (r < R) data.push(r);
+    else fixed[r === R ? k : r - R - 1] = 1;
+  }
+  const free: number[] = [];
+  for (let j = 0; j < n; j++) if (!fixed[j]) free.push(j);
+  const d = data.length;
+  if (free.length !== d) return null;
+  const tFree = !fixed[k];
+  const G = new Float64Array(d * d), b = new Float64Array(d);
+  for (let q = 0; q < d; q++) {
+    const r = data[q], c = rows.coef[r], src = rows.unit[r] * k, o = q * d;
+    b[q] = hvec[r];
+    for (let f = 0; f < d; f++) {
+      const j = free[f];
+      G[o + f] = j === k ? -1 : c * W.data[src + j];
+    }
+  }
+  const lu = d > 0 ? luFactor(G, d) : new Int32Array(0);
+  if (!lu) return null;
+  const zf = luSolve(G, d, lu, b, false);
+  const z = new Float64Array(n);
+  free.forEach((j, f) => (z[j] = zf[f]));
+  // Duals (G_Sᵀ λ = −c): the data rows' from the reduced transposed system (−c is −1 at t), then
+  // the bound rows' from their columns' equations.
+  const cf = Float64Array.from(free, (j) => (j === k ? -1 : 0));
+  const yd = luSolve(G, d, lu, cf, true);
+  const y: number[] = Array.from(yd);
+  if (!tFree) {
+    let sum = 0;
+    for (const v of yd) sum += v;
+    y.push(1 - sum);
+  }
+  for (let j = 0; j < k; j++) {
+    if (!fixed[j]) continue;
+    let v = 0;
+    for (let q = 0; q < d; q++) v += yd[q] * rows.coef[data[q]] * W.data[rows.unit[data[q]] * k + j];
+    y.push(v);
+  }
+  const big = maxAbs(y);
+  let dualFeasible = true;
+  for (const v of y) if (v < -1e-9 * big) dualFeasible = false;
+  const g = Gz(z, scratch);
+  let primalFeasible = true;
+  for (let r = 0; r < M; r++) if (g[r] - hvec[r] > DENSE_FEAS_TOL * (1 + Math.abs(hvec[r]))) primalFeasible = false;
+  const zeroT = z[k] <= DENSE_FEAS_TOL * (1 + maxAbs(rows.rhs));
+  if (!primalFeasible || !(dualFeasible || zeroT)) return { kind: 'basis', basis, iterations };
+  if (nonnegative) for (let j = 0; j < k; j++) if (z[j] < 0) z[j] = 0;
+  const h = z.slice(0, k), t = Math.max(0, z[k]);
+  if (!dualFeasible) return { kind: 'optimal', h, t, basis, iterations };
+  const support = data.filter((_, q) => yd[q] > 0);
+  return { kind: 'optimal', h, t, basis, support: Int32Array.from(support), iterations };
+}
+
+/** True when the n-th largest λ/s is SEPARATION times the (n+1)-th: the active rows are identified. */
+function separated(s: Float64Array, lam: Float64Array, n: number): boolean {
+  if (s.length <= n) return true;
+  const score = Float64Array.from(s, (v, r) => lam[r] / v).sort().reverse();
+  return score[n - 1] >= SEPARATION * score[n];
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let v = 0;
+  for (let i = 0; i < a.length; i++) v = Math.max(v, Math.abs(a[i]));
+  return v;
+}
+
+/** The largest step in [0, ∞) keeping x + α·dx ≥ 0. */
+function maxStep(x: Float64Array, dx: Float64Array): number {
+  let a = Infinity;
+  for (let i = 0; i < x.length; i++) if (dx[i] < 0) a = Math.min(a, -x[i] / dx[i]);
+  return a;
+}
+
+/** Mehrotra's shift: both vectors strictly positive and balanced. */
+function shiftPositive(s: Float64Array, lam: Float64Array): void {
+  let ms = Infinity, ml = Infinity;
+  for (let i = 0; i < s.length; i++) {
+    ms = Math.min(ms, s[i]);
+    ml = Math.min(ml, lam[i]);
+  }
+  const a = Math.max(-1.5 * ms, 0), b = Math.max(-1.5 * ml, 0);
+  let sl = 0, ss = 0, sll = 0;
+  for (let i = 0; i < s.length; i++) {
+    s[i] += a;
+    lam[i] += b;
+    sl += s[i] * lam[i];
+    ss += s[i];
+    sll += lam[i];
+  }
+  const da = ss > 0 ? (0.5 * sl) / sll : 1, db = sll > 0 ? (0.5 * sl) / ss : 1;
+  for (let i = 0; i < s.length; i++) {
+    s[i] += da + 1e-12;
+    lam[i] += db + 1e-12;
+  }
+}
+
+/** In-place LU with partial pivoting; the row permutation, or null when singular. */
+function luFactor(A: Float64Array, n: number): Int32Array | null {
+  const piv = Int32Array.from({ length: n }, (_, i) => i);
+  let scale = 0;
+  for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(A[i]));
+  for (let j = 0; j < n; j++) {
+    let best = j, bv = Math.abs(A[j * n + j]);
+    for (let i = j + 1; i < n; i++) {
+      const v = Math.abs(A[i * n + j]);
+      if (v > bv) {
+        bv = v;
+        best = i;
+      }
+    }
+    if (!(bv > 1e-13 * scale)) return null;
+    if (best !== j) {
+      for (let q = 0; q < n; q++) {
+        const t = A[j * n + q];
+        A[j * n + q] = A[best * n + q];
+        A[best * n + q] = t;
+      }
+      const t = piv[j];
+      piv[j] = piv[best];
+      piv[best] = t;
+    }
+    const d = A[j * n + j];
+    for (let i = j + 1; i < n; i++) {
+      const oi = i * n;
+      const f = (A[oi + j] /= d);
+      if (f === 0) continue;
+      const oj = j * n;
+      for (let q = j + 1; q < n; q++) A[oi + q] -= f * A[oj + q];
+    }
+  }
+  return piv;
+}
+
+/** Solves A x = b (or Aᵀ x = b) from luFactor's output. */
+function luSolve(LU: Float64Array, n: number, piv: Int32Array, b: Float64Array, transposed: boolean): Float64Array {
+  const x = new Float64Array(n);
+  if (!transposed) {
+    for (let i = 0; i < n; i++) x[i] = b[piv[i]];
+    for (let i = 0; i < n; i++) {
+      let v = x[i];
+      for (let q = 0; q < i; q++) v -= LU[i * n + q] * x[q];
+      x[i] = v;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let v = x[i];
+      for (let q = i + 1; q < n; q++) v -= LU[i * n + q] * x[q];
+      x[i] = v / LU[i * n + i];
+    }
+    return x;
+  }
+  // Aᵀ = Uᵀ Lᵀ Pᵀ... with P A = L U: Aᵀ x = b  ⇔  Uᵀ Lᵀ (P x) = b.
+  const y = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let v = y[i];
+    for (let q = 0; q < i; q++) v -= LU[q * n + i] * y[q];
+    y[i] = v / LU[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let v = y[i];
+    for (let q = i + 1; q < n; q++) v -= LU[q * n + i] * y[q];
+    y[i] = v;
+  }
+  for (let i = 0; i < n; i++) x[piv[i]] = y[i];
+  return x;
+}
