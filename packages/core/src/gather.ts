@@ -18,6 +18,8 @@ export abstract class GatherMap {
   protected constructor(
     readonly inShape: readonly number[],
     readonly outShape: readonly number[],
+    /** What describe() says, such as `permute 1,0,2`. */
+    private readonly description: string,
     /** Why a BatchNormalization cannot be folded in, and where to put it instead. */
     private readonly noScale: string,
   ) {
@@ -59,5 +61,9 @@ export abstract class GatherMap {
 
   scaleChannels(): never {
     throw new ShapeError(`${this.kind}: a BatchNormalization cannot be folded into ${this.noScale}`);
+  }
+
+  describe(): string {
+    return this.description;
   }
 }

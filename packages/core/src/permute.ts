@@ -21,7 +21,7 @@ export class PermuteMap extends GatherMap {
     if (axes.length !== rank || [...axes].sort((a, b) => a - b).some((a, i) => a !== i)) {
       throw new ShapeError(`permute: axes [${axes.join(', ')}] are not a permutation of the ${rank} axes of [${inShape.join(', ')}]`);
     }
-    super([...inShape], axes.map((a) => inShape[a]), 'a permutation; put it before the Permute/Transpose');
+    super([...inShape], axes.map((a) => inShape[a]), `permute ${axes.join(',')}`, 'a permutation; put it before the Permute/Transpose');
   }
 
   protected sources(): Int32Array {
@@ -46,9 +46,5 @@ export class PermuteMap extends GatherMap {
 
   toPlain(): PermutePlain {
     return { kind: this.kind, inShape: [...this.inShape], axes: [...this.axes] };
-  }
-
-  describe(): string {
-    return `permute ${this.axes.join(',')}`;
   }
 }

@@ -381,7 +381,7 @@ export class UpSampling2DMap extends GatherMap implements LinearMap {
   constructor(inShape: Shape, readonly size: Shape) {
     const [h, w, c] = check3(inShape, 'upsampling2d');
     if (size.length !== 2 || !size.every((d) => Number.isInteger(d) && d >= 1)) throw new ShapeError(`upsampling2d: size must be two positive integers, got [${size.join(', ')}]`);
-    super([h, w, c], [h * size[0], w * size[1], c], 'an UpSampling2D (it has no weights); put it after the convolution');
+    super([h, w, c], [h * size[0], w * size[1], c], `upsampling2d ${size.join('x')}`, 'an UpSampling2D (it has no weights); put it after the convolution');
   }
 
   protected sources(): Int32Array {
@@ -397,10 +397,6 @@ export class UpSampling2DMap extends GatherMap implements LinearMap {
 
   toPlain(): PlainMap {
     return { kind: this.kind, inShape: [...this.inShape], size: [...this.size] };
-  }
-
-  describe(): string {
-    return `upsampling2d ${this.size.join('x')}`;
   }
 }
 
