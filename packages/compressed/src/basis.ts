@@ -3,15 +3,16 @@
  * orthonormal scaling (scipy's `dct(norm='ortho')`), 2-D and separable for images. Ψ is orthonormal,
  * so analysis is Ψᵀ and ‖AΨ‖ = ‖A‖.
  */
-import { assertInteger, ShapeError, ValueError } from '@inv/core';
+import { assertInteger, ShapeError, ValueError, type Adjointable } from '@inv/core';
 
+/** Ψ (size × size) as an operator: synthesis is its product, analysis its adjoint (which inverts it). */
 export interface Basis {
   readonly name: string;
   readonly size: number;
   /** c = Ψᵀx. */
-  analyze(x: ArrayLike<number>, out?: Float64Array): Float64Array;
+  analyze: Adjointable['adjoint'];
   /** x = Ψc. */
-  synthesize(c: ArrayLike<number>, out?: Float64Array): Float64Array;
+  synthesize: Adjointable['apply'];
 }
 
 /** 1-D DCTs are dense N×N matrices; above this length ask for a 2-D shape instead. */

@@ -34,6 +34,15 @@ export function inputLimits(): InputLimits {
   return { ...DEFAULT_LIMITS, arrayBytes: env('INV_MAX_ARRAY_BYTES', DEFAULT_LIMITS.arrayBytes), weightBytes: env('INV_MAX_WEIGHT_BYTES', DEFAULT_LIMITS.weightBytes) };
 }
 
+/** `path` with every symbolic link followed, or undefined when it does not resolve (missing, no permission). */
+export function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The shard's path, or an error if it leaves the model's folder (checked after symlinks are
  * resolved, and before the shard is opened).
@@ -41,12 +50,7 @@ export function inputLimits(): InputLimits {
 function shardPath(folder: string, realFolder: string, shard: string, modelPath: string, what = 'weight file'): string {
   if (shard === '' || isAbsolute(shard) || shard.includes('\0')) throw new FormatError(`${modelPath}: ${what} '${shard}' must be a relative path inside the model's folder`);
   const path = resolve(folder, shard);
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch {
-    real = resolve(realFolder, shard); // missing: the read below reports it (if it stays inside)
-  }
+  const real = realPath(path) ?? resolve(realFolder, shard); // missing: the read below reports it (if it stays inside)
   const rel = relative(realFolder, real);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new FormatError(`${modelPath}: ${what} '${shard}' is outside the model's folder; refused`);
   return path;

@@ -5,7 +5,13 @@
  */
 import { InvError } from './errors.js';
 
-/** What batches of 16 or more and training need next to @inv/core (the versions the tests run). */
+/**
+ * Batches of at least this many columns (observations, or descents) run on tfjs-wasm (`@inv/core/tf`):
+ * from about 16 on it is 10-35x faster than plain JavaScript (docs/engineering.md).
+ */
+export const TF_BATCH_MIN = 16;
+
+/** What batches of TF_BATCH_MIN or more and training need next to @inv/core (the versions the tests run). */
 export const TF_PACKAGES: readonly string[] = ['@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'];
 
 /** An optional package a feature needs is not installed; the message is the `npm i` line. */

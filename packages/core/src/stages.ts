@@ -8,6 +8,7 @@
 import { assertFinite, ShapeError } from './errors.js';
 import { kernelConv } from './kernels/select.js';
 import { type Adjointable, Matrix, matTvec, matvec } from './linalg.js';
+import { GatherMap } from './gather.js';
 import { PermuteMap, type PermutePlain } from './permute.js';
 
 /** [height, width, channels] of an image, or [n] of a flat vector. */
@@ -374,60 +375,28 @@ export class Conv2DTransposeMap extends ConvMap {
 }
 
 /** Keras UpSampling2D with interpolation 'nearest': each pixel repeated size[0]×size[1] times. */
-export class UpSampling2DMap implements LinearMap {
+export class UpSampling2DMap extends GatherMap implements LinearMap {
   readonly kind = 'upsampling2d' as const;
-  readonly inShape: Shape;
-  readonly outShape: Shape;
-  readonly rows: number;
-  readonly cols: number;
 
   constructor(inShape: Shape, readonly size: Shape) {
     const [h, w, c] = check3(inShape, 'upsampling2d');
     if (size.length !== 2 || !size.every((d) => Number.isInteger(d) && d >= 1)) throw new ShapeError(`upsampling2d: size must be two positive integers, got [${size.join(', ')}]`);
-    this.inShape = [h, w, c];
-    this.outShape = [h * size[0], w * size[1], c];
-    this.rows = h * size[0] * w * size[1] * c;
-    this.cols = h * w * c;
+    super([h, w, c], [h * size[0], w * size[1], c], `upsampling2d ${size.join('x')}`, 'an UpSampling2D (it has no weights); put it after the convolution');
   }
 
-  /** Input index of output entry r. */
-  private source(r: number): number {
+  protected sources(): Int32Array {
     const [, w, c] = this.inShape;
     const ow = this.outShape[1];
-    const ch = r % c, p = (r - ch) / c, x = p % ow, y = (p - x) / ow;
-    return ((Math.floor(y / this.size[0]) * w + Math.floor(x / this.size[1])) * c) + ch;
-  }
-
-  apply(x: ArrayLike<number>, out?: Float64Array): Float64Array {
-    checkIn(x, this.cols, 'upsampling2d input');
-    const o = checkOut(out, this.rows);
-    for (let r = 0; r < this.rows; r++) o[r] = x[this.source(r)];
-    return o;
-  }
-
-  adjoint(y: ArrayLike<number>, out?: Float64Array): Float64Array {
-    checkIn(y, this.rows, 'upsampling2d adjoint input');
-    const o = checkOut(out, this.cols);
-    for (let r = 0; r < this.rows; r++) o[this.source(r)] += y[r];
-    return o;
-  }
-
-  sparseRows(): SparseRows {
-    const rowStart = Int32Array.from({ length: this.rows + 1 }, (_, i) => i);
-    const col = Int32Array.from({ length: this.rows }, (_, r) => this.source(r));
-    return { rows: this.rows, cols: this.cols, rowStart, col, value: new Float64Array(this.rows).fill(1) };
-  }
-
-  scaleChannels(): LinearMap {
-    throw new ShapeError('upsampling2d: a BatchNormalization cannot be folded into an UpSampling2D (it has no weights); put it after the convolution');
+    const src = new Int32Array(this.rows);
+    for (let r = 0; r < this.rows; r++) {
+      const ch = r % c, p = (r - ch) / c, x = p % ow, y = (p - x) / ow;
+      src[r] = (Math.floor(y / this.size[0]) * w + Math.floor(x / this.size[1])) * c + ch;
+    }
+    return src;
   }
 
   toPlain(): PlainMap {
     return { kind: this.kind, inShape: [...this.inShape], size: [...this.size] };
-  }
-
-  describe(): string {
-    return `upsampling2d ${this.size.join('x')}`;
   }
 }
 

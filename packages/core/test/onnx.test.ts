@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelProto, type OnnxModel } from '../src/io/onnx-schema.js';
+import { modelProto, ONNX_TYPES, type OnnxModel } from '../src/io/onnx-schema.js';
 import { findPython, readGenerator, readModel } from '../src/node.js';
 import { spawnSync } from 'node:child_process';
 import { decodeOnnx, denseLayer, FormatError, Generator, isDense, Matrix, onnxToLayersModel, parseActivation, parseLayersModel, parseOnnx, relativeError, serializeLayersModel, serializeOnnx } from '../src/index.js';
@@ -175,6 +175,33 @@ describe('ONNX files from disk and hostile ONNX files', () => {
     init.externalData = [{ key: 'location', value: '/etc/passwd' }];
     writeFileSync(join(tmp, 'abs.onnx'), encode(m));
     oneLine(() => readModel(join(tmp, 'abs.onnx')), /external data file '\/etc\/passwd' must be a relative path inside the model's folder/);
+  });
+
+  it('reads weights stored as float32 or float64, raw or listed, and names a data type it does not read', () => {
+    const want = parseOnnx(bytes('mlp-sigmoid'));
+    const z = expected('mlp-sigmoid').latents[0];
+    const m = model('mlp-sigmoid');
+    const init = m.graph!.initializer![0];
+    expect(init.dataType).toBe(ONNX_TYPES.float.code);
+    const values = Array.from(new Float32Array(init.rawData!.slice().buffer));
+    for (const form of [
+      { dataType: ONNX_TYPES.float.code, floatData: values },
+      { dataType: ONNX_TYPES.double.code, doubleData: values },
+      { dataType: ONNX_TYPES.double.code, rawData: new Uint8Array(Float64Array.from(values).buffer) },
+    ]) {
+      Object.assign(init, { rawData: new Uint8Array(0), floatData: [], doubleData: [] }, form);
+      expect(Array.from(parseOnnx(encode(m)).forward(z))).toEqual(Array.from(want.forward(z)));
+    }
+    init.dataType = 10; // float16
+    oneLine(() => parseOnnx(encode(m), { source: 'f.onnx' }), /^f.onnx: initializer '.*': data type 10 is not supported \(float32, float64, int32, int64\)$/);
+    // Each type's raw little-endian layout: what write puts at an offset, read takes back.
+    for (const type of Object.values(ONNX_TYPES)) {
+      const view = new DataView(new ArrayBuffer(3 * type.bytes));
+      [-3, 0, 7].forEach((v, i) => type.write(view, i * type.bytes, v));
+      expect([0, 1, 2].map((i) => type.read(view, i * type.bytes))).toEqual([-3, 0, 7]);
+      // Little-endian: -3's low byte comes first (integers), its sign and exponent last (floats).
+      expect(view.getUint8(type.integer ? 0 : type.bytes - 1)).toBe(type.integer ? 0xfd : 0xc0);
+    }
   });
 
   it('truncated, huge declared dims, cycles, branches and unknown operators: one-line errors', () => {

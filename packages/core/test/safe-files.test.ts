@@ -1,12 +1,12 @@
 // Hostile files, in-process: every case works inside a temporary folder it creates. Devices are only
 // ever reached through a symlink planted in that folder, and only as read targets.
 import { spawnSync } from 'node:child_process';
-import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeNpy, FormatError, Generator, parseNpy, serializeLayersModel } from '../src/index.js';
-import { FileError, readArray, readBytes, readModel, writeFileAtomic, writeFilesAtomic, writeGenerator } from '../src/node.js';
+import { FileError, readArray, readBytes, readModel, realPath, writeFileAtomic, writeFilesAtomic, writeGenerator } from '../src/node.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'inv-safe-'));
 const fifo = (path: string): string => {
@@ -141,6 +141,17 @@ describe('reads', () => {
       delete process.env.INV_MAX_ARRAY_BYTES;
     }
     expect(readArray(join(d, 'y.npy')).shape).toEqual([100]);
+  });
+
+  it('realPath follows symbolic links and is undefined for a path that does not resolve', () => {
+    const d = realpathSync(dir()); // tmpdir() may itself lie behind a link
+    mkdirSync(join(d, 'data'));
+    writeFileSync(join(d, 'data', 'y.npy'), 'x');
+    symlinkSync(join(d, 'data'), join(d, 'alias'));
+    symlinkSync(join(d, 'gone'), join(d, 'dangling'));
+    expect(realPath(join(d, 'alias', 'y.npy'))).toBe(join(d, 'data', 'y.npy'));
+    expect(realPath(join(d, 'dangling'))).toBeUndefined();
+    expect(realPath(join(d, 'data', 'y.npy', 'below-a-file'))).toBeUndefined();
   });
 });
 

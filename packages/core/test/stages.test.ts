@@ -92,6 +92,20 @@ describe('convolutional stage maps', () => {
       expect(relativeError(A.scaleChannels(s).apply(x), want)).toBeLessThan(1e-14);
     }
   });
+
+  it('gather maps (upsampling, permute): scatter-add adjoint, checked lengths, and no scale to fold, each said in one line', () => {
+    const up = new UpSampling2DMap([1, 2, 2], [2, 1]);
+    const out = new Float64Array(4).fill(9); // the adjoint overwrites what a reused buffer held
+    expect(Array.from(up.adjoint([1, 2, 3, 4, 5, 6, 7, 8], out))).toEqual([6, 8, 10, 12]);
+    expect(up.describe()).toBe('upsampling2d 2x1');
+    expect(() => up.apply([1, 2, 3])).toThrow(/^upsampling2d input: expected length 4, got 3$/);
+    expect(() => up.adjoint([1, 2, 3, 4])).toThrow(/^upsampling2d adjoint input: expected length 8, got 4$/);
+    expect(() => up.apply([1, 2, 3, 4], new Float64Array(4))).toThrow(/^output buffer: expected length 8, got 4$/);
+    expect(() => up.scaleChannels()).toThrow(/^upsampling2d: a BatchNormalization cannot be folded into an UpSampling2D \(it has no weights\); put it after the convolution$/);
+    const P = new PermuteMap([2, 3], [1, 0]);
+    expect(() => P.adjoint([1, 2])).toThrow(/^permute adjoint input: expected length 6, got 2$/);
+    expect(() => P.scaleChannels()).toThrow(/^permute: a BatchNormalization cannot be folded into a permutation; put it before the Permute\/Transpose$/);
+  });
 });
 
 describe('convolutional generators', () => {

@@ -10,8 +10,8 @@ export type PresetName = 'default' | 'csgm';
 
 export const PRESETS: readonly PresetName[] = ['default', 'csgm'];
 
-/** Batches with at least this many descents (observations × restarts) run on tfjs-wasm. */
-export const TF_BATCH_MIN = 16;
+/** Batches with at least core's TF_BATCH_MIN descents (observations × restarts) run on tfjs-wasm. */
+export { TF_BATCH_MIN } from '@inv/core';
 
 /** Batches of at least this many observations go to worker threads in Node (thread start-up and warm-up cost ~0.5 s). */
 export const WORKER_BATCH_MIN = 64;

@@ -10,8 +10,8 @@ export type InvertOutput = (typeof INVERT_OUTPUT)[number];
 /** θ of the default step η = θ/γ̂ (see ./step.ts): 1/2 converged on every shape we tried, 3/4 did not. */
 export const DEFAULT_THETA = 0.5;
 
-/** Below this many observations a batch is solved item by item in float64 (tfjs pays off from 16, docs/engineering.md). */
-export const TF_BATCH_MIN = 16;
+/** Below core's TF_BATCH_MIN observations a batch is solved item by item in float64 (tfjs pays off from there). */
+export { TF_BATCH_MIN } from '@inv/core';
 
 /**
  * Batches of at least this many go to worker threads (in Node): below it, thread start-up and

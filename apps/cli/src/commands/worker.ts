@@ -1,7 +1,6 @@
 /** `inv worker --redis <url>`: takes experiment and solve jobs from the queue until SIGTERM/SIGINT. */
 import { availableParallelism } from 'node:os';
-import { realpathSync } from 'node:fs';
-import { mapInWorkers } from '@inv/core/node';
+import { mapInWorkers, realPath } from '@inv/core/node';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadQueue, QUEUE_FLAGS } from '../queue/client.js';
@@ -26,11 +25,9 @@ export const workerCommand = defineCommand({
       .split(',')
       .filter(Boolean)
       .map((d) => {
-        try {
-          return realpathSync(d);
-        } catch {
-          throw new UsageError(`--data: ${d}: no such folder`);
-        }
+        const real = realPath(d);
+        if (real === undefined) throw new UsageError(`--data: ${d}: no such folder`);
+        return real;
       });
     const queue = await loadQueue(args.flags);
     const experimentThread = new URL('./worker.js', import.meta.url);

@@ -6,10 +6,9 @@
  * path plus content hash, and the measurement spec with the hashes of the files it names.
  */
 import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import { isAbsolute, sep } from 'node:path';
 import { InvError, measurementSpecFiles, parseMeasurementSpec, ValueError, type Generator } from '@inv/core';
-import { readBytes } from '@inv/core/node';
+import { readBytes, realPath } from '@inv/core/node';
 import { findExperiment } from '../experiments/index.js';
 import type { ExperimentOptions } from '../experiments/types.js';
 
@@ -134,12 +133,8 @@ export function measurementFiles(spec: string): string[] {
 
 /** Whether `path` (resolved through symlinks) lies in one of `dirs` (already resolved). */
 export function inside(path: string, dirs: readonly string[]): boolean {
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch {
-    return false;
-  }
+  const real = realPath(path);
+  if (real === undefined) return false;
   return dirs.some((d) => real === d || real.startsWith(d.endsWith(sep) ? d : d + sep));
 }
 

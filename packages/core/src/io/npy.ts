@@ -4,7 +4,7 @@
  */
 import { FormatError } from '../errors.js';
 import type { NdArray } from './ndarray.js';
-import { parsePyLiteral, type PyValue } from './py-literal.js';
+import { parsePyLiteral } from './py-literal.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -53,12 +53,7 @@ function readHeader(header: string, source: string): { order: string; kind: stri
   const fail = (what: string): never => {
     throw new FormatError(`${source}: not a valid .npy file (${what})`);
   };
-  let dict: PyValue;
-  try {
-    dict = parsePyLiteral(header);
-  } catch (e) {
-    return fail(`header is not a Python dict literal: ${(e as Error).message}`);
-  }
+  const dict = parsePyLiteral(header, (reason) => fail(`header is not a Python dict literal: ${reason}`));
   if (!(dict instanceof Map)) return fail('header is not a dict');
   const descr = dict.get('descr');
   const fortran = dict.get('fortran_order');

@@ -120,11 +120,28 @@ export function modelProto(): protobuf.Type {
   return model;
 }
 
-/** ONNX TensorProto.DataType values inv handles. */
-export const ONNX_FLOAT = 1;
-export const ONNX_INT32 = 6;
-export const ONNX_INT64 = 7;
-export const ONNX_DOUBLE = 11;
+/** A TensorProto.DataType inv handles: its code, how raw (little-endian) data holds one element, and the field listing them otherwise. */
+export interface OnnxDataType {
+  readonly code: number;
+  readonly bytes: number;
+  readonly integer: boolean;
+  readonly field: 'floatData' | 'doubleData' | 'int32Data' | 'int64Data';
+  read(view: DataView, offset: number): number;
+  write(view: DataView, offset: number, value: number): void;
+}
+
+/** The data types the reader takes and the writer writes (one table for both). */
+export const ONNX_TYPES = {
+  float: { code: 1, bytes: 4, integer: false, field: 'floatData', read: (v, o) => v.getFloat32(o, true), write: (v, o, x) => v.setFloat32(o, x, true) },
+  int32: { code: 6, bytes: 4, integer: true, field: 'int32Data', read: (v, o) => v.getInt32(o, true), write: (v, o, x) => v.setInt32(o, x, true) },
+  int64: { code: 7, bytes: 8, integer: true, field: 'int64Data', read: (v, o) => Number(v.getBigInt64(o, true)), write: (v, o, x) => v.setBigInt64(o, BigInt(x), true) },
+  double: { code: 11, bytes: 8, integer: false, field: 'doubleData', read: (v, o) => v.getFloat64(o, true), write: (v, o, x) => v.setFloat64(o, x, true) },
+} as const satisfies Record<string, OnnxDataType>;
+
+/** The data type with TensorProto code `code`, or undefined when inv does not handle it. */
+export function onnxDataType(code: number): OnnxDataType | undefined {
+  return Object.values(ONNX_TYPES).find((t) => t.code === code);
+}
 
 export interface OnnxTensor {
   dims?: (number | protobuf.Long)[];

@@ -10,18 +10,15 @@ import { type Generator, isDense, type Stage } from '../generator.js';
 import { PermuteMap } from '../permute.js';
 import { ConvMap, convAxis, type Shape, UpSampling2DMap } from '../stages.js';
 import { perChannel, stageParts } from './conv-write.js';
-import { modelProto, ONNX_FLOAT, ONNX_INT64, type OnnxNode, type OnnxTensor } from './onnx-schema.js';
+import { modelProto, ONNX_TYPES, type OnnxDataType, type OnnxNode, type OnnxTensor } from './onnx-schema.js';
 
 import { chwIndex as chw } from './onnx.js';
 
-const tensor = (name: string, dims: number[], values: ArrayLike<number>, type = ONNX_FLOAT): OnnxTensor => {
-  const raw = new Uint8Array(values.length * (type === ONNX_FLOAT ? 4 : 8));
+const tensor = (name: string, dims: number[], values: ArrayLike<number>, type: OnnxDataType = ONNX_TYPES.float): OnnxTensor => {
+  const raw = new Uint8Array(values.length * type.bytes);
   const view = new DataView(raw.buffer);
-  for (let i = 0; i < values.length; i++) {
-    if (type === ONNX_FLOAT) view.setFloat32(4 * i, values[i], true);
-    else view.setBigInt64(8 * i, BigInt(values[i]), true);
-  }
-  return { name, dims, dataType: type, rawData: raw };
+  for (let i = 0; i < values.length; i++) type.write(view, type.bytes * i, values[i]);
+  return { name, dims, dataType: type.code, rawData: raw };
 };
 
 /** ONNX AttributeProto types. */
@@ -52,14 +49,14 @@ export function serializeOnnx(generator: Generator, options: { producer?: string
     nodes.push({ name: `${opType.toLowerCase()}_${count++}`, opType, input: [current, ...inputs], output: [out], attribute });
     current = out;
   };
-  const constant = (name: string, dims: number[], values: ArrayLike<number>, type = ONNX_FLOAT) => {
+  const constant = (name: string, dims: number[], values: ArrayLike<number>, type: OnnxDataType = ONNX_TYPES.float) => {
     initializer.push(tensor(name, dims, values, type));
     return name;
   };
   const reshapeTo = (to: Shape, i: number) => {
     if (to.join() === shape.join()) return;
     if (to.length === 1) emit('Flatten', [], [{ name: 'axis', type: INT, i: 1 }]);
-    else emit('Reshape', [constant(`shape_${i}`, [4], [1, to[2], to[0], to[1]], ONNX_INT64)]);
+    else emit('Reshape', [constant(`shape_${i}`, [4], [1, to[2], to[0], to[1]], ONNX_TYPES.int64)]);
     shape = to;
   };
   const activation = (act: Activation) => {
@@ -133,7 +130,7 @@ export function serializeOnnx(generator: Generator, options: { producer?: string
     activation(stage.activation);
   });
   const outShape = shape.length === 3 ? [1, shape[2], shape[0], shape[1]] : [1, shape[0]];
-  const value = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: ONNX_FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+  const value = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: ONNX_TYPES.float.code, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
   const last = nodes[nodes.length - 1];
   last.output = ['x'];
   const model = {

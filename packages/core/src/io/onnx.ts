@@ -12,7 +12,7 @@ import { parseLayersModel, type LayersModelFiles } from './layers-model.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { type Const, FOLDED_ON_CONSTANTS, FOLDED_SHAPE_OPS, type FoldContext, foldNode } from './onnx-fold.js';
 import {
-  modelProto, ONNX_DOUBLE, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo,
+  modelProto, ONNX_TYPES, onnxDataType, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo,
 } from './onnx-schema.js';
 
 /** Reads `length` bytes (all, when undefined) at `offset` of an external-data file named relative to the model. */
@@ -56,8 +56,6 @@ export function decodeOnnx(bytes: Uint8Array, source = 'model.onnx'): OnnxModel 
   return model;
 }
 
-const ELEMENT_BYTES: Record<number, number> = { [ONNX_FLOAT]: 4, [ONNX_DOUBLE]: 8, [ONNX_INT32]: 4, [ONNX_INT64]: 8 };
-
 /** A tensor's values as float64; sizes are checked against the bytes present before anything is allocated. */
 function tensorValues(t: OnnxTensor, where: string, external: ExternalDataReader | undefined): Const {
   const dims = (t.dims ?? []).map((d, i) => int(d, `${where}: dims[${i}]`));
@@ -67,9 +65,9 @@ function tensorValues(t: OnnxTensor, where: string, external: ExternalDataReader
     n *= d;
     if (n > 2 ** 31) throw new FormatError(`${where}: declares more than 2^31 values`);
   }
-  const type = t.dataType ?? 0;
-  const size = ELEMENT_BYTES[type];
-  if (size === undefined) throw new FormatError(`${where}: data type ${type} is not supported (float32, float64, int32, int64)`);
+  const type = onnxDataType(t.dataType ?? 0);
+  if (type === undefined) throw new FormatError(`${where}: data type ${t.dataType ?? 0} is not supported (float32, float64, int32, int64)`);
+  const size = type.bytes;
   let raw = t.rawData && t.rawData.length ? t.rawData : undefined;
   if (t.dataLocation === 1 || (t.externalData && t.externalData.length)) {
     const entry = (k: string) => t.externalData?.find((e) => e.key === k)?.value;
@@ -94,18 +92,14 @@ function tensorValues(t: OnnxTensor, where: string, external: ExternalDataReader
     if (raw.length !== n * size) throw new FormatError(`${where}: declares ${n} values (${n * size} bytes) but holds ${raw.length} bytes`);
     const out = values(n);
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    for (let i = 0; i < n; i++) {
-      if (type === ONNX_FLOAT) out[i] = view.getFloat32(4 * i, true);
-      else if (type === ONNX_DOUBLE) out[i] = view.getFloat64(8 * i, true);
-      else if (type === ONNX_INT32) out[i] = view.getInt32(4 * i, true);
-      else out[i] = Number(view.getBigInt64(8 * i, true));
-    }
-    return { dims, values: out, integer: type === ONNX_INT32 || type === ONNX_INT64 };
+    for (let i = 0; i < n; i++) out[i] = type.read(view, size * i);
+    return { dims, values: out, integer: type.integer };
   }
-  const list: ArrayLike<unknown> = (type === ONNX_FLOAT ? t.floatData : type === ONNX_DOUBLE ? t.doubleData : type === ONNX_INT32 ? t.int32Data : t.int64Data) ?? [];
+  const list: ArrayLike<unknown> = t[type.field] ?? [];
   const out = values(list.length);
-  for (let i = 0; i < n; i++) out[i] = type === ONNX_INT64 ? int(list[i], where) : (list[i] as number);
-  return { dims, values: out, integer: type === ONNX_INT32 || type === ONNX_INT64 };
+  // int64 values arrive as Longs (or numbers); int() checks that each is a safe integer.
+  for (let i = 0; i < n; i++) out[i] = type === ONNX_TYPES.int64 ? int(list[i], where) : (list[i] as number);
+  return { dims, values: out, integer: type.integer };
 }
 
 /** The value of a Constant node. */

@@ -5,16 +5,12 @@
  */
 export type PyValue = string | number | boolean | null | PyValue[] | Map<string, PyValue>;
 
-/** Thrown with a short reason; the caller names the file. */
-export class PyLiteralError extends Error {}
-
 const MAX_DEPTH = 16;
 
-export function parsePyLiteral(text: string): PyValue {
+/** Parses `text`; malformed text is handed to `reject` as a short reason (what, and where), for the caller to name the file. */
+export function parsePyLiteral(text: string, reject: (reason: string) => never): PyValue {
   let i = 0;
-  const fail = (what: string): never => {
-    throw new PyLiteralError(`${what} at character ${i}`);
-  };
+  const fail = (what: string): never => reject(`${what} at character ${i}`);
   const skip = () => {
     while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
   };
