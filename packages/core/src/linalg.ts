@@ -202,18 +202,88 @@ function factorBlocked(M: Float64Array, off: number, ld: number, n: number, dots
 /** Solves L·Lᵀ·x = b from cholesky's factor (x may be b). */
 export function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>, x: Float64Array = new Float64Array(n), stride = n): Float64Array {
   for (let i = 0; i < n; i++) x[i] = b[i];
-  for (let i = 0; i < n; i++) {
+  triangularSolve(L, n, stride, x, true, false);
+  return triangularSolve(L, n, stride, x, true, true);
+}
+
+/**
+ * x ← T⁻¹·x in place, T the lower (else upper) triangle of the n×n row-major M (row stride `stride`),
+ * or its transpose; `unit`: ones on the diagonal, not stored.
+ */
+function triangularSolve(M: Float64Array, n: number, stride: number, x: Float64Array, lower: boolean, transposed: boolean, unit = false): Float64Array {
+  const at = transposed ? (i: number, q: number) => M[q * stride + i] : (i: number, q: number) => M[i * stride + q];
+  const forward = lower !== transposed;
+  for (let step = 0; step < n; step++) {
+    const i = forward ? step : n - 1 - step;
     let v = x[i];
-    const o = i * stride;
-    for (let q = 0; q < i; q++) v -= L[o + q] * x[q];
-    x[i] = v / L[o + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let v = x[i];
-    for (let q = i + 1; q < n; q++) v -= L[q * stride + i] * x[q];
-    x[i] = v / L[i * stride + i];
+    if (forward) for (let q = 0; q < i; q++) v -= at(i, q) * x[q];
+    else for (let q = i + 1; q < n; q++) v -= at(i, q) * x[q];
+    x[i] = unit ? v : v / at(i, i);
   }
   return x;
+}
+
+/** LU factorisation with partial pivoting of a square n×n row-major matrix (P·A = L·U). */
+export class LU {
+  private constructor(
+    private readonly lu: Float64Array,
+    private readonly n: number,
+    private readonly piv: Int32Array,
+  ) {}
+
+  /** Factorises A (copied), or undefined when a pivot is below 1e-13 of A's largest entry (singular to working precision). */
+  static of(A: Float64Array, n: number): LU | undefined {
+    const M = A.slice(0, n * n), piv = Int32Array.from({ length: n }, (_, i) => i);
+    let scale = 0;
+    for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(M[i]));
+    for (let j = 0; j < n; j++) {
+      let best = j, bv = Math.abs(M[j * n + j]);
+      for (let i = j + 1; i < n; i++) {
+        const v = Math.abs(M[i * n + j]);
+        if (v > bv) {
+          bv = v;
+          best = i;
+        }
+      }
+      if (!(bv > 1e-13 * scale)) return undefined;
+      if (best !== j) {
+        for (let q = 0; q < n; q++) {
+          const t = M[j * n + q];
+          M[j * n + q] = M[best * n + q];
+          M[best * n + q] = t;
+        }
+        const t = piv[j];
+        piv[j] = piv[best];
+        piv[best] = t;
+      }
+      const d = M[j * n + j];
+      for (let i = j + 1; i < n; i++) {
+        const oi = i * n, f = (M[oi + j] /= d);
+        if (f === 0) continue;
+        for (let q = j + 1, oj = j * n; q < n; q++) M[oi + q] -= f * M[oj + q];
+      }
+    }
+    return new LU(M, n, piv);
+  }
+
+  /** x with A·x = b. */
+  solve(b: ArrayLike<number>): Float64Array {
+    const { lu, n, piv } = this;
+    const x = Float64Array.from({ length: n }, (_, i) => b[piv[i]]);
+    triangularSolve(lu, n, n, x, true, false, true);
+    return triangularSolve(lu, n, n, x, false, false);
+  }
+
+  /** x with Aᵀ·x = b (Aᵀ = Uᵀ·Lᵀ·P). */
+  solveTransposed(b: ArrayLike<number>): Float64Array {
+    const { lu, n, piv } = this;
+    const y = Float64Array.from(b);
+    triangularSolve(lu, n, n, y, false, true);
+    triangularSolve(lu, n, n, y, true, true, true);
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[piv[i]] = y[i];
+    return x;
+  }
 }
 
 /** Aᵀ as a new matrix. */
@@ -465,25 +535,12 @@ export class NormalEquations implements GramFactor {
   }
 
   solveR(v: ArrayLike<number>): Float64Array {
-    // R = Lᵀ: R·x = v is Lᵀ·x = v, back substitution.
-    const { L } = this, k = this.A.cols, x = Float64Array.from(v);
-    for (let i = k - 1; i >= 0; i--) {
-      let s = x[i];
-      for (let q = i + 1; q < k; q++) s -= L[q * k + i] * x[q];
-      x[i] = s / L[i * k + i];
-    }
-    return x;
+    // R = Lᵀ.
+    return triangularSolve(this.L, this.A.cols, this.A.cols, Float64Array.from(v), true, true);
   }
 
   solveRt(v: ArrayLike<number>): Float64Array {
-    const { L } = this, k = this.A.cols, x = Float64Array.from(v);
-    for (let i = 0; i < k; i++) {
-      let s = x[i];
-      const o = i * k;
-      for (let q = 0; q < i; q++) s -= L[o + q] * x[q];
-      x[i] = s / L[o + i];
-    }
-    return x;
+    return triangularSolve(this.L, this.A.cols, this.A.cols, Float64Array.from(v), true, false);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dot, gaussianVector, lstsq, Matrix, matmul, matTvec, matvec, norm2, NormalEquations, opNorm, QR, Rng, selectRows, transpose } from '../src/index.js';
+import { dot, gaussianVector, lstsq, Matrix, matmul, matTvec, matvec, LU, norm2, NormalEquations, opNorm, QR, Rng, selectRows, transpose } from '../src/index.js';
 
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
   return new Matrix(rows, cols, gaussianVector(new Rng(seed), rows * cols));
@@ -127,5 +127,30 @@ describe('least squares by the normal equations', () => {
     expect(NormalEquations.of(D, all)).toBeUndefined();
     expect(new QR(D).isRankDeficient()).toBe(false);
     expect(NormalEquations.of(A, all)).toBeDefined();
+  });
+});
+
+describe('LU with partial pivoting', () => {
+  it('solves A·x = b and Aᵀ·x = b (a zero leading pivot forces a row swap)', () => {
+    const n = 30, A = randomMatrix(n, n, 31).data.slice();
+    A[0] = 0;
+    const lu = LU.of(A, n)!;
+    const x = gaussianVector(new Rng(32), n);
+    const b = new Float64Array(n), bt = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      b[i] += A[i * n + j] * x[j];
+      bt[j] += A[i * n + j] * x[i];
+    }
+    const got = lu.solve(b), gotT = lu.solveTransposed(bt);
+    for (let i = 0; i < n; i++) {
+      expect(got[i]).toBeCloseTo(x[i], 9);
+      expect(gotT[i]).toBeCloseTo(x[i], 9);
+    }
+  });
+
+  it('refuses a singular matrix', () => {
+    const n = 6, A = randomMatrix(n, n, 33).data.slice();
+    for (let j = 0; j < n; j++) A[5 * n + j] = A[j] - 2 * A[n + j];
+    expect(LU.of(A, n)).toBeUndefined();
   });
 });

@@ -14,7 +14,7 @@
  * row and either the duals are nonnegative (the simplex's own optimality test) or t = 0 there.
  * Otherwise the basis goes back to the caller, and HiGHS finishes from it.
  */
-import { cholesky, choleskySolve, type Matrix, matTvec, weightedGram } from '@inv/core';
+import { cholesky, choleskySolve, LU, type Matrix, matTvec, weightedGram } from '@inv/core';
 
 /** The data rows in ≤ form: row q reads coef[q]·p[unit[q]] − t ≤ rhs[q], with p = W h. */
 export interface LinfRows {
@@ -241,15 +241,15 @@ function basisVertex(
       G[o + f] = j === k ? -1 : c * W.data[src + j];
     }
   }
-  const lu = d > 0 ? luFactor(G, d) : new Int32Array(0);
+  const lu = LU.of(G, d);
   if (!lu) return null;
-  const zf = luSolve(G, d, lu, b, false);
+  const zf = lu.solve(b);
   const z = new Float64Array(n);
   free.forEach((j, f) => (z[j] = zf[f]));
   // Duals (G_Sᵀ λ = −c): the data rows' from the reduced transposed system (−c is −1 at t), then
   // the bound rows' from their columns' equations.
   const cf = Float64Array.from(free, (j) => (j === k ? -1 : 0));
-  const yd = luSolve(G, d, lu, cf, true);
+  const yd = lu.solveTransposed(cf);
   const y: number[] = Array.from(yd);
   if (!tFree) {
     let sum = 0;
@@ -318,74 +318,4 @@ function shiftPositive(s: Float64Array, lam: Float64Array): void {
     s[i] += da + 1e-12;
     lam[i] += db + 1e-12;
   }
-}
-
-/** In-place LU with partial pivoting; the row permutation, or null when singular. */
-function luFactor(A: Float64Array, n: number): Int32Array | null {
-  const piv = Int32Array.from({ length: n }, (_, i) => i);
-  let scale = 0;
-  for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(A[i]));
-  for (let j = 0; j < n; j++) {
-    let best = j, bv = Math.abs(A[j * n + j]);
-    for (let i = j + 1; i < n; i++) {
-      const v = Math.abs(A[i * n + j]);
-      if (v > bv) {
-        bv = v;
-        best = i;
-      }
-    }
-    if (!(bv > 1e-13 * scale)) return null;
-    if (best !== j) {
-      for (let q = 0; q < n; q++) {
-        const t = A[j * n + q];
-        A[j * n + q] = A[best * n + q];
-        A[best * n + q] = t;
-      }
-      const t = piv[j];
-      piv[j] = piv[best];
-      piv[best] = t;
-    }
-    const d = A[j * n + j];
-    for (let i = j + 1; i < n; i++) {
-      const oi = i * n;
-      const f = (A[oi + j] /= d);
-      if (f === 0) continue;
-      const oj = j * n;
-      for (let q = j + 1; q < n; q++) A[oi + q] -= f * A[oj + q];
-    }
-  }
-  return piv;
-}
-
-/** Solves A x = b (or Aᵀ x = b) from luFactor's output. */
-function luSolve(LU: Float64Array, n: number, piv: Int32Array, b: Float64Array, transposed: boolean): Float64Array {
-  const x = new Float64Array(n);
-  if (!transposed) {
-    for (let i = 0; i < n; i++) x[i] = b[piv[i]];
-    for (let i = 0; i < n; i++) {
-      let v = x[i];
-      for (let q = 0; q < i; q++) v -= LU[i * n + q] * x[q];
-      x[i] = v;
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let v = x[i];
-      for (let q = i + 1; q < n; q++) v -= LU[i * n + q] * x[q];
-      x[i] = v / LU[i * n + i];
-    }
-    return x;
-  }
-  // Aᵀ = Uᵀ Lᵀ Pᵀ... with P A = L U: Aᵀ x = b  ⇔  Uᵀ Lᵀ (P x) = b.
-  const y = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    let v = y[i];
-    for (let q = 0; q < i; q++) v -= LU[q * n + i] * y[q];
-    y[i] = v / LU[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let v = y[i];
-    for (let q = i + 1; q < n; q++) v -= LU[q * n + i] * y[q];
-    y[i] = v;
-  }
-  for (let i = 0; i < n; i++) x[piv[i]] = y[i];
-  return x;
 }

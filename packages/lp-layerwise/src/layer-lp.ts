@@ -242,25 +242,14 @@ export class LayerLp {
       const c1 = x[i] - (b ? b[i] : 0);
       const c2 = x[i] - (b ? alpha * b[i] : 0);
       const kind = relaxFrom === undefined ? rowKind(this.activation, x[i], thres) : relaxedKind(this.activation, x[i], relaxFrom, thres);
-      switch (kind) {
-        case RowKind.Active:
-          up[i] = c1;
-          lo[m + i] = c1;
-          break;
-        case RowKind.Inactive:
-          up[i] = c1;
-          break;
-        case RowKind.Ambiguous:
-          up[i] = c1;
-          lo[3 * m + i] = c2;
-          break;
-        case RowKind.Negative:
-          up[2 * m + i] = c2;
-          lo[3 * m + i] = c2;
-          break;
-        case RowKind.NegativeLower:
-          lo[3 * m + i] = c2;
-          break;
+      // Bit b of KIND_BLOCKS: block b's row exists, with an upper bound on the "− t" blocks (0, 2)
+      // and a lower one on the "+ t" blocks (1, 3); blocks 2 and 3 are the α-scaled rows.
+      const blocks = KIND_BLOCKS[kind];
+      for (let b = 0; b < 4; b++) {
+        if (!(blocks & (1 << b))) continue;
+        const c = b < 2 ? c1 : c2;
+        if (b % 2 === 0) up[b * m + i] = c;
+        else lo[b * m + i] = c;
       }
     }
     if (this.denseWhenCold && !(request.warm === true && this.highsWarm)) {

@@ -169,6 +169,18 @@ export class Residents<K extends object, R extends { block: Block }> {
     this.copies.set(owner, { copy, samples: sampleIndex(w.length).map((i) => w[i]) });
   }
 
+  /**
+   * Makes owner's copy once: reserves `bytes` and records what `fill` returns after writing the copy
+   * into the block. True when a current copy exists or was made; false when memory is short.
+   */
+  ensure(owner: K, bytes: number, fill: (block: Block) => R): boolean {
+    if (this.current(owner)) return true;
+    const block = reserve(owner, bytes);
+    if (!block) return false;
+    this.add(owner, fill(block));
+    return true;
+  }
+
   drop(owner: K): void {
     const r = this.copies.get(owner);
     if (!r) return;

@@ -24,8 +24,6 @@ const MIN_RESIDENT_ENTRIES = 2048;
  * out of kernel memory cost about what the kernel saves (measured: docs/conv-stages.md, "Kernels").
  */
 const MIN_CONV_WORK = 256;
-/** Smaller Cholesky factorisations stay in JS (the copy in and out costs about what the kernel saves). */
-const MIN_CHOLESKY = 32;
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.INV_KERNEL;
 let requested: KernelName = env === 'js' ? 'js' : 'wasm';
@@ -90,13 +88,13 @@ export function kernelWeightedGram(A: DenseMatrix, w: ArrayLike<number>, out: Fl
   return makeGramResident(A) && wasmWeightedGram(A, w, out, stride);
 }
 
-/** Runs cholesky's `factor` on the wasm kernel when it is chosen and n is worth it; null lets the caller run the JS loop. */
+/** Runs cholesky's `factor` on the wasm kernel when it is chosen (and n worth it); null lets the caller run the JS loop. */
 export function kernelCholesky(
   A: Float64Array,
   n: number,
   stride: number,
   factor: Parameters<typeof wasmCholesky>[3],
 ): boolean | null {
-  if (requested === 'js' || n < MIN_CHOLESKY) return null;
+  if (requested === 'js') return null;
   return wasmCholesky(A, n, stride, factor);
 }

@@ -6,7 +6,7 @@
  * and the output cross the boundary per call.
  */
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
-import { type Block, heap, lazyKernel, reserve, Residents, scratchOf } from './heap.js';
+import { type Block, heap, lazyKernel, Residents, scratchOf } from './heap.js';
 
 /** What the kernel needs of a convolution from an h×w×cin image with kernel [kh, kw, cin, cout]; ConvCore has it all. */
 export interface ConvGeometry {
@@ -71,21 +71,20 @@ export function makeConvResident(c: ConvGeometry): boolean {
   const R = c.kh * c.kw * c.cin, coutPad = c.cout + (c.cout & 1);
   const tasks = tasksOf(c);
   const kfBytes = R * coutPad * 8, kaBytes = (c.cout * (R + 1) * 8 + 15) & ~15;
-  const block = reserve(c, kfBytes + kaBytes + tasks.length * 4);
-  if (!block) return false;
-  const { f64, i32 } = heap();
-  const kf = block.ptr, ka = kf + kfBytes, at = ka + kaBytes;
-  f64.fill(0, kf / 8, at / 8);
-  for (let r = 0; r < R; r++) {
-    for (let co = 0; co < c.cout; co++) {
-      const v = c.kernel[r * c.cout + co];
-      f64[kf / 8 + r * coutPad + co] = v;
-      f64[ka / 8 + co * (R + 1) + r] = v;
+  return residents.ensure(c, kfBytes + kaBytes + tasks.length * 4, (block) => {
+    const { f64, i32 } = heap();
+    const kf = block.ptr, ka = kf + kfBytes, at = ka + kaBytes;
+    f64.fill(0, kf / 8, at / 8);
+    for (let r = 0; r < R; r++) {
+      for (let co = 0; co < c.cout; co++) {
+        const v = c.kernel[r * c.cout + co];
+        f64[kf / 8 + r * coutPad + co] = v;
+        f64[ka / 8 + co * (R + 1) + r] = v;
+      }
     }
-  }
-  i32.set(tasks, at / 4);
-  residents.add(c, { block, kf, ka, tasks: at, tasksEnd: at + tasks.length * 4, rowBytes: coutPad * 8, kaRowBytes: (R + 1) * 8 });
-  return true;
+    i32.set(tasks, at / 4);
+    return { block, kf, ka, tasks: at, tasksEnd: at + tasks.length * 4, rowBytes: coutPad * 8, kaRowBytes: (R + 1) * 8 };
+  });
 }
 
 export function dropConvResident(c: ConvGeometry): void {

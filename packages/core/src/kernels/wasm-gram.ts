@@ -3,38 +3,22 @@
  * the kernel's memory once (rows padded to an even length, and to an even count with a zero row), then
  * every product only copies four scaled rows in and their dot products out per pass.
  */
-import type { DenseMatrix } from './dense.js';
+import { type DenseMatrix, makePaddedResident, type PaddedRows } from './dense.js';
 import { GRAM_WASM_BASE64 } from './gram-bytes.js';
-import { type Block, heap, lazyKernel, reserve, Residents, scratchOf } from './heap.js';
+import { heap, lazyKernel, Residents, scratchOf } from './heap.js';
 
 interface Kernel {
   dots: (s: number, sStride: number, b: number, bStride: number, pairs: number, bytes: number, out: number) => void;
 }
 
-/** Aᵀ's copy: its block, padded row length (doubles: A.rows rounded up to even) and row count (A.cols rounded up to even). */
-interface Resident {
-  block: Block;
-  stride: number;
-  rows: number;
-}
-
-const residents = new Residents<DenseMatrix, Resident>((A) => A.data);
+/** Aᵀ's padded copies (the kernel takes its rows in pairs). */
+const residents = new Residents<DenseMatrix, PaddedRows>((A) => A.data);
 
 export const wasmGramKernel = lazyKernel<Kernel>(GRAM_WASM_BASE64, (e) => ({ dots: e.dots as Kernel['dots'] }));
 
 /** Copies Aᵀ into kernel memory (once); false when the kernel is unavailable or memory is exhausted. */
 export function makeGramResident(A: DenseMatrix): boolean {
-  if (residents.current(A)) return true;
-  if (!wasmGramKernel() || A.rows === 0 || A.cols === 0) return false;
-  const m = A.rows, k = A.cols, stride = m + (m & 1), rows = k + (k & 1);
-  const block = reserve(A, rows * stride * 8);
-  if (!block) return false;
-  const { f64 } = heap();
-  const base = block.ptr / 8;
-  f64.fill(0, base, base + rows * stride);
-  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) f64[base + j * stride + i] = A.data[i * k + j];
-  residents.add(A, { block, stride, rows });
-  return true;
+  return wasmGramKernel() !== null && makePaddedResident(residents, A, true);
 }
 
 export function isGramResident(A: DenseMatrix): boolean {
@@ -77,8 +61,12 @@ export function wasmWeightedGram(A: DenseMatrix, w: ArrayLike<number>, out: Floa
 /**
  * Runs cholesky's blocked loop (linalg.ts) on a copy in kernel memory, the off-block dot products on
  * the kernel: `factor(M, off, ld, n, dots)` gets the copy and a `dots(J0, nb, D)` that fills
- * D[jj·n + i] = L[J0 + jj] · L[i] over the first J0 columns, for i ≥ J0. False when memory is short.
+ * D[jj·n + i] = L[J0 + jj] · L[i] over the first J0 columns, for i ≥ J0. Null (use the JS loop) when
+ * n is small or memory is short.
  */
+/** Smaller factorisations stay in JS (the copy in and out costs about what the kernel saves). */
+const MIN_CHOLESKY = 32;
+
 export function wasmCholesky(
   A: Float64Array,
   n: number,
@@ -86,7 +74,7 @@ export function wasmCholesky(
   factor: (M: Float64Array, off: number, ld: number, n: number, dots: (J0: number, nb: number, D: Float64Array) => void) => boolean,
 ): boolean | null {
   const kernel = wasmGramKernel();
-  if (!kernel) return null;
+  if (!kernel || n < MIN_CHOLESKY) return null;
   const ld = n + (n & 1), rows = n + 1;
   const base = scratchOf(rows * ld * 8 + Math.ceil(n / 2) * 64);
   if (base === 0) return null;

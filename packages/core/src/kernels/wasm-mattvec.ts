@@ -3,21 +3,15 @@
  * memory (rows padded to an even column count so the f64x2 loop needs no scalar tail), then reused for
  * every later product; only y and out cross the boundary per call.
  */
-import type { DenseMatrix } from './dense.js';
-import { type Block, heap, lazyKernel, reserve, Residents, scratchOf } from './heap.js';
+import { type DenseMatrix, makePaddedResident, type PaddedRows } from './dense.js';
+import { heap, lazyKernel, Residents, scratchOf } from './heap.js';
 import { MATTVEC_WASM_BASE64 } from './mattvec-bytes.js';
 
 interface Kernel {
   tv: (rowPtrs: number, ys: number, n: number, out: number, bytes: number) => void;
 }
 
-/** A resident copy: its block and padded row length (doubles). */
-interface Resident {
-  block: Block;
-  stride: number;
-}
-
-const residents = new Residents<DenseMatrix, Resident>((A) => A.data);
+const residents = new Residents<DenseMatrix, PaddedRows>((A) => A.data);
 
 /** The kernel, or null where WebAssembly SIMD is unavailable (then callers use the JS loop). */
 export const wasmKernel = lazyKernel<Kernel>(MATTVEC_WASM_BASE64, (e) => ({ tv: e.tv as Kernel['tv'] }));
@@ -27,17 +21,7 @@ export const wasmKernel = lazyKernel<Kernel>(MATTVEC_WASM_BASE64, (e) => ({ tv: 
  * kernel is unavailable or memory is exhausted.
  */
 export function makeResident(A: DenseMatrix): boolean {
-  if (residents.current(A)) return true;
-  if (!wasmKernel() || A.rows === 0 || A.cols === 0) return false;
-  const stride = A.cols + (A.cols & 1);
-  const block = reserve(A, A.rows * stride * 8);
-  if (!block) return false;
-  const { f64 } = heap();
-  const base = block.ptr / 8;
-  if (stride === A.cols) f64.set(A.data, base);
-  else for (let i = 0; i < A.rows; i++) { f64.set(A.row(i), base + i * stride); f64[base + i * stride + A.cols] = 0; }
-  residents.add(A, { block, stride });
-  return true;
+  return wasmKernel() !== null && makePaddedResident(residents, A, false);
 }
 
 /** Frees A's resident copy (call it after writing to A.data in place, or to reclaim memory). */
