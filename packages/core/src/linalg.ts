@@ -211,14 +211,20 @@ export function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>, 
  * or its transpose; `unit`: ones on the diagonal, not stored.
  */
 function triangularSolve(M: Float64Array, n: number, stride: number, x: Float64Array, lower: boolean, transposed: boolean, unit = false): Float64Array {
-  const at = transposed ? (i: number, q: number) => M[q * stride + i] : (i: number, q: number) => M[i * stride + q];
-  const forward = lower !== transposed;
-  for (let step = 0; step < n; step++) {
-    const i = forward ? step : n - 1 - step;
-    let v = x[i];
-    if (forward) for (let q = 0; q < i; q++) v -= at(i, q) * x[q];
-    else for (let q = i + 1; q < n; q++) v -= at(i, q) * x[q];
-    x[i] = unit ? v : v / at(i, i);
+  // T(i, q) = M[i·a + q·b].
+  const a = transposed ? 1 : stride, b = transposed ? stride : 1;
+  if (lower !== transposed) {
+    for (let i = 0; i < n; i++) {
+      let v = x[i];
+      for (let q = 0, o = i * a; q < i; q++) v -= M[o + q * b] * x[q];
+      x[i] = unit ? v : v / M[i * (a + b)];
+    }
+  } else {
+    for (let i = n - 1; i >= 0; i--) {
+      let v = x[i];
+      for (let q = i + 1, o = i * a; q < n; q++) v -= M[o + q * b] * x[q];
+      x[i] = unit ? v : v / M[i * (a + b)];
+    }
   }
   return x;
 }

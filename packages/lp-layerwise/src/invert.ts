@@ -65,7 +65,7 @@ export class LayerwiseInverter {
 
   /** `observedRows`: the outputs a mask keeps (all when undefined). */
   constructor(
-    private readonly highs: Highs,
+    private readonly highs: Highs | (() => Promise<Highs>),
     generator: Generator,
     readonly norm: LpNorm,
     observedRows?: ArrayLike<number>,
@@ -179,7 +179,8 @@ export class LayerwiseInverter {
     const h = lp.h.every((v) => v === 0) && extra.start ? extra.start : lp.h;
     if (lp.status === 'aborted') return { h, threshold, failure: { status: 'aborted', message: `aborted in layer ${i} at threshold ${threshold.toExponential(2)}` } };
     const status: Status = lp.status === 'time_limit' ? 'time_limit' : lp.status === 'infeasible' ? 'infeasible' : 'numerical_error';
-    return { h, threshold, failure: { status, message: `layer ${i}: HiGHS stopped with model status ${lp.modelStatus} (${lp.status}) at threshold ${threshold.toExponential(2)}` } };
+    const by = lp.modelStatus === undefined ? `the dense interior point stopped (${lp.status})` : `HiGHS stopped with model status ${lp.modelStatus} (${lp.status})`;
+    return { h, threshold, failure: { status, message: `layer ${i}: ${by} at threshold ${threshold.toExponential(2)}` } };
   }
 
   /** ReLU/leaky ReLU layer: the threshold schedule of the l-inf or l1 LP. */

@@ -56,8 +56,8 @@ export interface LpRequest extends LpPause {
 
 export interface LpOutcome {
   status: LpStatus;
-  /** HiGHS' model status code (for messages). */
-  modelStatus: number;
+  /** HiGHS' model status code (for messages; absent for the dense kernel's answers). */
+  modelStatus?: number;
   /** The recovered input of the layer (length k). */
   h: Float64Array;
   /** The optimal slack: t for l-inf, Σ s_i for l1. */
@@ -82,7 +82,9 @@ const KIND_BLOCKS: Record<RowKind, number> = {
 type Model = ReturnType<Highs['createModel']>;
 
 export class LayerLp {
-  private model: Model;
+  /** HiGHS' model, made when HiGHS first solves (see `highsModel`). */
+  private model?: Model;
+  private runtime?: Highs;
   private readonly rows: number;
   private readonly blocks: number;
   private readonly alpha: number;
@@ -132,7 +134,8 @@ export class LayerLp {
    * layer below is a ReLU).
    */
   constructor(
-    private readonly highs: Highs,
+    /** The runtime, or how to load it: HiGHS is loaded on the first LP the dense kernel leaves to it. */
+    private readonly highs: Highs | (() => Promise<Highs>),
     private readonly weight: Matrix,
     private readonly bias: Float64Array | undefined,
     private readonly activation: Activation,
@@ -149,7 +152,7 @@ export class LayerLp {
     this.blocks = activation.kind === 'leaky_relu' ? 4 : 2;
     const slacks = norm === 'linf' ? 1 : m;
     const numCols = k + slacks, numRows = this.blocks * m;
-    const inf = highs.infinity;
+    const inf = Infinity;
     this.slacks = slacks;
     // l-inf with constraint generation: the model holds only rows that have been in a working set
     // (HiGHS' iterations cost in proportion to the model's rows, free ones included).
@@ -162,7 +165,6 @@ export class LayerLp {
     this.activeLower = new Float64Array(numRows);
     this.activeUpper = new Float64Array(numRows);
     this.violation = new Float64Array(numRows);
-    this.model = this.build();
   }
 
   /** Cold LPs go to the dense interior point (l-inf with constraint generation). */
@@ -174,12 +176,12 @@ export class LayerLp {
    * A new HiGHS model: every row, or (lazy) none yet. A lazy model is rebuilt for every cold solve, so
    * that nothing of earlier solves (HiGHS' scaling of earlier rows included) can change the result.
    */
-  private build(): Model {
-    const k = this.weight.cols, numCols = k + this.slacks, numRows = this.lower.length, inf = this.highs.infinity;
+  private build(highs: Highs): Model {
+    const k = this.weight.cols, numCols = k + this.slacks, numRows = this.lower.length, inf = Infinity;
     this.modelRows = this.lazy ? [] : Array.from({ length: numRows }, (_, r) => r);
     for (let r = 0; r < numRows; r++) this.position[r] = this.lazy ? -1 : r;
     const matrix = this.rowMatrix(this.modelRows);
-    const model = this.highs.createModel({
+    const model = highs.createModel({
       numCols,
       numRows: matrix.numRows,
       colCost: new Float64Array(numCols).fill(1, k),
@@ -235,7 +237,7 @@ export class LayerLp {
    */
   async solve(x: ArrayLike<number>, request: LpRequest): Promise<LpOutcome> {
     if (this.disposed) throw new Error('LayerLp: used after dispose');
-    const m = this.rows, inf = this.highs.infinity, b = this.bias, alpha = this.alpha;
+    const m = this.rows, inf = Infinity, b = this.bias, alpha = this.alpha;
     const { thres, relaxFrom } = request;
     const lo = this.lower.fill(-inf), up = this.upper.fill(inf);
     for (let i = 0; i < m; i++) {
@@ -264,10 +266,12 @@ export class LayerLp {
     const basis = this.highsWarm ? undefined : this.denseBasis;
     this.highsWarm = true;
     this.denseBasis = this.denseVertex = undefined;
-    if (!warm && this.lazy && this.modelRows.length > 0) {
+    const highs = (this.runtime ??= typeof this.highs === 'function' ? await this.highs() : this.highs);
+    if (this.disposed) throw new Error('LayerLp: disposed while HiGHS loaded');
+    if (!this.model || (!warm && this.lazy && this.modelRows.length > 0)) {
       // A cold solve starts from an empty model, exactly like a new one.
-      this.model.dispose();
-      this.model = this.build();
+      this.model?.dispose();
+      this.model = this.build(highs);
     } else if (!warm) this.model.clearSolver();
     const model = this.model;
     const generate = this.norm === 'linf' && this.generate;
@@ -293,7 +297,7 @@ export class LayerLp {
    * vouch for its answer (HiGHS then solves the LP cold).
    */
   private async solveDense(request: LpRequest): Promise<LpOutcome | null> {
-    const m = this.rows, inf = this.highs.infinity, alpha = this.alpha, n = this.lower.length;
+    const m = this.rows, inf = Infinity, alpha = this.alpha, n = this.lower.length;
     const ids: number[] = [];
     for (let r = 0; r < n; r++) if (this.upper[r] < inf || this.lower[r] > -inf) ids.push(r);
     const rows: LinfRows = { unit: new Int32Array(ids.length), coef: new Float64Array(ids.length), rhs: new Float64Array(ids.length) };
@@ -309,8 +313,7 @@ export class LayerLp {
     const stop = () => request.stop?.() === true || (timedOut = now() > deadline);
     this.transposed ??= transpose(this.weight);
     const found = await denseLinf(this.weight, this.transposed, rows, this.nonnegative, { between: request.between, stop });
-    const modelStatus = this.highs.constants.modelStatus.optimal as number;
-    if (found?.kind === 'aborted') return { status: timedOut ? 'time_limit' : 'aborted', modelStatus, h: found.h, slack: Infinity };
+    if (found?.kind === 'aborted') return { status: timedOut ? 'time_limit' : 'aborted', h: found.h, slack: Infinity };
     if (!found) {
       this.denseFallbacks++;
       return null;
@@ -325,7 +328,7 @@ export class LayerLp {
     }
     this.denseSolves++;
     const support = found.support && Int32Array.from(found.support, (q) => ids[q]);
-    const out: LpOutcome = { status: 'optimal', modelStatus, h: found.h, slack: found.t, ...(support ? { support } : {}) };
+    const out: LpOutcome = { status: 'optimal', h: found.h, slack: found.t, ...(support ? { support } : {}) };
     this.denseVertex = { ...out, zeroT: !support };
     return out;
   }
@@ -337,7 +340,7 @@ export class LayerLp {
    * vertex satisfies every row now, the same duals prove it optimal. O(m·k).
    */
   private stillOptimal(v: LpOutcome & { zeroT: boolean }): boolean {
-    const inf = this.highs.infinity;
+    const inf = Infinity;
     if (!v.zeroT && !v.support!.every((r) => this.lower[r] > -inf || this.upper[r] < inf)) return false;
     const w = this.violations(v.h, v.slack);
     for (let r = 0; r < w.length; r++) {
@@ -354,16 +357,16 @@ export class LayerLp {
    * when a basis row is not in this LP (the threshold changed its kind).
    */
   private installBasis(basis: { rows: number[]; cols: number[] }): boolean {
-    const inf = this.highs.infinity, set = this.inSet;
+    const inf = Infinity, set = this.inSet;
     if (!basis.rows.every((r) => this.lower[r] > -inf || this.upper[r] < inf)) return false;
     for (const r of basis.rows) set[r] = 1;
     this.applyWorkingSet();
-    const codes = this.highs.constants.basisStatus;
+    const codes = this.runtime!.constants.basisStatus, model = this.model!;
     const colStatus = new Int32Array(this.weight.cols + this.slacks).fill(codes.basic);
     for (const j of basis.cols) colStatus[j] = codes.lower;
     const rowStatus = new Int32Array(this.modelRows.length).fill(codes.basic);
     for (const r of basis.rows) rowStatus[this.position[r]] = this.upper[r] < inf ? codes.upper : codes.lower;
-    this.model.setBasis({ colStatus, rowStatus });
+    model.setBasis({ colStatus, rowStatus });
     return true;
   }
 
@@ -386,7 +389,7 @@ export class LayerLp {
    * in the model are added (HiGHS keeps its basis, the new rows basic).
    */
   private applyWorkingSet(): void {
-    const inf = this.highs.infinity, n = this.lower.length, set = this.inSet;
+    const inf = Infinity, n = this.lower.length, set = this.inSet;
     const added: number[] = [];
     for (let r = 0; r < n; r++) if (set[r] && this.position[r] < 0) added.push(r);
     if (added.length > 0) {
@@ -396,7 +399,7 @@ export class LayerLp {
         this.position[r] = this.modelRows.length;
         this.modelRows.push(r);
       }
-      this.model.addRows({ lower, upper, matrix: this.rowMatrix(added) });
+      this.model!.addRows({ lower, upper, matrix: this.rowMatrix(added) });
     }
     const rows = this.modelRows, count = rows.length;
     if (count === 0) return;
@@ -406,7 +409,7 @@ export class LayerLp {
       lo[q] = set[r] ? this.lower[r] : -inf;
       up[q] = set[r] ? this.upper[r] : inf;
     }
-    this.model.changeRowsBounds({ kind: 'range', from: 0, to: count - 1 }, lo.subarray(0, count), up.subarray(0, count));
+    this.model!.changeRowsBounds({ kind: 'range', from: 0, to: count - 1 }, lo.subarray(0, count), up.subarray(0, count));
   }
 
   /**
@@ -415,7 +418,7 @@ export class LayerLp {
    */
   private seedWorkingSet(warm: boolean, start: Float64Array | undefined): void {
     const set = this.inSet, n = set.length;
-    const bounded = (r: number) => this.lower[r] > -this.highs.infinity || this.upper[r] < this.highs.infinity;
+    const bounded = (r: number) => this.lower[r] > -Infinity || this.upper[r] < Infinity;
     if (warm && this.seeded) {
       for (let r = 0; r < n; r++) if (!bounded(r)) set[r] = 0;
       return;
@@ -451,7 +454,7 @@ export class LayerLp {
    * fixed) is taken instead when it satisfies every row at the same t: then it is optimal as well.
    */
   private polish(out: LpOutcome): LpOutcome {
-    const k = this.weight.cols, m = this.rows, t = out.slack, inf = this.highs.infinity;
+    const k = this.weight.cols, m = this.rows, t = out.slack, inf = Infinity;
     const v = this.violations(out.h, t);
     // Least squares on the tight rows: unit i's rows all read a_i·h = target, so the normal equations
     // take unit i once per tight row, with the sum of their targets.
@@ -486,7 +489,7 @@ export class LayerLp {
     for (let r = 0; r < v.length; r++) {
       if (set[r] || !(v[r] > 0)) continue;
       const lo = this.lower[r], up = this.upper[r];
-      const scale = Math.max(lo > -this.highs.infinity ? Math.abs(lo) : 0, up < this.highs.infinity ? Math.abs(up) : 0);
+      const scale = Math.max(lo > -Infinity ? Math.abs(lo) : 0, up < Infinity ? Math.abs(up) : 0);
       if (v[r] > ROW_TOL * (1 + scale)) violated.push(r);
     }
     violated.sort((a, c) => v[c] - v[a] || a - c);
@@ -499,9 +502,9 @@ export class LayerLp {
    * (slices end at iteration counts, not times, so the path and the answer do not depend on the load).
    */
   private async run(request: LpRequest): Promise<LpOutcome> {
-    const model = this.model;
+    const model = this.model!;
     const deadline = now() + (request.timeLimit ?? Infinity) * 1000;
-    const codes = this.highs.constants.modelStatus;
+    const codes = this.runtime!.constants.modelStatus;
     const k = this.weight.cols;
     const sliced = request.sliced === true && request.between !== undefined;
     let modelStatus: number;
@@ -539,7 +542,7 @@ export class LayerLp {
   private lastH(): Float64Array {
     const k = this.weight.cols;
     try {
-      const col = this.model.getSolution().colValue;
+      const col = this.model!.getSolution().colValue;
       const h = col.slice(0, k);
       return h.every(Number.isFinite) ? h : new Float64Array(k);
     } catch {
@@ -551,7 +554,7 @@ export class LayerLp {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.dispose();
+    this.model?.dispose();
   }
 }
 

@@ -106,7 +106,7 @@ function checkFit(problem: Problem, result: Result, initialThreshold: number): R
  * A mask keeps rows of the last layer; other non-identity operators project onto the generator's
  * range, so their inverter sees every output.
  */
-export function inverterFor(highs: Highs, problem: Problem | BatchProblem, norm: LpNorm): LayerwiseInverter {
+export function inverterFor(highs: Highs | (() => Promise<Highs>), problem: Problem | BatchProblem, norm: LpNorm): LayerwiseInverter {
   const rows = selectedEntries(problem.measurement);
   return new LayerwiseInverter(highs, problem.generator, norm, rows);
 }
@@ -117,7 +117,8 @@ export function inverterFor(highs: Highs, problem: Problem | BatchProblem, norm:
  */
 export async function withInverter<T>(problem: Problem | BatchProblem, norm: LpNorm, work: (inverter: LayerwiseInverter) => Promise<T>): Promise<T> {
   checkModelSize(problem);
-  const inverter = inverterFor(await getHighs(), problem, norm);
+  // HiGHS loads only when an LP needs it (the dense kernel answers most of them).
+  const inverter = inverterFor(getHighs, problem, norm);
   let failed = false;
   try {
     return await work(inverter);
