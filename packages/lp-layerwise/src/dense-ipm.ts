@@ -14,7 +14,7 @@
  * row and either the duals are nonnegative (the simplex's own optimality test) or t = 0 there.
  * Otherwise the basis goes back to the caller, and HiGHS finishes from it.
  */
-import { cholesky, choleskySolve, LU, type Matrix, matTvec, weightedGram } from '@inv/core';
+import { cholesky, choleskySolve, dot, LU, type Matrix, matTvec, weightedGram } from '@inv/core';
 
 /** The data rows in ≤ form: row q reads coef[q]·p[unit[q]] − t ≤ rhs[q], with p = W h. */
 export interface LinfRows {
@@ -51,6 +51,8 @@ const IPM_TOL = 1e-10;
 export const DENSE_FEAS_TOL = 1e-9;
 /** Vertices tried before convergence once t ≈ 0 (each costs a factorisation of the basis). */
 const MAX_EARLY = 3;
+/** t and the primal residual (relative) below which those vertices are tried. */
+const EARLY_T = 1e-6;
 /** Iterations past convergence spent waiting for the active rows to separate (see `separated`). */
 const MAX_EXTRA = 8;
 /** λ/s of the n-th row over that of the (n+1)-th at which the n most active rows count as identified. */
@@ -161,8 +163,9 @@ export async function denseLinf(
     let gap = 0;
     for (let r = 0; r < M; r++) gap += s[r] * lam[r];
     const mu = gap / M;
-    // t ≈ 0 already (a clean layer): any n tight rows make a certified vertex, so try one early.
-    if (z[k] <= DENSE_FEAS_TOL * scaleH && maxAbs(rp) <= DENSE_FEAS_TOL * scaleH && early++ < MAX_EARLY) {
+    // t → 0 (a clean layer): any n tight rows make a certified vertex, so try one early, once t is
+    // small and the dual bound (−rᵀλ, about min t) says min t is zero to the vertex tolerance.
+    if (z[k] <= EARLY_T * scaleH && maxAbs(rp) <= EARLY_T * scaleH && -dot(hvec, lam) <= DENSE_FEAS_TOL * scaleH && early++ < MAX_EARLY) {
       const out = basisVertex(W, rows, nonnegative, s, lam, hvec, Gz, tmpM, iterations);
       if (out?.kind === 'optimal') return out;
     }
