@@ -237,9 +237,12 @@ export class LU {
     private readonly piv: Int32Array,
   ) {}
 
-  /** Factorises A (copied), or undefined when a pivot is below 1e-13 of A's largest entry (singular to working precision). */
-  static of(A: Float64Array, n: number): LU | undefined {
-    const M = A.slice(0, n * n), piv = Int32Array.from({ length: n }, (_, i) => i);
+  /**
+   * Factorises A (copied, or in place when `inPlace`: A is then overwritten), or undefined when a
+   * pivot is below 1e-13 of A's largest entry (singular to working precision).
+   */
+  static of(A: Float64Array, n: number, inPlace = false): LU | undefined {
+    const M = inPlace ? A : A.slice(0, n * n), piv = Int32Array.from({ length: n }, (_, i) => i);
     let scale = 0;
     for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(M[i]));
     for (let j = 0; j < n; j++) {
@@ -510,12 +513,16 @@ export class NormalEquations implements GramFactor {
     private readonly L: Float64Array,
   ) {}
 
-  /** The factorisation of A's rows `rows` (indices, repeats allowed), or undefined (see the class comment). */
-  static of(A: Matrix, rows: ArrayLike<number>): NormalEquations | undefined {
+  /**
+   * The factorisation of A's rows `rows` (indices, repeats allowed), or undefined (see the class
+   * comment). `work` (k² entries), when given, holds the factor: a caller that factorises often can
+   * spare the allocation (the factor is valid until `work` is reused).
+   */
+  static of(A: Matrix, rows: ArrayLike<number>, work?: Float64Array): NormalEquations | undefined {
     const k = A.cols, weights = new Float64Array(A.rows);
     for (let q = 0; q < rows.length; q++) weights[rows[q]]++;
     if (rows.length < k) return undefined;
-    const L = weightedGram(A, weights);
+    const L = weightedGram(A, weights, work && work.length >= k * k ? work.subarray(0, k * k) : new Float64Array(k * k));
     if (!cholesky(L, k)) return undefined;
     let lo = Infinity, hi = 0;
     for (let j = 0; j < k; j++) {

@@ -71,6 +71,8 @@ export async function denseLinf(
   rows: LinfRows,
   nonnegative: boolean,
   control: DenseControl = {},
+  /** Reused between calls for the normal matrix (a caller's, so that concurrent solves never share it). */
+  work: { normal?: Float64Array } = {},
 ): Promise<DenseOutcome | null> {
   const m = W.rows, k = W.cols, n = k + 1, R = rows.unit.length;
   const M = R + 1 + (nonnegative ? k : 0);
@@ -102,7 +104,9 @@ export async function denseLinf(
     return out;
   };
 
-  const N = new Float64Array(n * n), omega = new Float64Array(m), nu = new Float64Array(m), scaled = new Float64Array(k);
+  // A new (n²) buffer every LP would have V8 collect garbage far more often (external memory).
+  const N = work.normal?.length === n * n ? work.normal : (work.normal = new Float64Array(n * n));
+  const omega = new Float64Array(m), nu = new Float64Array(m), scaled = new Float64Array(k);
   /** N = Gᵀ diag(w) G, Cholesky-factorised in place; false when it is not positive definite. */
   const factor = (w: Float64Array): boolean => {
     omega.fill(0);
@@ -244,7 +248,7 @@ function basisVertex(
       G[o + f] = j === k ? -1 : c * W.data[src + j];
     }
   }
-  const lu = LU.of(G, d);
+  const lu = LU.of(G, d, true);
   if (!lu) return null;
   const zf = lu.solve(b);
   const z = new Float64Array(n);

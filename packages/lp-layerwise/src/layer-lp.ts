@@ -119,6 +119,8 @@ export class LayerLp {
   private denseBasis?: { rows: number[]; cols: number[] };
   /** Wᵀ for the dense kernel (made on its first use). */
   private transposed?: Matrix;
+  /** Buffers reused between LPs: the dense kernel's normal matrix, the polish's factor. */
+  private readonly work: { normal?: Float64Array; polish?: Float64Array } = {};
   /** The last dense solve's certified vertex (see stillOptimal). */
   private denseVertex?: LpOutcome & { zeroT: boolean };
 
@@ -312,7 +314,7 @@ export class LayerLp {
     let timedOut = false;
     const stop = () => request.stop?.() === true || (timedOut = now() > deadline);
     this.transposed ??= transpose(this.weight);
-    const found = await denseLinf(this.weight, this.transposed, rows, this.nonnegative, { between: request.between, stop });
+    const found = await denseLinf(this.weight, this.transposed, rows, this.nonnegative, { between: request.between, stop }, this.work);
     if (found?.kind === 'aborted') return { status: timedOut ? 'time_limit' : 'aborted', h: found.h, slack: Infinity };
     if (!found) {
       this.denseFallbacks++;
@@ -470,7 +472,8 @@ export class LayerLp {
       sum[i] += (upper ? bound + t : bound - t) / scale;
     }
     if (units.length <= k + 1) return out;
-    const h = leastSquaresOn(this.weight, units, sum);
+    this.work.polish ??= new Float64Array(k * k);
+    const h = leastSquaresOn(this.weight, units, sum, this.work.polish);
     if (!h) return out;
     if (this.nonnegative && h.some((x) => x < 0)) return out;
     const w = this.violations(h, t);
@@ -562,8 +565,8 @@ export class LayerLp {
  * argmin_h Σ_q (W_{units[q]}·h − target_q)², with `sum[i]` the sum of unit i's targets: the normal
  * equations, or QR where they are ill-conditioned; undefined when the rows are rank deficient.
  */
-function leastSquaresOn(W: Matrix, units: number[], sum: Float64Array): Float64Array | undefined {
-  const normal = NormalEquations.of(W, units);
+function leastSquaresOn(W: Matrix, units: number[], sum: Float64Array, work: Float64Array): Float64Array | undefined {
+  const normal = NormalEquations.of(W, units, work);
   if (normal) return normal.solve(sum);
   const counts = new Float64Array(W.rows);
   for (const i of units) counts[i]++;
