@@ -225,12 +225,31 @@ function basisVertex(
   const order = Int32Array.from({ length: M }, (_, r) => r);
   const score = Float64Array.from({ length: M }, (_, r) => lam[r] / s[r]);
   order.sort((a, b) => score[b] - score[a] || a - b);
-  const basis = order.slice(0, n);
+  // The rows within a factor SEPARATION of the n-th are the tight ones: exactly the first n once they
+  // stand apart, more at a degenerate optimum (t = 0 on a clean layer). Among those, bound rows come
+  // first: they fix a variable each and shrink the system below.
+  // With t fixed, a unit's two rows (±a_i) are dependent: one of them is taken.
+  let tight = n;
+  while (tight < M && score[order[tight]] * SEPARATION >= score[order[n - 1]]) tight++;
+  const candidates = order.slice(0, tight).sort((a, b) => Number(a < R) - Number(b < R) || score[b] - score[a] || a - b);
+  const chosen = new Int32Array(n), used = new Uint8Array(W.rows);
+  let count = 0, tFixed = false;
+  for (const list of [candidates, order.subarray(tight)]) {
+    for (const r of list) {
+      if (count === n) break;
+      if (r < R) {
+        if (tFixed && used[rows.unit[r]]) continue;
+        used[rows.unit[r]] = 1;
+      } else if (r === R) tFixed = true;
+      chosen[count++] = r;
+    }
+  }
+  if (count < n) return null;
   // The basis' bound rows fix their variables at 0 (h_j, or t for the row −t ≤ 0); the data rows of
   // the basis then form a square system in the free variables (h_F, and t unless fixed), smaller
   // than n×n wherever h ≥ 0 binds (about half the inputs below a ReLU).
   const fixed = new Uint8Array(n), data: number[] = [];
-  for (const r of basis) {
+  for (const r of chosen) {
     if (r < R) data.push(r);
     else fixed[r === R ? k : r - R - 1] = 1;
   }
@@ -276,12 +295,12 @@ function basisVertex(
   let primalFeasible = true;
   for (let r = 0; r < M; r++) if (g[r] - hvec[r] > DENSE_FEAS_TOL * (1 + Math.abs(hvec[r]))) primalFeasible = false;
   const zeroT = z[k] <= DENSE_FEAS_TOL * (1 + maxAbs(rows.rhs));
-  if (!primalFeasible || !(dualFeasible || zeroT)) return { kind: 'basis', basis, iterations };
+  if (!primalFeasible || !(dualFeasible || zeroT)) return { kind: 'basis', basis: chosen, iterations };
   if (nonnegative) for (let j = 0; j < k; j++) if (z[j] < 0) z[j] = 0;
   const h = z.slice(0, k), t = Math.max(0, z[k]);
-  if (!dualFeasible) return { kind: 'optimal', h, t, basis, iterations };
+  if (!dualFeasible) return { kind: 'optimal', h, t, basis: chosen, iterations };
   const support = data.filter((_, q) => yd[q] > 0);
-  return { kind: 'optimal', h, t, basis, support: Int32Array.from(support), iterations };
+  return { kind: 'optimal', h, t, basis: chosen, support: Int32Array.from(support), iterations };
 }
 
 /** True when the n-th largest λ/s is SEPARATION times the (n+1)-th: the active rows are identified. */
