@@ -5,7 +5,7 @@
  *   min t  s.t.  coef_q·(W h)_{unit_q} − t ≤ rhs_q  (q < R),   −t ≤ 0,   −h ≤ 0 (below a ReLU).
  *
  * HiGHS' simplex needs hundreds to thousands of iterations on these dense, tall LPs; the interior
- * point needs 10–16 on the benchmark layers, each one normal matrix Gᵀ diag(w) G. Rows of one unit
+ * point needs 5–16 on the benchmark layers, each one normal matrix Gᵀ diag(w) G. Rows of one unit
  * share its weight row a_i, so that is Wᵀ diag(ω) W plus rank-one terms: m·k²/2 multiply-adds on
  * core's WebAssembly kernels (weightedGram, cholesky), whatever the number of rows.
  *
@@ -43,7 +43,7 @@ export interface DenseControl {
   stop?: () => boolean;
 }
 
-/** Interior-point iterations before giving up (10–16 on the benchmark layers). */
+/** Interior-point iterations before giving up (5–16 on the benchmark layers). */
 const MAX_ITERATIONS = 80;
 /** Relative residuals and gap at which the interior point stops and a basis is read off. */
 const IPM_TOL = 1e-10;
