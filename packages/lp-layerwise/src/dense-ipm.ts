@@ -43,22 +43,26 @@ export interface DenseControl {
   stop?: () => boolean;
 }
 
-/** Interior-point iterations before giving up (5–16 on the benchmark layers). */
-const MAX_ITERATIONS = 80;
-/** Relative residuals and gap at which the interior point stops and a basis is read off. */
-const IPM_TOL = 1e-10;
 /** A row of the vertex may exceed its bound by this much (relative) and still count as satisfied. */
 export const DENSE_FEAS_TOL = 1e-9;
-/** Vertices tried before convergence once t ≈ 0 (each costs a factorisation of the basis). */
-const MAX_EARLY = 3;
-/** t and the primal residual (relative) below which those vertices are tried. */
-const EARLY_T = 1e-6;
-/** Iterations past convergence spent waiting for the active rows to separate (see `separated`). */
-const MAX_EXTRA = 8;
-/** λ/s of the n-th row over that of the (n+1)-th at which the n most active rows count as identified. */
-const SEPARATION = 1e3;
-/** Fraction of the step to the boundary. */
-const STEP = 0.99;
+
+/** The interior point's settings, in one place (docs/lp-layerwise.md, "Dense kernel"). */
+const IPM = {
+  /** Iterations before giving up (5–16 on the benchmark layers). */
+  maxIterations: 80,
+  /** Relative residuals and gap at which it stops and a basis is read off. */
+  tol: 1e-10,
+  /** Vertices tried before convergence once t ≈ 0 (each costs a factorisation of the basis). */
+  maxEarly: 3,
+  /** t and the primal residual (relative) below which those vertices are tried. */
+  earlyT: 1e-6,
+  /** Iterations past convergence spent waiting for the active rows to separate (see `separated`). */
+  maxExtra: 8,
+  /** λ/s of the n-th row over that of the (n+1)-th at which the n most active rows count as identified. */
+  separation: 1e3,
+  /** Fraction of the step to the boundary. */
+  step: 0.99,
+} as const;
 
 /**
  * Solves the LP, or returns null when the kernel cannot vouch for an optimal vertex (singular normal
@@ -159,7 +163,7 @@ export async function denseLinf(
   };
 
   let iterations = 0, extra = 0, early = 0;
-  for (; iterations < MAX_ITERATIONS; iterations++) {
+  for (; iterations < IPM.maxIterations; iterations++) {
     Gz(z, rp);
     for (let r = 0; r < M; r++) rp[r] += s[r] - hvec[r];
     GTv(lam, rd);
@@ -169,14 +173,14 @@ export async function denseLinf(
     const mu = gap / M;
     // t → 0 (a clean layer): any n tight rows make a certified vertex, so try one early, once t is
     // small and the dual bound (−rᵀλ, about min t) says min t is zero to the vertex tolerance.
-    if (z[k] <= EARLY_T * scaleH && maxAbs(rp) <= EARLY_T * scaleH && -dot(hvec, lam) <= DENSE_FEAS_TOL * scaleH && early++ < MAX_EARLY) {
+    if (z[k] <= IPM.earlyT * scaleH && maxAbs(rp) <= IPM.earlyT * scaleH && -dot(hvec, lam) <= DENSE_FEAS_TOL * scaleH && early++ < IPM.maxEarly) {
       const out = basisVertex(W, rows, nonnegative, s, lam, hvec, Gz, tmpM, iterations);
       if (out?.kind === 'optimal') return out;
     }
-    if (maxAbs(rp) <= IPM_TOL * scaleH && maxAbs(rd) <= IPM_TOL && gap <= IPM_TOL * (1 + Math.abs(z[k]))) {
+    if (maxAbs(rp) <= IPM.tol * scaleH && maxAbs(rd) <= IPM.tol && gap <= IPM.tol * (1 + Math.abs(z[k]))) {
       // Converged; go on (a few iterations at most) until the n tight rows stand apart from the rest,
       // unless t ≈ 0, where any n tight rows make a certified vertex.
-      if (z[k] <= DENSE_FEAS_TOL * scaleH || ++extra > MAX_EXTRA || separated(s, lam, n)) break;
+      if (z[k] <= DENSE_FEAS_TOL * scaleH || ++extra > IPM.maxExtra || separated(s, lam, n)) break;
     }
     for (let r = 0; r < M; r++) w[r] = lam[r] / s[r];
     if (!factor(w)) return null;
@@ -191,7 +195,7 @@ export async function denseLinf(
     // Corrector.
     for (let r = 0; r < M; r++) rc[r] = s[r] * lam[r] + dsA[r] * dlA[r] - sigma * mu;
     direction(dz, ds, dl);
-    const sp = Math.min(1, STEP * maxStep(s, ds)), sd = Math.min(1, STEP * maxStep(lam, dl));
+    const sp = Math.min(1, IPM.step * maxStep(s, ds)), sd = Math.min(1, IPM.step * maxStep(lam, dl));
     for (let j = 0; j < n; j++) z[j] += sp * dz[j];
     for (let r = 0; r < M; r++) {
       s[r] += sp * ds[r];
@@ -200,7 +204,7 @@ export async function denseLinf(
     if (control.between) await control.between();
     if (control.stop?.()) return { kind: 'aborted', h: z.slice(0, k) };
   }
-  if (iterations === MAX_ITERATIONS) return null;
+  if (iterations === IPM.maxIterations) return null;
   return basisVertex(W, rows, nonnegative, s, lam, hvec, Gz, tmpM, iterations);
 }
 
@@ -225,12 +229,12 @@ function basisVertex(
   const order = Int32Array.from({ length: M }, (_, r) => r);
   const score = Float64Array.from({ length: M }, (_, r) => lam[r] / s[r]);
   order.sort((a, b) => score[b] - score[a] || a - b);
-  // The rows within a factor SEPARATION of the n-th are the tight ones: exactly the first n once they
+  // The rows within a factor IPM.separation of the n-th are the tight ones: exactly the first n once they
   // stand apart, more at a degenerate optimum (t = 0 on a clean layer). Among those, bound rows come
   // first: they fix a variable each and shrink the system below.
   // With t fixed, a unit's two rows (±a_i) are dependent: one of them is taken.
   let tight = n;
-  while (tight < M && score[order[tight]] * SEPARATION >= score[order[n - 1]]) tight++;
+  while (tight < M && score[order[tight]] * IPM.separation >= score[order[n - 1]]) tight++;
   const candidates = order.slice(0, tight).sort((a, b) => Number(a < R) - Number(b < R) || score[b] - score[a] || a - b);
   const chosen = new Int32Array(n), used = new Uint8Array(W.rows);
   let count = 0, tFixed = false;
@@ -303,11 +307,11 @@ function basisVertex(
   return { kind: 'optimal', h, t, basis: chosen, support: Int32Array.from(support), iterations };
 }
 
-/** True when the n-th largest λ/s is SEPARATION times the (n+1)-th: the active rows are identified. */
+/** True when the n-th largest λ/s is IPM.separation times the (n+1)-th: the active rows are identified. */
 function separated(s: Float64Array, lam: Float64Array, n: number): boolean {
   if (s.length <= n) return true;
   const score = Float64Array.from(s, (v, r) => lam[r] / v).sort().reverse();
-  return score[n - 1] >= SEPARATION * score[n];
+  return score[n - 1] >= IPM.separation * score[n];
 }
 
 function maxAbs(a: ArrayLike<number>): number {
