@@ -1,6 +1,8 @@
 /**
- * One HiGHS model per layer, built once from the typed-array API and re-solved with new row bounds
- * for each observation and threshold (a warm re-solve is ~20 ms against ~650 ms cold; docs/engineering.md, "Keep a layer's model").
+ * One layer's LPs. l-inf LPs that HiGHS would start cold go to the dense interior point of
+ * ./dense-ipm.ts (docs/lp-layerwise.md, "Dense kernel"); the rest go to one HiGHS model per layer,
+ * made on first use from the typed-array API and re-solved with new row bounds for each observation
+ * and threshold (a warm re-solve is ~20 ms against ~650 ms cold; docs/engineering.md, "Keep a layer's model").
  *
  * Variables: h (k, free for the latent, ≥ 0 after a ReLU) and slacks (one t for l-inf, one s_i per
  * row for l1). Rows come in blocks of m so that every row kind of ./rows.ts is a choice of bounds:
@@ -82,7 +84,7 @@ const KIND_BLOCKS: Record<RowKind, number> = {
 type Model = ReturnType<Highs['createModel']>;
 
 export class LayerLp {
-  /** HiGHS' model, made when HiGHS first solves (see `highsModel`). */
+  /** HiGHS' runtime and model, loaded and made when HiGHS first solves an LP of this layer. */
   private model?: Model;
   private runtime?: Highs;
   private readonly rows: number;
@@ -301,7 +303,7 @@ export class LayerLp {
   private async solveDense(request: LpRequest): Promise<LpOutcome | null> {
     const m = this.rows, inf = Infinity, alpha = this.alpha, n = this.lower.length;
     const ids: number[] = [];
-    for (let r = 0; r < n; r++) if (this.upper[r] < inf || this.lower[r] > -inf) ids.push(r);
+    for (let r = 0; r < n; r++) if (this.bounded(r)) ids.push(r);
     const rows: LinfRows = { unit: new Int32Array(ids.length), coef: new Float64Array(ids.length), rhs: new Float64Array(ids.length) };
     ids.forEach((r, q) => {
       // Upper bounds sit on the "− t" blocks (0, 2), lower ones on the "+ t" blocks (1, 3): in ≤ form every row reads c·p_i − t ≤ rhs.
@@ -335,6 +337,11 @@ export class LayerLp {
     return out;
   }
 
+  /** Whether LP row r exists in the current LP (one of its bounds is finite). */
+  private bounded(r: number): boolean {
+    return this.lower[r] > -Infinity || this.upper[r] < Infinity;
+  }
+
   /**
    * True when the last dense vertex is optimal for the LP now in this.lower/upper (a warm request: the
    * same observation at another threshold). Row bounds do not depend on the threshold, only which rows
@@ -342,13 +349,12 @@ export class LayerLp {
    * vertex satisfies every row now, the same duals prove it optimal. O(m·k).
    */
   private stillOptimal(v: LpOutcome & { zeroT: boolean }): boolean {
-    const inf = Infinity;
-    if (!v.zeroT && !v.support!.every((r) => this.lower[r] > -inf || this.upper[r] < inf)) return false;
+    if (!v.zeroT && !v.support!.every((r) => this.bounded(r))) return false;
     const w = this.violations(v.h, v.slack);
     for (let r = 0; r < w.length; r++) {
-      const lo = this.lower[r], up = this.upper[r];
-      if (!(lo > -inf || up < inf)) continue;
-      if (w[r] > DENSE_FEAS_TOL * (1 + Math.abs(up < inf ? up : lo))) return false;
+      if (!this.bounded(r)) continue;
+      const bound = this.upper[r] < Infinity ? this.upper[r] : this.lower[r];
+      if (w[r] > DENSE_FEAS_TOL * (1 + Math.abs(bound))) return false;
     }
     return true;
   }
@@ -360,7 +366,7 @@ export class LayerLp {
    */
   private installBasis(basis: { rows: number[]; cols: number[] }): boolean {
     const inf = Infinity, set = this.inSet;
-    if (!basis.rows.every((r) => this.lower[r] > -inf || this.upper[r] < inf)) return false;
+    if (!basis.rows.every((r) => this.bounded(r))) return false;
     for (const r of basis.rows) set[r] = 1;
     this.applyWorkingSet();
     const codes = this.runtime!.constants.basisStatus, model = this.model!;
@@ -420,7 +426,7 @@ export class LayerLp {
    */
   private seedWorkingSet(warm: boolean, start: Float64Array | undefined): void {
     const set = this.inSet, n = set.length;
-    const bounded = (r: number) => this.lower[r] > -Infinity || this.upper[r] < Infinity;
+    const bounded = (r: number) => this.bounded(r);
     if (warm && this.seeded) {
       for (let r = 0; r < n; r++) if (!bounded(r)) set[r] = 0;
       return;
