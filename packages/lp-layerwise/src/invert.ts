@@ -31,7 +31,7 @@ export interface InvertSettings extends LpPause {
   maxThreshold?: number;
   /** l-inf constraint generation (default true; false: every row in every LP). */
   generate?: boolean;
-  /** l-inf with constraint generation: the dense interior point for cold LPs of wide layers (default true). */
+  /** l-inf with constraint generation: the dense interior point for the LPs HiGHS would start cold (default true). */
   dense?: boolean;
 }
 

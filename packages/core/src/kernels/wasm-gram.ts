@@ -58,15 +58,15 @@ export function wasmWeightedGram(A: DenseMatrix, w: ArrayLike<number>, out: Floa
   return true;
 }
 
+/** Smaller factorisations stay in JS (the copy in and out costs about what the kernel saves). */
+const MIN_CHOLESKY = 32;
+
 /**
  * Runs cholesky's blocked loop (linalg.ts) on a copy in kernel memory, the off-block dot products on
  * the kernel: `factor(M, off, ld, n, dots)` gets the copy and a `dots(J0, nb, D)` that fills
  * D[jj·n + i] = L[J0 + jj] · L[i] over the first J0 columns, for i ≥ J0. Null (use the JS loop) when
  * n is small or memory is short.
  */
-/** Smaller factorisations stay in JS (the copy in and out costs about what the kernel saves). */
-const MIN_CHOLESKY = 32;
-
 export function wasmCholesky(
   A: Float64Array,
   n: number,
