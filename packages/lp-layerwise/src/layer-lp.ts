@@ -298,7 +298,8 @@ export class LayerLp {
 
   /**
    * The current LP (bounds in this.lower/upper) by the dense interior point; null when it could not
-   * vouch for its answer (HiGHS then solves the LP cold).
+   * vouch for its answer (HiGHS then solves the LP, from the basis the interior point found when there
+   * is one).
    */
   private async solveDense(request: LpRequest): Promise<LpOutcome | null> {
     const m = this.rows, inf = Infinity, alpha = this.alpha, n = this.lower.length;
