@@ -27,8 +27,7 @@ const MAX_ROUNDS = 30;
  * find one (the rows may still be feasible: only the LP can say no).
  */
 export function constrainedLeastSquares(layer: LayerRows, x: ArrayLike<number>, thres: number, fit: PinnedFit): FastPathResult | undefined {
-  const { weight, bias } = layer;
-  const m = weight.rows, k = weight.cols;
+  const m = layer.weight.rows, k = layer.weight.cols;
   const alpha = negativeSlope(layer.activation);
   const { kinds, factor: R } = fit;
   const hls = fit.h;
@@ -43,12 +42,7 @@ export function constrainedLeastSquares(layer: LayerRows, x: ArrayLike<number>, 
   const batch = Math.max(8, Math.ceil(k / 8));
   for (let round = 0; round <= MAX_ROUNDS; round++) {
     const p = layer.preActivation(h);
-    const violated: { c: number; v: number }[] = [];
-    for (let i = 0; i < m; i++) {
-      const v = rowViolation(kinds[i], p[i], x[i], alpha);
-      if (v > thres && !pinned[i]) violated.push({ c: i, v });
-    }
-    if (layer.nonnegative) for (let j = 0; j < k; j++) if (h[j] < 0 && !pinned[m + j]) violated.push({ c: m + j, v: -h[j] });
+    const violated = violations(layer, x, kinds, alpha, thres, pinned, p, h);
     if (violated.length === 0) {
       const violation = pointViolation(layer, x, kinds, h);
       return violation <= thres ? { h, violation } : undefined;
@@ -58,19 +52,9 @@ export function constrainedLeastSquares(layer: LayerRows, x: ArrayLike<number>, 
     const q0 = z.length;
     for (const { c } of violated.slice(0, batch)) {
       pinned[c] = 1;
-      const g = new Float64Array(k);
-      let target: number, ghls: number;
-      if (c < m) {
-        g.set(weight.row(c));
-        const [lo, hi] = rowBounds(kinds[c], x[c], inner, alpha);
-        target = (p[c] > hi ? hi : lo) - (bias ? bias[c] : 0);
-        ghls = 0;
-        for (let j = 0; j < k; j++) ghls += g[j] * hls[j];
-      } else {
-        g[c - m] = 1;
-        target = 0;
-        ghls = hls[c - m];
-      }
+      const [g, target] = constraint(layer, x, kinds, alpha, inner, p, c);
+      let ghls = 0;
+      for (let j = 0; j < k; j++) ghls += g[j] * hls[j];
       z.push(R.solveRt(g));
       rhs.push(target - ghls);
     }
@@ -78,16 +62,52 @@ export function constrainedLeastSquares(layer: LayerRows, x: ArrayLike<number>, 
     const next = extendCholesky(factor, q0, q, z);
     if (!next) return undefined;
     factor = next;
-    const lambda = choleskySolve(factor, q, rhs);
-    const zl = new Float64Array(k);
-    for (let a = 0; a < q; a++) {
-      const za = z[a], la = lambda[a];
-      for (let j = 0; j < k; j++) zl[j] += la * za[j];
-    }
-    const delta = R.solveR(zl);
-    h = hls.map((v, j) => v + delta[j]);
+    h = correction(R, hls, z, choleskySolve(factor, q, rhs));
   }
   return undefined;
+}
+
+/*
+ * The helpers below keep constrainedLeastSquares small: V8 compiles it twice on a cold run (on the
+ * stack, then on its next call), and a cold `inv solve` spends much of its time compiling.
+ */
+
+/** The constraints not yet pinned that h violates by more than thres, with their violations. */
+function violations(layer: LayerRows, x: ArrayLike<number>, kinds: Uint8Array, alpha: number, thres: number, pinned: Uint8Array, p: Float64Array, h: Float64Array): { c: number; v: number }[] {
+  const m = p.length;
+  const violated: { c: number; v: number }[] = [];
+  for (let i = 0; i < m; i++) {
+    const v = rowViolation(kinds[i], p[i], x[i], alpha);
+    if (v > thres && !pinned[i]) violated.push({ c: i, v });
+  }
+  if (layer.nonnegative) for (let j = 0; j < h.length; j++) if (h[j] < 0 && !pinned[m + j]) violated.push({ c: m + j, v: -h[j] });
+  return violated;
+}
+
+/** Constraint c pinned just inside its bound: g·h = target (c < m a row, else h_{c−m} = 0). */
+function constraint(layer: LayerRows, x: ArrayLike<number>, kinds: Uint8Array, alpha: number, inner: number, p: Float64Array, c: number): [Float64Array, number] {
+  const { weight, bias } = layer;
+  const m = weight.rows;
+  const g = new Float64Array(weight.cols);
+  if (c >= m) {
+    g[c - m] = 1;
+    return [g, 0];
+  }
+  g.set(weight.row(c));
+  const [lo, hi] = rowBounds(kinds[c], x[c], inner, alpha);
+  return [g, (p[c] > hi ? hi : lo) - (bias ? bias[c] : 0)];
+}
+
+/** h = h_ls + R⁻¹ Σ_a λ_a z_a. */
+function correction(R: PinnedFit['factor'], hls: Float64Array, z: Float64Array[], lambda: Float64Array): Float64Array {
+  const k = hls.length;
+  const zl = new Float64Array(k);
+  for (let a = 0; a < z.length; a++) {
+    const za = z[a], la = lambda[a];
+    for (let j = 0; j < k; j++) zl[j] += la * za[j];
+  }
+  const delta = R.solveR(zl);
+  return hls.map((v, j) => v + delta[j]);
 }
 
 /**

@@ -78,41 +78,141 @@ export async function denseLinf(
   /** Reused between calls for the normal matrix (a caller's, so that concurrent solves never share it). */
   work: { normal?: Float64Array } = {},
 ): Promise<DenseOutcome | null> {
-  const m = W.rows, k = W.cols, n = k + 1, R = rows.unit.length;
-  const M = R + 1 + (nonnegative ? k : 0);
-  const { unit, coef, rhs } = rows;
-  // Full right-hand side: data rows, then −t ≤ 0, then −h_j ≤ 0.
-  const hvec = new Float64Array(M);
-  hvec.set(rhs);
-  const scaleH = 1 + maxAbs(rhs);
+  const ipm = new Ipm(W, Wt, rows, nonnegative, work);
+  if (!ipm.start()) return null;
+  for (; ipm.iterations < IPM.maxIterations; ipm.iterations++) {
+    const mu = ipm.residuals();
+    // t → 0 (a clean layer): any n tight rows make a certified vertex, so try one early, once t is
+    // small and the dual bound (−rᵀλ, about min t) says min t is zero to the vertex tolerance.
+    if (ipm.earlyVertexDue()) {
+      const out = ipm.vertex();
+      if (out?.kind === 'optimal') return out;
+    }
+    if (ipm.converged()) return ipm.vertex();
+    if (!ipm.move(mu)) return null;
+    if (control.between) await control.between();
+    if (control.stop?.()) return { kind: 'aborted', h: ipm.z.slice(0, ipm.k) };
+  }
+  return null;
+}
 
-  const p = new Float64Array(m), u = new Float64Array(m);
-  const Gz = (z: Float64Array, out: Float64Array): Float64Array => {
-    matTvec(Wt, z.subarray(0, k), p);
+/**
+ * The interior point's state and steps. A class rather than closures in denseLinf: V8 then compiles
+ * each method once for every LP, where fresh closures per call made it throw away and recompile the
+ * optimised code (a cold `inv solve` spends most of its time compiling).
+ */
+class Ipm {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly R: number;
+  readonly M: number;
+  readonly unit: Int32Array;
+  readonly coef: Float64Array;
+  /** Full right-hand side: data rows, then −t ≤ 0, then −h_j ≤ 0. */
+  readonly hvec: Float64Array;
+  readonly scaleH: number;
+  readonly p: Float64Array;
+  readonly u: Float64Array;
+  readonly N: Float64Array;
+  readonly omega: Float64Array;
+  readonly nu: Float64Array;
+  readonly scaled: Float64Array;
+  readonly z: Float64Array;
+  readonly s: Float64Array;
+  readonly lam: Float64Array;
+  readonly rp: Float64Array;
+  readonly rd: Float64Array;
+  readonly rc: Float64Array;
+  readonly w: Float64Array;
+  readonly dz: Float64Array;
+  readonly ds: Float64Array;
+  readonly dl: Float64Array;
+  readonly dzA: Float64Array;
+  readonly dsA: Float64Array;
+  readonly dlA: Float64Array;
+  readonly rhsN: Float64Array;
+  readonly tmpM: Float64Array;
+  readonly tmpN: Float64Array;
+  iterations = 0;
+  /** Σ s·λ at the current point (residuals()). */
+  gap = 0;
+  extra = 0;
+  early = 0;
+
+  constructor(
+    readonly W: Matrix,
+    readonly Wt: Matrix,
+    readonly rows: LinfRows,
+    readonly nonnegative: boolean,
+    work: { normal?: Float64Array },
+  ) {
+    const m = W.rows, k = W.cols, n = k + 1, R = rows.unit.length;
+    const M = R + 1 + (nonnegative ? k : 0);
+    this.m = m;
+    this.k = k;
+    this.n = n;
+    this.R = R;
+    this.M = M;
+    this.unit = rows.unit;
+    this.coef = rows.coef;
+    this.hvec = new Float64Array(M);
+    this.hvec.set(rows.rhs);
+    this.scaleH = 1 + maxAbs(rows.rhs);
+    this.p = new Float64Array(m);
+    this.u = new Float64Array(m);
+    // A new (n²) buffer every LP would have V8 collect garbage far more often (external memory).
+    this.N = work.normal?.length === n * n ? work.normal : (work.normal = new Float64Array(n * n));
+    this.omega = new Float64Array(m);
+    this.nu = new Float64Array(m);
+    this.scaled = new Float64Array(k);
+    this.z = new Float64Array(n);
+    this.s = new Float64Array(M);
+    this.lam = new Float64Array(M);
+    this.rp = new Float64Array(M);
+    this.rd = new Float64Array(n);
+    this.rc = new Float64Array(M);
+    this.w = new Float64Array(M);
+    this.dz = new Float64Array(n);
+    this.ds = new Float64Array(M);
+    this.dl = new Float64Array(M);
+    this.dzA = new Float64Array(n);
+    this.dsA = new Float64Array(M);
+    this.dlA = new Float64Array(M);
+    this.rhsN = new Float64Array(n);
+    this.tmpM = new Float64Array(M);
+    this.tmpN = new Float64Array(n);
+  }
+
+  /** out = G z: the rows' left-hand sides. */
+  Gz(z: Float64Array, out: Float64Array): Float64Array {
+    const { R, k, unit, coef, p } = this;
+    matTvec(this.Wt, z.subarray(0, k), p);
     const t = z[k];
     for (let q = 0; q < R; q++) out[q] = coef[q] * p[unit[q]] - t;
     out[R] = -t;
-    if (nonnegative) for (let j = 0; j < k; j++) out[R + 1 + j] = -z[j];
+    if (this.nonnegative) for (let j = 0; j < k; j++) out[R + 1 + j] = -z[j];
     return out;
-  };
-  const GTv = (v: Float64Array, out: Float64Array): Float64Array => {
+  }
+
+  /** out = Gᵀ v. */
+  GTv(v: Float64Array, out: Float64Array): Float64Array {
+    const { R, k, unit, coef, u } = this;
     u.fill(0);
     let st = 0;
     for (let q = 0; q < R; q++) {
       u[unit[q]] += coef[q] * v[q];
       st += v[q];
     }
-    matTvec(W, u, out.subarray(0, k));
-    if (nonnegative) for (let j = 0; j < k; j++) out[j] -= v[R + 1 + j];
+    matTvec(this.W, u, out.subarray(0, k));
+    if (this.nonnegative) for (let j = 0; j < k; j++) out[j] -= v[R + 1 + j];
     out[k] = -st - v[R];
     return out;
-  };
+  }
 
-  // A new (n²) buffer every LP would have V8 collect garbage far more often (external memory).
-  const N = work.normal?.length === n * n ? work.normal : (work.normal = new Float64Array(n * n));
-  const omega = new Float64Array(m), nu = new Float64Array(m), scaled = new Float64Array(k);
   /** N = Gᵀ diag(w) G, Cholesky-factorised in place; false when it is not positive definite. */
-  const factor = (w: Float64Array): boolean => {
+  factor(w: Float64Array): boolean {
+    const { R, k, n, unit, coef, omega, nu, N } = this;
     omega.fill(0);
     nu.fill(0);
     let tt = w[R];
@@ -122,71 +222,83 @@ export async function denseLinf(
       nu[i] += w[q] * c;
       tt += w[q];
     }
-    weightedGram(W, omega, N, n);
-    if (nonnegative) for (let j = 0; j < k; j++) N[j * n + j] += w[R + 1 + j];
-    matTvec(W, nu, scaled);
-    for (let j = 0; j < k; j++) N[j * n + k] = N[k * n + j] = -scaled[j];
+    weightedGram(this.W, omega, N, n);
+    if (this.nonnegative) for (let j = 0; j < k; j++) N[j * n + j] += w[R + 1 + j];
+    matTvec(this.W, nu, this.scaled);
+    for (let j = 0; j < k; j++) N[j * n + k] = N[k * n + j] = -this.scaled[j];
     N[k * n + k] = tt;
     return cholesky(N, n);
-  };
+  }
 
-  // Start (Mehrotra's heuristic): the least-squares point of G z = h, slacks and duals shifted positive.
-  const z = new Float64Array(n), s = new Float64Array(M), lam = new Float64Array(M);
-  const ones = new Float64Array(M).fill(1);
-  if (!factor(ones)) return null;
-  const gh = GTv(hvec, new Float64Array(n));
-  choleskySolve(N, n, gh, z);
-  Gz(z, s);
-  for (let r = 0; r < M; r++) s[r] = hvec[r] - s[r];
-  // λ: the least-norm solution of Gᵀ λ = −c, i.e. λ = −G N⁻¹ c.
-  const w0 = new Float64Array(n);
-  w0[k] = -1;
-  choleskySolve(N, n, w0, w0);
-  Gz(w0, lam);
-  shiftPositive(s, lam);
+  /** Mehrotra's start: the least-squares point of G z = h, slacks and duals shifted positive. */
+  start(): boolean {
+    const { n, k, M, s, lam, hvec, z } = this;
+    if (!this.factor(new Float64Array(M).fill(1))) return false;
+    const gh = this.GTv(hvec, new Float64Array(n));
+    choleskySolve(this.N, n, gh, z);
+    this.Gz(z, s);
+    for (let r = 0; r < M; r++) s[r] = hvec[r] - s[r];
+    // λ: the least-norm solution of Gᵀ λ = −c, i.e. λ = −G N⁻¹ c.
+    const w0 = new Float64Array(n);
+    w0[k] = -1;
+    choleskySolve(this.N, n, w0, w0);
+    this.Gz(w0, lam);
+    shiftPositive(s, lam);
+    return true;
+  }
 
-  const rp = new Float64Array(M), rd = new Float64Array(n), rc = new Float64Array(M), w = new Float64Array(M);
-  const dz = new Float64Array(n), ds = new Float64Array(M), dl = new Float64Array(M);
-  const dzA = new Float64Array(n), dsA = new Float64Array(M), dlA = new Float64Array(M);
-  const rhsN = new Float64Array(n), tmpM = new Float64Array(M), tmpN = new Float64Array(n);
   /** The Newton direction for the complementarity target rc (docs/lp-layerwise.md, "Dense kernel"). */
-  const direction = (outZ: Float64Array, outS: Float64Array, outL: Float64Array) => {
+  direction(outZ: Float64Array, outS: Float64Array, outL: Float64Array): void {
+    const { n, M, lam, rp, rc, s, tmpM, tmpN, rhsN, rd } = this;
     for (let r = 0; r < M; r++) tmpM[r] = (lam[r] * rp[r] - rc[r]) / s[r];
-    GTv(tmpM, tmpN);
+    this.GTv(tmpM, tmpN);
     for (let j = 0; j < n; j++) rhsN[j] = -rd[j] - tmpN[j];
-    choleskySolve(N, n, rhsN, outZ);
-    Gz(outZ, outS);
+    choleskySolve(this.N, n, rhsN, outZ);
+    this.Gz(outZ, outS);
     for (let r = 0; r < M; r++) {
       outS[r] = -rp[r] - outS[r];
       outL[r] = (-rc[r] - lam[r] * outS[r]) / s[r];
     }
-  };
+  }
 
-  let iterations = 0, extra = 0, early = 0;
-  for (; iterations < IPM.maxIterations; iterations++) {
-    Gz(z, rp);
+  /** The residuals rp and rd of the current point; returns μ, the mean complementarity. */
+  residuals(): number {
+    const { k, M, z, s, lam, rp, rd, hvec } = this;
+    this.Gz(z, rp);
     for (let r = 0; r < M; r++) rp[r] += s[r] - hvec[r];
-    GTv(lam, rd);
+    this.GTv(lam, rd);
     rd[k] += 1;
     let gap = 0;
     for (let r = 0; r < M; r++) gap += s[r] * lam[r];
-    const mu = gap / M;
-    // t → 0 (a clean layer): any n tight rows make a certified vertex, so try one early, once t is
-    // small and the dual bound (−rᵀλ, about min t) says min t is zero to the vertex tolerance.
-    if (z[k] <= IPM.earlyT * scaleH && maxAbs(rp) <= IPM.earlyT * scaleH && -dot(hvec, lam) <= DENSE_FEAS_TOL * scaleH && early++ < IPM.maxEarly) {
-      const out = basisVertex(W, rows, nonnegative, s, lam, hvec, Gz, tmpM, iterations);
-      if (out?.kind === 'optimal') return out;
-    }
-    if (maxAbs(rp) <= IPM.tol * scaleH && maxAbs(rd) <= IPM.tol && gap <= IPM.tol * (1 + Math.abs(z[k]))) {
-      // Converged; go on (a few iterations at most) until the n tight rows stand apart from the rest,
-      // unless t ≈ 0, where any n tight rows make a certified vertex.
-      if (z[k] <= DENSE_FEAS_TOL * scaleH || ++extra > IPM.maxExtra || separated(s, lam, n)) break;
-    }
+    this.gap = gap;
+    return gap / M;
+  }
+
+  /** Whether to try a vertex before convergence (at most IPM.maxEarly times). */
+  earlyVertexDue(): boolean {
+    const { z, k, scaleH } = this;
+    return z[k] <= IPM.earlyT * scaleH && maxAbs(this.rp) <= IPM.earlyT * scaleH && -dot(this.hvec, this.lam) <= DENSE_FEAS_TOL * scaleH && this.early++ < IPM.maxEarly;
+  }
+
+  /**
+   * Converged, and the n tight rows stand apart from the rest (a few iterations past convergence at
+   * most), unless t ≈ 0, where any n tight rows make a certified vertex.
+   */
+  converged(): boolean {
+    const { z, k, scaleH } = this;
+    if (!(maxAbs(this.rp) <= IPM.tol * scaleH && maxAbs(this.rd) <= IPM.tol && this.gap <= IPM.tol * (1 + Math.abs(z[k])))) return false;
+    return z[k] <= DENSE_FEAS_TOL * scaleH || ++this.extra > IPM.maxExtra || separated(this.s, this.lam, this.n);
+  }
+
+  /** One predictor-corrector step from the residuals; false when the normal matrix is singular. */
+  move(mu: number): boolean {
+    const { n, M, z, s, lam, rc, w } = this;
     for (let r = 0; r < M; r++) w[r] = lam[r] / s[r];
-    if (!factor(w)) return null;
+    if (!this.factor(w)) return false;
+    const { dz, ds, dl, dzA, dsA, dlA } = this;
     // Predictor.
     for (let r = 0; r < M; r++) rc[r] = s[r] * lam[r];
-    direction(dzA, dsA, dlA);
+    this.direction(dzA, dsA, dlA);
     const ap = Math.min(1, maxStep(s, dsA)), ad = Math.min(1, maxStep(lam, dlA));
     let muAff = 0;
     for (let r = 0; r < M; r++) muAff += (s[r] + ap * dsA[r]) * (lam[r] + ad * dlA[r]);
@@ -194,18 +306,19 @@ export async function denseLinf(
     const sigma = Math.pow(muAff / mu, 3);
     // Corrector.
     for (let r = 0; r < M; r++) rc[r] = s[r] * lam[r] + dsA[r] * dlA[r] - sigma * mu;
-    direction(dz, ds, dl);
+    this.direction(dz, ds, dl);
     const sp = Math.min(1, IPM.step * maxStep(s, ds)), sd = Math.min(1, IPM.step * maxStep(lam, dl));
     for (let j = 0; j < n; j++) z[j] += sp * dz[j];
     for (let r = 0; r < M; r++) {
       s[r] += sp * ds[r];
       lam[r] += sd * dl[r];
     }
-    if (control.between) await control.between();
-    if (control.stop?.()) return { kind: 'aborted', h: z.slice(0, k) };
+    return true;
   }
-  if (iterations === IPM.maxIterations) return null;
-  return basisVertex(W, rows, nonnegative, s, lam, hvec, Gz, tmpM, iterations);
+
+  vertex(): DenseOutcome | null {
+    return basisVertex(this, this.iterations);
+  }
 }
 
 /**
@@ -214,17 +327,8 @@ export async function denseLinf(
  * nonnegative (the simplex's test) or t = 0 there (t ≥ 0 is a row: nothing is lower). Otherwise the
  * basis is returned for a simplex to finish from; null when it is singular.
  */
-function basisVertex(
-  W: Matrix,
-  rows: LinfRows,
-  nonnegative: boolean,
-  s: Float64Array,
-  lam: Float64Array,
-  hvec: Float64Array,
-  Gz: (z: Float64Array, out: Float64Array) => Float64Array,
-  scratch: Float64Array,
-  iterations: number,
-): DenseOutcome | null {
+function basisVertex(ipm: Ipm, iterations: number): DenseOutcome | null {
+  const { W, rows, nonnegative, s, lam, hvec } = ipm;
   const k = W.cols, n = k + 1, R = rows.unit.length, M = s.length;
   const order = Int32Array.from({ length: M }, (_, r) => r);
   const score = Float64Array.from({ length: M }, (_, r) => lam[r] / s[r]);
@@ -295,7 +399,7 @@ function basisVertex(
   const big = maxAbs(y);
   let dualFeasible = true;
   for (const v of y) if (v < -1e-9 * big) dualFeasible = false;
-  const g = Gz(z, scratch);
+  const g = ipm.Gz(z, ipm.tmpM);
   let primalFeasible = true;
   for (let r = 0; r < M; r++) if (g[r] - hvec[r] > DENSE_FEAS_TOL * (1 + Math.abs(hvec[r]))) primalFeasible = false;
   const zeroT = z[k] <= DENSE_FEAS_TOL * (1 + maxAbs(rows.rhs));
