@@ -125,7 +125,9 @@ export async function withInverter<T>(problem: Problem | BatchProblem, norm: LpN
   } catch (e) {
     if (e instanceof InvError) throw e;
     failed = true;
-    throw new InvError('ERR_HIGHS', `HiGHS failed: ${oneLine(e)} (the runtime is reloaded for the next solve)`);
+    // Most LPs never reach HiGHS now (the dense kernel), so only a WebAssembly trap is HiGHS' for sure.
+    if (e instanceof WebAssembly.RuntimeError) throw new InvError('ERR_HIGHS', `HiGHS failed: ${oneLine(e)} (the runtime is reloaded for the next solve)`);
+    throw new InvError('ERR_SOLVER', `the layer-wise solve failed: ${oneLine(e)} (a bug: please report it; HiGHS is reloaded for the next solve)`);
   } finally {
     try {
       inverter.dispose();

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createProblem, Generator, gaussianVector, InvError, relativeError, Rng, solve } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import { configureHighs } from '../src/index.js';
+import { withInverter } from '../src/single.js';
 
 const wasmPath = fileURLToPath(import.meta.resolve('highs/runtime'));
 
@@ -36,5 +37,29 @@ describe('loading HiGHS', () => {
       const text = readFileSync(new URL(file, dir), 'utf8');
       expect(text, file).not.toMatch(/from\s+['"](node:|@inv\/core\/node)/);
     }
+  });
+});
+
+describe('failures inside a solve', () => {
+  const G = Generator.random([5, 20, 40], { seed: 2 });
+  const problem = createProblem({ generator: G, observation: G.forward(gaussianVector(new Rng(2), 5)) });
+  const failure = (e: unknown) =>
+    withInverter(problem, 'linf', () => Promise.reject(e)).then(
+      () => undefined,
+      (err: unknown) => err as InvError,
+    );
+
+  it('a WebAssembly trap is reported as HiGHS failing, in one line', async () => {
+    const e = await failure(new WebAssembly.RuntimeError('Aborted(OOM)'));
+    expect(e).toBeInstanceOf(InvError);
+    expect(e!.code).toBe('ERR_HIGHS');
+    expect(e!.message).toBe('HiGHS failed: Aborted(OOM) (the runtime is reloaded for the next solve)');
+  });
+
+  it('an error of our own code is not blamed on HiGHS', async () => {
+    const e = await failure(new TypeError('x is not a function'));
+    expect(e!.code).toBe('ERR_SOLVER');
+    expect(e!.message).toMatch(/^the layer-wise solve failed: .*x is not a function.*a bug/);
+    expect(e!.message).not.toMatch(/HiGHS failed/);
   });
 });
