@@ -12,9 +12,18 @@ export type MnistModelName = (typeof MNIST_MODELS)[number];
  */
 export const CONV_MODELS = ['conv-20-784'] as const;
 export type ConvModelName = (typeof CONV_MODELS)[number];
+/**
+ * Dense decoders with LeakyReLU(0.1) after every layer, the output included, bias-free: issue #14's
+ * trained 20-200-500-784 net of the LP paper's leaky case. Kept out of MNIST_MODELS (relu hidden, sigmoid
+ * output, the papers' nets): their outputs are not pixel intensities in (0, 1) but a Gaussian mean.
+ */
+export const LEAKY_MODELS = ['leaky-20-200-500-784'] as const;
+export type LeakyModelName = (typeof LEAKY_MODELS)[number];
+/** The decoders made of dense layers only. */
+export type DenseModelName = MnistModelName | LeakyModelName;
 /** Every shipped decoder. */
-export const SHIPPED_MODELS = [...MNIST_MODELS, ...CONV_MODELS] as const;
-export type ShippedModelName = MnistModelName | ConvModelName;
+export const SHIPPED_MODELS = [...MNIST_MODELS, ...LEAKY_MODELS, ...CONV_MODELS] as const;
+export type ShippedModelName = DenseModelName | ConvModelName;
 
 export const isConvModel = (name: string): name is ConvModelName => (CONV_MODELS as readonly string[]).includes(name);
 
@@ -43,5 +52,14 @@ function oneOf<T extends string>(names: readonly T[], name: unknown, field: stri
   return name as T;
 }
 
-/** The decoder widths of a model name, e.g. [20, 60, 784]. */
-export const modelWidths = (name: MnistModelName): number[] => name.split('-').map(Number);
+/** Widths of each dense decoder, and the LeakyReLU slope of its layers (absent: ReLU hidden, sigmoid output). */
+const DENSE_SPECS: Readonly<Record<DenseModelName, { widths: readonly number[]; leaky?: number }>> = Object.freeze({
+  '20-60-784': { widths: [20, 60, 784] },
+  '20-500-500-784': { widths: [20, 500, 500, 784] },
+  'leaky-20-200-500-784': { widths: [20, 200, 500, 784], leaky: 0.1 },
+});
+
+/** The decoder widths of a dense model, e.g. [20, 60, 784]. */
+export const modelWidths = (name: DenseModelName): number[] => [...DENSE_SPECS[name].widths];
+/** The LeakyReLU slope of every layer of a leaky model; undefined for ReLU hidden layers and a sigmoid output. */
+export const modelLeak = (name: DenseModelName): number | undefined => DENSE_SPECS[name].leaky;

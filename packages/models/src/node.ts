@@ -5,7 +5,7 @@ import { assertInteger, loadOptional, now, ValueError, type Generator } from '@i
 import { readBytes, readGenerator, writeFileAtomic, writeGenerator } from '@inv/core/node';
 import { decodeDigits, encodeDigits, toDigits, type Digits } from './digits.js';
 import { mnistSplit, selectDigits } from './mnist-source.js';
-import { checkShippedModelName, HELD_OUT_FILE, isConvModel, modelFile, modelWidths, WEIGHTS_FILE, type ShippedModelName } from './names.js';
+import { checkShippedModelName, HELD_OUT_FILE, isConvModel, modelFile, modelLeak, modelWidths, WEIGHTS_FILE, type ShippedModelName } from './names.js';
 import type { TrainProgress } from './vae.js';
 
 export * from './index.js';
@@ -67,7 +67,16 @@ export const CONV_EPOCHS = 30;
 const CONV_SHAPES = '20-7x7x32-14x14x16-28x28x1';
 
 /** Epochs of the shipped models (the defaults, so that a default run reproduces the shipped files). */
-export const DEFAULT_EPOCHS: Readonly<Record<ShippedModelName, number>> = Object.freeze({ '20-60-784': 40, '20-500-500-784': 20, 'conv-20-784': CONV_EPOCHS });
+export const DEFAULT_EPOCHS: Readonly<Record<ShippedModelName, number>> = Object.freeze({ '20-60-784': 40, '20-500-500-784': 20, 'leaky-20-200-500-784': 60, 'conv-20-784': CONV_EPOCHS });
+
+/**
+ * The std σ of the leaky decoders' Gaussian pixel likelihood, N(G(z), σ²) on pixels in [0, 1]; fixed,
+ * not learned. The reconstruction term Σ (G(z) − x)² / (2σ²) weighs a digit's squared error 12.5x
+ * against the KL term at σ = 0.2. Of σ = 0.05, 0.1, 0.2, 0.3 (10 epochs each, README.md), the samples
+ * G(z), z ~ N(0, I), of 0.05 and 0.1 were scribbles (the KL term too weak for the prior to match the
+ * codes) and those of 0.2 and 0.3 looked most like digits.
+ */
+export const LEAKY_SIGMA = 0.2;
 
 function checkPositive(value: number, field: string, max = Infinity): number {
   assertInteger(value, field, 1);
@@ -94,9 +103,11 @@ export async function trainMnistVae(options: TrainOptions): Promise<{ generator:
   // The conv decoder always has biases (per channel, as Keras convolutions do).
   const { generator, losses } = isConvModel(model)
     ? await trainConvVae(common)
-    : await trainVae({ ...common, widths: modelWidths(model), bias: options.bias ?? false });
+    : await trainVae({ ...common, widths: modelWidths(model), bias: options.bias ?? false, leaky: leakyOf(modelLeak(model)) });
   return { generator, losses, timeMs: now() - startedAt };
 }
+
+const leakyOf = (alpha: number | undefined) => (alpha === undefined ? undefined : { alpha, sigma: LEAKY_SIGMA });
 
 /** Saves a decoder as `<dir>/<name>/model.json` + `weights.bin` (dir defaults to the assets folder). */
 export function writeMnistModel(generator: Generator, name: ShippedModelName, dir: string = assetsDir): string {

@@ -1,10 +1,12 @@
 /**
  * A VAE trained with tfjs-core (no tfjs-layers): encoder x → (μ, log σ²) mirrors the decoder's hidden
  * widths; decoder z → sigmoid(W_d relu(… relu(W_1 z))). Loss per digit: Bernoulli cross-entropy summed
- * over pixels + KL(q(z|x) ‖ N(0, I)), averaged over the batch (Kingma & Welling). All randomness (weight
- * init, batch order, reparameterisation noise) comes from core's seeded Rng, so a seed fixes the result.
+ * over pixels + KL(q(z|x) ‖ N(0, I)), averaged over the batch (Kingma & Welling). A leaky decoder
+ * (`leaky`) has LeakyReLU(α) after every layer, the output included; its output is the mean of a Gaussian
+ * likelihood instead (see `gaussian`). All randomness (weight init, batch order, reparameterisation noise)
+ * comes from core's seeded Rng, so a seed fixes the result.
  */
-import { boxVector, denseLayer, Generator, Matrix, relu, Rng, sigmoid, gaussianVector, transpose } from '@inv/core';
+import { boxVector, denseLayer, Generator, leakyRelu, Matrix, relu, Rng, sigmoid, gaussianVector, transpose } from '@inv/core';
 import { initTf, tf } from '@inv/core/tf';
 import { permutation } from './split.js';
 
@@ -27,6 +29,8 @@ export interface VaeOptions {
   seed: number;
   bias: boolean;
   learningRate: number;
+  /** LeakyReLU(alpha) after every decoder layer and a Gaussian likelihood of std sigma (default: relu/sigmoid, Bernoulli). */
+  leaky?: { alpha: number; sigma: number };
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -34,8 +38,10 @@ export interface VaeOptions {
 export interface Dense {
   kernel: tf.Variable; // in×out, so that a batch (B×in) times it is B×out
   bias?: tf.Variable;
-  /** ReLU after this layer (else linear). */
+  /** A rectifier after this layer (else linear). */
   relu: boolean;
+  /** The rectifier's slope for inputs ≤ 0: 0 is ReLU, α ∈ (0, 1) LeakyReLU(α). */
+  leak: number;
 }
 
 let runs = 0; // variable names are global in tfjs; a run counter keeps concurrent trainings apart
@@ -47,13 +53,14 @@ export async function startRun(prefix: string, seed: number): Promise<{ rng: Rng
 }
 
 /** Glorot-uniform kernel from the seeded Rng (tfjs's own initialisers are seeded differently per backend). */
-export function dense(rng: Rng, inp: number, out: number, bias: boolean, relu: boolean, name: string): Dense {
+export function dense(rng: Rng, inp: number, out: number, bias: boolean, relu: boolean, name: string, leak = 0): Dense {
   const a = Math.sqrt(6 / (inp + out));
   const w = Float32Array.from(boxVector(rng, inp * out, a));
   return {
     kernel: tf.variable(tf.tensor2d(w, [inp, out]), true, `${name}/kernel`),
     bias: bias ? tf.variable(tf.zeros([out]), true, `${name}/bias`) : undefined,
     relu,
+    leak,
   };
 }
 
@@ -75,7 +82,7 @@ export function forward(layers: readonly Dense[], x: tf.Tensor2D): MlpPass {
     let p: tf.Tensor2D = tf.matMul(h, l.kernel as tf.Tensor2D);
     if (l.bias) p = tf.add(p, l.bias) as tf.Tensor2D;
     pres.push(p);
-    h = l.relu ? (tf.relu(p) as tf.Tensor2D) : p;
+    h = !l.relu ? p : l.leak ? (tf.leakyRelu(p, l.leak) as tf.Tensor2D) : (tf.relu(p) as tf.Tensor2D);
   }
   return { inputs, pres, out: h };
 }
@@ -89,7 +96,8 @@ export function backward(layers: readonly Dense[], pass: MlpPass, dOut: tf.Tenso
   let g = dOut;
   for (let i = layers.length - 1; i >= 0; i--) {
     const l = layers[i];
-    if (l.relu) g = tf.mul(g, tf.step(pass.pres[i], 0)) as tf.Tensor2D;
+    // The rectifier's derivative: 1 where p > 0, the slope (0 for ReLU) elsewhere.
+    if (l.relu) g = tf.mul(g, tf.step(pass.pres[i], l.leak)) as tf.Tensor2D;
     // Explicit transposes: matMul's transpose flags run about 4x slower on the wasm backend.
     grads.push({ name: l.kernel.name, tensor: tf.matMul(tf.transpose(pass.inputs[i]), g) });
     if (l.bias) grads.push({ name: l.bias.name, tensor: tf.sum(g, 0) });
@@ -109,15 +117,35 @@ export function abortError(): Error {
 
 /** A decoder's pass to logits and its backward pass (appends weight gradients, returns ∂L/∂z). */
 export interface DecoderPass {
+  /** The decoder's last pre-sigmoid output (Bernoulli), or its output (Gaussian). */
   logits: tf.Tensor2D;
   backward(dLogits: tf.Tensor2D, grads: NamedGrad[]): tf.Tensor2D;
 }
 
+/** −log p(x | decoder output), summed over the batch and pixels, and its derivative in the output. */
+export interface Likelihood {
+  nll(out: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor;
+  grad(out: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D;
+}
+
+/** Pixels as Bernoulli draws with the logits' probabilities (the relu/sigmoid decoders). */
+export const bernoulli: Likelihood = { nll: bceWithLogits, grad: (l, x) => tf.sub(tf.sigmoid(l), x) };
+
 /**
- * One step's loss and gradients. L = (1/B) Σ_b [BCE(G(z_b), x_b) + KL_b] with z = μ + e^{lv/2}·ε;
- * ∂L/∂logits = (σ(logits) − x)/B, ∂L/∂μ = ∂L/∂z + μ/B, ∂L/∂lv = ∂L/∂z·ε·e^{lv/2}/2 + (e^{lv} − 1)/(2B).
+ * Pixels as N(G(z), σ²) (the leaky decoders, whose output is no logit): Σ (G(z) − x)² / (2σ²), without
+ * the constant 784·log(σ√(2π)), so the loss is not comparable with the Bernoulli one.
  */
-function lossAndGrads(encoder: readonly Dense[], decode: (z: tf.Tensor2D) => DecoderPass, k: number, x: tf.Tensor2D, eps: tf.Tensor2D): { loss: tf.Scalar; grads: NamedGrad[] } {
+export function gaussian(sigma: number): Likelihood {
+  const s2 = sigma * sigma;
+  return { nll: (out, x) => tf.div(tf.sum(tf.square(tf.sub(out, x))), 2 * s2), grad: (out, x) => tf.div(tf.sub(out, x), s2) };
+}
+
+/**
+ * One step's loss and gradients. L = (1/B) Σ_b [NLL(G(z_b), x_b) + KL_b] with z = μ + e^{lv/2}·ε;
+ * ∂L/∂logits = grad/B (Bernoulli: (σ(logits) − x)/B), ∂L/∂μ = ∂L/∂z + μ/B,
+ * ∂L/∂lv = ∂L/∂z·ε·e^{lv/2}/2 + (e^{lv} − 1)/(2B).
+ */
+export function lossAndGrads(encoder: readonly Dense[], decode: (z: tf.Tensor2D) => DecoderPass, k: number, x: tf.Tensor2D, eps: tf.Tensor2D, likelihood: Likelihood = bernoulli): { loss: tf.Scalar; grads: NamedGrad[] } {
   const B = x.shape[0];
   const enc = forward(encoder, x);
   const mu = tf.slice(enc.out, [0, 0], [-1, k]);
@@ -126,9 +154,9 @@ function lossAndGrads(encoder: readonly Dense[], decode: (z: tf.Tensor2D) => Dec
   const z = tf.add(mu, tf.mul(std, eps)) as tf.Tensor2D;
   const dec = decode(z);
   const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mu), tf.square(std)))));
-  const loss = tf.div(tf.add(bceWithLogits(dec.logits, x), kl), B) as tf.Scalar;
+  const loss = tf.div(tf.add(likelihood.nll(dec.logits, x), kl), B) as tf.Scalar;
   const grads: NamedGrad[] = [];
-  const dz = dec.backward(tf.div(tf.sub(tf.sigmoid(dec.logits), x), B), grads);
+  const dz = dec.backward(tf.div(likelihood.grad(dec.logits, x), B), grads);
   const dMu = tf.add(dz, tf.div(mu, B));
   const dLogVar = tf.add(tf.mul(tf.mul(dz, eps), tf.mul(std, 0.5)), tf.div(tf.sub(tf.square(std), 1), 2 * B));
   backward(encoder, enc, tf.concat([dMu, dLogVar], 1) as tf.Tensor2D, grads);
@@ -143,6 +171,8 @@ export interface VaeModel {
   decode(z: tf.Tensor2D): DecoderPass;
   variables: tf.Variable[];
   decoderGenerator(): Promise<Generator>;
+  /** Default: Bernoulli. */
+  likelihood?: Likelihood;
 }
 
 /** Adam over shuffled batches, shared by the dense and conv VAEs; returns the decoder and each epoch's mean loss. */
@@ -164,7 +194,7 @@ export async function trainLoop(o: Omit<VaeOptions, 'widths' | 'bias'>, m: VaeMo
         const noise = Float32Array.from(gaussianVector(rng, idx.length * k));
         const lossT = tf.tidy(() => {
           const x = tf.gather(data, tf.tensor1d(Int32Array.from(idx), 'int32')) as tf.Tensor2D;
-          const { loss, grads } = lossAndGrads(m.encoder, (z) => m.decode(z), k, x, tf.tensor2d(noise, [idx.length, k]));
+          const { loss, grads } = lossAndGrads(m.encoder, (z) => m.decode(z), k, x, tf.tensor2d(noise, [idx.length, k]), m.likelihood);
           optimizer.applyGradients(grads);
           return loss;
         });
@@ -183,6 +213,14 @@ export async function trainLoop(o: Omit<VaeOptions, 'widths' | 'bias'>, m: VaeMo
   }
 }
 
+/** The pass of a dense decoder (an MLP) with its backward pass. */
+export function mlpDecoder(decoder: readonly Dense[]): (z: tf.Tensor2D) => DecoderPass {
+  return (z) => {
+    const pass = forward(decoder, z);
+    return { logits: pass.out, backward: (dLogits, grads) => backward(decoder, pass, dLogits, grads) };
+  };
+}
+
 /** Trains the VAE; returns the decoder as a float64 Generator and the mean loss of each epoch. */
 export async function trainVae(o: VaeOptions): Promise<{ generator: Generator; losses: number[] }> {
   const { rng, run } = await startRun('vae', o.seed);
@@ -191,23 +229,23 @@ export async function trainVae(o: VaeOptions): Promise<{ generator: Generator; l
   const encWidths = [n, ...o.widths.slice(1, -1).reverse(), 2 * k];
   // The encoder always has biases: only the decoder is shipped, and it follows the papers' form.
   const encoder = encWidths.slice(1).map((w, i) => dense(rng, encWidths[i], w, true, i < encWidths.length - 2, `${run}/enc_${i + 1}`));
-  const decoder = o.widths.slice(1).map((w, i) => dense(rng, o.widths[i], w, o.bias, i < o.widths.length - 2, `${run}/dec_${i + 1}`));
+  const leak = o.leaky?.alpha ?? 0;
+  // Relu/sigmoid: the last layer is linear (its logits go through the sigmoid); leaky: every layer is rectified.
+  const decoder = o.widths.slice(1).map((w, i) => dense(rng, o.widths[i], w, o.bias, leak > 0 || i < o.widths.length - 2, `${run}/dec_${i + 1}`, leak));
   const variables = [...encoder, ...decoder].flatMap((d) => (d.bias ? [d.kernel, d.bias] : [d.kernel]));
-  const decode = (z: tf.Tensor2D): DecoderPass => {
-    const pass = forward(decoder, z);
-    return { logits: pass.out, backward: (dLogits, grads) => backward(decoder, pass, dLogits, grads) };
-  };
-  return trainLoop(o, { rng, k, encoder, decode, variables, decoderGenerator: () => decoderGenerator(decoder) });
+  const likelihood = o.leaky ? gaussian(o.leaky.sigma) : bernoulli;
+  return trainLoop(o, { rng, k, encoder, decode: mlpDecoder(decoder), variables, decoderGenerator: () => decoderGenerator(decoder), likelihood });
 }
 
-/** The trained decoder in float64: weights transposed to out×in, ReLU hidden, sigmoid output. */
+/** The trained decoder in float64: weights transposed to out×in; a linear last layer gets the sigmoid, a rectified one keeps its rectifier. */
 async function decoderGenerator(decoder: Dense[]): Promise<Generator> {
   const layers = await Promise.all(
     decoder.map(async (d, i) => {
       const [inp, out] = d.kernel.shape as [number, number];
       const weight = transpose(new Matrix(inp, out, Float64Array.from(await d.kernel.data())));
       const bias = d.bias ? Float64Array.from(await d.bias.data()) : undefined;
-      return denseLayer(weight, bias, i === decoder.length - 1 ? sigmoid : relu, `decoder layer ${i}`);
+      const act = !d.relu ? sigmoid : d.leak ? leakyRelu(d.leak) : relu;
+      return denseLayer(weight, bias, act, `decoder layer ${i}`);
     }),
   );
   return new Generator(layers);

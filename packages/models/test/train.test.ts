@@ -26,6 +26,19 @@ describe('trainMnistVae', () => {
     expect(generator.describe()).toBe(`${model} ${model.split('-').slice(2).map(() => 'relu').concat('sigmoid').join(',')} (bias-free)`);
   });
 
+  it('leaky-20-200-500-784: one epoch on 500 digits lowers the Gaussian loss and gives a bias-free decoder with leaky_relu(0.1) on every layer', async () => {
+    const progress: TrainProgress[] = [];
+    const { generator, losses } = await trainMnistVae({ model: 'leaky-20-200-500-784', epochs: 1, digits: 500, batchSize: 25, seed: 1, onProgress: (p) => progress.push(p) });
+    const batchLosses = progress.map((p) => p.loss);
+    expect(batchLosses).toHaveLength(20);
+    // Σ (G(z) − x)² / (2·0.2²): an output of 0 costs 12.5·Σ x², 1,100 nats on average over the training digits.
+    expect(batchLosses[0]).toBeGreaterThan(800);
+    expect(mean(batchLosses.slice(-5))).toBeLessThan(0.85 * mean(batchLosses.slice(0, 5)));
+    expect(losses[0]).toBeCloseTo(mean(batchLosses), 6);
+    expect(generator.describe()).toBe('20-200-500-784 leaky_relu:0.1,leaky_relu:0.1,leaky_relu:0.1 (bias-free)');
+    expect(generator.layers.map((l) => l.activation)).toEqual(Array(3).fill({ kind: 'leaky_relu', alpha: 0.1 }));
+  });
+
   it('is reproducible: the same seed gives the same weights, another seed different ones', async () => {
     const run = (seed: number) => trainMnistVae({ model: '20-60-784', epochs: 1, digits: 200, seed });
     const [a, b, c] = [await run(7), await run(7), await run(8)];
@@ -51,7 +64,7 @@ describe('trainMnistVae', () => {
   });
 
   it('rejects bad options with a message naming the field', async () => {
-    await expect(trainMnistVae({ model: '20-40-784' as never })).rejects.toThrow('model: expected one of 20-60-784, 20-500-500-784, conv-20-784, got "20-40-784"');
+    await expect(trainMnistVae({ model: '20-40-784' as never })).rejects.toThrow('model: expected one of 20-60-784, 20-500-500-784, leaky-20-200-500-784, conv-20-784, got "20-40-784"');
     await expect(trainMnistVae({ model: '20-60-784', epochs: 0 })).rejects.toThrow('epochs: expected an integer >= 1, got 0');
     await expect(trainMnistVae({ model: '20-60-784', digits: 9001 })).rejects.toThrow('digits: expected an integer <= 9000, got 9001');
     await expect(trainMnistVae({ model: '20-60-784', batchSize: 2.5 })).rejects.toThrow(ValueError);

@@ -9,7 +9,7 @@ export const trainCommand = defineCommand({
   summary: 'Train an MNIST VAE decoder on the training digits (never the held-out ones) and save it as model.json + weights.bin.',
   usage: 'inv train [--model <name>] [--epochs N] [--batch-size N] [--digits N] [--seed S] [--learning-rate r] [--bias] [--out <dir>]',
   flags: {
-    model: { type: 'enum', values: SHIPPED_MODELS, default: '20-60-784', description: 'decoder widths, or conv-20-784 (the convolutional decoder, always with biases)' },
+    model: { type: 'enum', values: SHIPPED_MODELS, default: '20-60-784', description: 'decoder widths (relu hidden layers, sigmoid output), leaky-20-200-500-784 (LeakyReLU(0.1) on every layer, Gaussian likelihood) or conv-20-784 (the convolutional decoder, always with biases)' },
     epochs: { type: 'number', integer: true, min: 1, description: `passes over the training digits (default: ${Object.entries(DEFAULT_EPOCHS).map(([m, e]) => `${e} for ${m}`).join(', ')})` },
     'batch-size': { type: 'number', integer: true, min: 1, default: 100, description: 'digits per Adam step' },
     digits: { type: 'number', integer: true, min: 1, description: 'use only the first N training digits (default: all)' },
