@@ -252,11 +252,8 @@ interface CvxoptOut {
 
 /**
  * The issue #14 CLI case (bench/cli-batch.mjs): a net of the comparison (`relu250` or `leaky`) with
- * `items` noisy observations, and cvxopt's run on exactly those (undefined without cvxopt).
- */
-/**
- * The CLI benchmark's instance (bench/cli-batch.mjs), with what it needs to time cvxopt as a whole
- * process too: the python, the script and its input.
+ * `items` noisy observations, cvxopt's run on exactly those (undefined without cvxopt), and what it
+ * takes to time the cvxopt script as a whole process too: the python, the script and its input.
  */
 export async function cliCase(
   name: 'relu250' | 'leaky',
