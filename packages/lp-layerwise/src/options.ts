@@ -34,7 +34,7 @@ export const lpOptions = defineOptions({
   clip: { type: 'number', default: 1e-6, min: 0, max: 0.5, description: 'clip for the elementwise inverse of a sigmoid/tanh output' },
   step: { type: 'number', exclusiveMin: 0, description: 'projected-gradient step μ for general measurements (default: 1 / the mean ‖A·G(z)‖²/‖G(z)‖² over 8 seeded samples, halved while the residual grows, never below 1/‖A‖²)' },
   maxIterations: { type: 'integer', default: 100, min: 1, description: 'projected-gradient iterations for general measurements' },
-  polishSteps: { type: 'integer', default: 10, min: 0, description: 'projected gradient: Gauss–Newton steps on the final latent, each kept only if it lowers the residual (0: off)' },
+  polishSteps: { type: 'integer', default: 10, min: 0, description: 'Gauss–Newton steps on the final latent, each kept only if it lowers the residual: after projected gradient always; after the layer-wise LPs only when their latent does not fit the observation, kept only if the polished one does (0: off)' },
   tol: { type: 'number', default: 1e-10, min: 0, description: 'projected-gradient stop: relative change of G(z) between iterations' },
   workers: workersOption(WORKER_BATCH_MIN),
 });

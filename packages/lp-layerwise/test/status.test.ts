@@ -1,4 +1,4 @@
-import { boxVector, createProblem, denseLayer, gaussianVector, Generator, matmul, getSolver, MaskOperator, Matrix, MatrixOperator, norm2, Rng, sigmoid, solve, UnsupportedError, ValueError } from '@inv/core';
+import { boxVector, createProblem, denseLayer, gaussianVector, Generator, matmul, getSolver, MaskOperator, Matrix, MatrixOperator, norm2, normInf, Rng, sigmoid, solve, sub, UnsupportedError, ValueError } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 import { instance } from './helpers.js';
@@ -61,21 +61,31 @@ describe('honest status', () => {
     // 8-60-60: the second layer is as wide as its input, so layer-wise inversion cannot be exact.
     const generator = Generator.random([8, 60, 60], { seed: 1 });
     const observation = generator.forward(gaussianVector(new Rng(2), 8));
-    // lp-l1 stops at threshold 1e-9 with a misfit of about 0.2: inconsistent with its own threshold.
-    const l1 = await solve(createProblem({ generator, observation }), 'lp-l1');
+    // The layer-wise answers alone (polishSteps: 0): lp-l1 stops at threshold 1e-9 with a misfit of about
+    // 0.2, inconsistent with its own threshold.
+    const off = { polishSteps: 0 };
+    const l1 = await solve(createProblem({ generator, observation }), 'lp-l1', off);
     expect(l1.status).toBe('infeasible');
     expect(l1.success).toBe(false);
     expect(l1.message).toMatch(/no latent fits the observation: .* the threshold 1\.00e-9 it was accepted at; .*the narrowest here is 1\.00×/);
     // lp-linf grows the threshold until the LP is feasible: against a stated clean observation that is a misfit ...
-    const clean = await solve(createProblem({ generator, observation, noiseLevel: 0 }), 'lp-linf');
+    const clean = await solve(createProblem({ generator, observation, noiseLevel: 0 }), 'lp-linf', off);
     expect(clean.status).toBe('infeasible');
     // (min t about 0.29: layer 1 has as many rows as inputs, so its LP optimum is not unique and layer 0's
     // observation depends on the vertex HiGHS stops at.)
     expect(clean.message).toMatch(/^layer 0: the l-inf LP reached the threshold cap 4\.26e-8 .*min t 2\.[89]\de-1/);
     // ... and without a stated noise level the threshold may grow only to 0.1·max|y| (the default cap): still infeasible.
-    const unknown = await solve(createProblem({ generator, observation }), 'lp-linf');
+    const unknown = await solve(createProblem({ generator, observation }), 'lp-linf', off);
     expect(unknown.status).toBe('infeasible');
     expect(unknown.message).toMatch(/^layer \d: the l-inf LP reached the threshold cap/);
+    // By default Gauss–Newton steps from that latent follow, and are kept only because they fit: here
+    // exactly (a clean observation), so the answer is converged and says how it got there.
+    const polished = await solve(createProblem({ generator, observation, noiseLevel: 0 }), 'lp-linf');
+    expect(polished.status).toBe('converged');
+    expect(polished.success).toBe(true);
+    expect(polished.message).toMatch(/^layer 0: the l-inf LP reached the threshold cap .*; \d+ Gauss–Newton steps from the layer-wise latent fit the observation: max \|A·G\(ẑ\) − y\| = \S+$/);
+    expect(polished.info?.gaussNewtonSteps).toBeGreaterThan(0);
+    expect(normInf(sub(generator.forward(polished.latent), observation))).toBeLessThanOrEqual(1e-9 * normInf(observation));
   });
 
   it('a mask that leaves a sigmoid output layer underdetermined: infeasible before any LP, naming the stage, not a wrong latent', async () => {
