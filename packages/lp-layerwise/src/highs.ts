@@ -3,7 +3,7 @@
  * happens once and every layer model lives in the same instance (docs/engineering.md, "One instance, loaded once").
  */
 import { InvError, oneLine } from '@inv/core';
-import loadHighs, { type Highs, type InitOptions } from 'highs';
+import type { Highs, InitOptions } from 'highs';
 
 export type { Highs };
 
@@ -40,7 +40,10 @@ export function getHighs(): Promise<Highs> {
       };
     }
     const loading: Promise<Highs> = Promise.resolve()
-      .then(() => loadHighs(init))
+      // Imported here, not at the top: its 170 KB of Emscripten glue cost every cold process about 20 ms
+      // to compile, and most solves never load HiGHS (the dense kernel answers their LPs).
+      .then(() => import('highs'))
+      .then(({ default: loadHighs }) => loadHighs(init))
       .catch((e: unknown) => {
         throw new InvError('ERR_HIGHS_LOAD', `highs.wasm: could not load the HiGHS runtime: ${oneLine(e)}`);
       });

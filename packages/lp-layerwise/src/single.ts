@@ -74,7 +74,9 @@ export async function solveWith(inverter: LayerwiseInverter, name: string, probl
   if (!isNative(problem)) return result;
   const checked = checkFit(problem, result, settings.threshold);
   const steps = pgdSettingsFor(options).polishSteps;
-  return checked.status === 'infeasible' && steps > 0 ? polishUnfit(name, problem, raw, checked, steps, startedAt, settings.threshold) : checked;
+  // Not fitting: infeasible by the layer-wise tests, or converged by them but outside what the stated noise allows.
+  const unfit = checked.status === 'infeasible' || (checked.status === 'converged' && !checked.success);
+  return unfit && steps > 0 ? polishUnfit(name, problem, raw, checked, steps, startedAt, settings.threshold) : checked;
 }
 
 /**

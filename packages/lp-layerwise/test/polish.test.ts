@@ -30,6 +30,24 @@ describe('Gauss–Newton polish after the layer-wise LPs', () => {
     expect(relativeError(r.latent, z)).toBeLessThan(relativeError(raw.latent, z) / 5);
   });
 
+  it('also runs when the layer-wise tests pass but the verdict does not (no_fit), and only then', async () => {
+    // Stated noise 1e-4 (10× the real one): the LPs' latent passes the layer-wise fit test (max-norm ≤ 10×),
+    // and a verdict allowing 0.3·‖ε‖ refuses its residual 5.1e-4; the polished residual is 8.2e-5.
+    const strict = { noiseFactor: 0.3, tol: 0 };
+    const off = await solve(createProblem({ generator, observation: y, noiseLevel: 1e-4, verdict: strict }), 'lp-linf', { polishSteps: 0 });
+    expect(off.status).toBe('no_fit');
+    const r = await solve(createProblem({ generator, observation: y, noiseLevel: 1e-4, verdict: strict }), 'lp-linf');
+    expect(r.status).toBe('converged');
+    expect(r.success).toBe(true);
+    expect(r.fit.residual).toBeLessThanOrEqual(r.fit.allowed);
+    expect(r.info?.gaussNewtonSteps).toBeGreaterThan(0);
+    // The default verdict accepts the LPs' latent as it is: no polish.
+    const loose = await solve(createProblem({ generator, observation: y, noiseLevel: 1e-4 }), 'lp-linf');
+    expect(loose.success).toBe(true);
+    expect(loose.info?.gaussNewtonSteps).toBeUndefined();
+    expect(Array.from(loose.latent)).toEqual(Array.from(off.latent));
+  });
+
   it('keeps the layer-wise answer, infeasible, when the polished latent does not fit either', async () => {
     // A vector no latent of this net produces: every entry positive and large next to the noise.
     const far = Float64Array.from(boxVector(new Rng(9), y.length, 1), (v) => 2 + v);
