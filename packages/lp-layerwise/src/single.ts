@@ -76,7 +76,8 @@ export async function solveWith(inverter: LayerwiseInverter, name: string, probl
   const steps = pgdSettingsFor(options).polishSteps;
   // Not fitting: infeasible by the layer-wise tests, or converged by them but outside what the stated noise allows.
   const unfit = checked.status === 'infeasible' || (checked.status === 'converged' && !checked.success);
-  return unfit && steps > 0 ? polishUnfit(name, problem, raw, checked, steps, startedAt, settings.threshold) : checked;
+  // A solve past its time limit returns what it has: the polish is not started then.
+  return unfit && steps > 0 && now() < settings.deadline ? polishUnfit(name, problem, raw, checked, steps, startedAt, settings.threshold) : checked;
 }
 
 /**
