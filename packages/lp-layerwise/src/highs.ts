@@ -40,8 +40,8 @@ export function getHighs(): Promise<Highs> {
       };
     }
     const loading: Promise<Highs> = Promise.resolve()
-      // Imported here, not at the top: its 170 KB of Emscripten glue cost every cold process about 20 ms
-      // to compile, and most solves never load HiGHS (the dense kernel answers their LPs).
+      // Imported here, not at the top: its 170 KB of Emscripten glue takes about 20 ms to load on its own,
+      // and most solves never load HiGHS (the dense kernel answers their LPs).
       .then(() => import('highs'))
       .then(({ default: loadHighs }) => loadHighs(init))
       .catch((e: unknown) => {

@@ -90,8 +90,7 @@ function polishUnfit(name: string, problem: Problem, raw: Inversion, unfit: Resu
   const p = gaussNewtonPolish(problem.generator, problem.measurement, Float64Array.from(problem.observation), unfit.latent, steps);
   if (p.steps === 0) return unfit;
   const polished = finishResult(name, problem, { ...raw, status: 'converged', latent: p.latent, iterations: raw.iterations + p.steps, info: { ...raw.info, gaussNewtonSteps: p.steps } }, startedAt);
-  const misfit = normInf(sub(problem.measurement.apply(polished.reconstruction), problem.observation));
-  polished.message = `${raw.message}; ${p.steps} Gauss–Newton steps from the layer-wise latent fit the observation: max |A·G(ẑ) − y| = ${misfit.toExponential(2)}`;
+  polished.message = `${raw.message}; ${p.steps} Gauss–Newton steps from the layer-wise latent fit the observation: max |A·G(ẑ) − y| = ${maxMisfit(problem, polished).toExponential(2)}`;
   const verdict = checkFit(problem, polished, initialThreshold);
   // Both tests: checkFit's (the threshold and the stated noise, max-norm) and the verdict's (‖·‖₂ against the stated noise).
   return verdict.status === 'converged' && verdict.success ? verdict : unfit;
@@ -104,8 +103,7 @@ function polishUnfit(name: string, problem: Problem, raw: Inversion, unfit: Resu
 function checkFit(problem: Problem, result: Result, initialThreshold: number): Result {
   if (result.status !== 'converged') return result;
   const y = problem.observation;
-  const fitted = problem.measurement.apply(result.reconstruction);
-  const misfit = normInf(sub(fitted, y, fitted));
+  const misfit = maxMisfit(problem, result);
   const floor = CLEAN_THRESHOLD * Math.max(1, normInf(y));
   const finalThreshold = typeof result.info?.threshold === 'number' ? result.info.threshold : initialThreshold;
   const widths = problem.generator.widths;
@@ -124,6 +122,12 @@ function checkFit(problem: Problem, result: Result, initialThreshold: number): R
     return { ...result, message };
   }
   return result;
+}
+
+/** max |A·G(ẑ) − y| of a result. */
+function maxMisfit(problem: Problem, result: Result): number {
+  const fitted = problem.measurement.apply(result.reconstruction);
+  return normInf(sub(fitted, problem.observation, fitted));
 }
 
 /**
