@@ -31,7 +31,7 @@ export interface InvertSettings extends LpPause {
   maxThreshold?: number;
   /** l-inf constraint generation (default true; false: every row in every LP). */
   generate?: boolean;
-  /** l-inf with constraint generation: the dense interior point for the LPs HiGHS would start cold (default true). */
+  /** l-inf with constraint generation: LPs to the dense interior point first (default true). */
   dense?: boolean;
 }
 
@@ -212,7 +212,7 @@ export class LayerwiseInverter {
     const layer = this.data[i];
     const leaky = layer.activation.kind === 'leaky_relu';
     // The least-squares point serves the fast path and seeds HiGHS' working set; the dense kernel needs no seed.
-    const fit = settings.fastPath || !this.model(i, settings).denseWhenCold ? pinnedFit(layer, x, threshold) : undefined;
+    const fit = settings.fastPath || !this.model(i, settings).denseFirst ? pinnedFit(layer, x, threshold) : undefined;
     const ls = fit && fitPoint(layer, x, fit);
     // The fast path: least squares, or least squares under the rows (a point that proves the LP feasible here).
     const fast = settings.fastPath && fit ? (ls!.violation <= threshold ? ls : constrainedLeastSquares(layer, x, threshold, fit)) : undefined;

@@ -18,14 +18,6 @@ import { negativeSlope, relaxedKind, RowKind, rowKind } from './rows.js';
 const ROW_TOL = 1e-12;
 /** Relative slack under which a row counts as tight at the optimum (polish). */
 const TIGHT = 1e-9;
-/**
- * After a dense solve HiGHS holds no basis. A warm LP (the same observation at another threshold)
- * then goes to the dense kernel again on layers narrower than this (its interior point costs about a
- * millisecond there), and to HiGHS with the dense basis installed on wider ones (where HiGHS' warm
- * re-solves are cheaper than an interior point; docs/lp-layerwise.md, "Dense kernel").
- */
-export const DENSE_WARM_COLS = 64;
-
 export type LpNorm = 'linf' | 'l1';
 
 export type LpStatus = 'optimal' | 'infeasible' | 'time_limit' | 'aborted' | 'error';
@@ -171,8 +163,8 @@ export class LayerLp {
     this.violation = new Float64Array(numRows);
   }
 
-  /** Cold LPs go to the dense interior point (l-inf with constraint generation). */
-  get denseWhenCold(): boolean {
+  /** LPs go to the dense interior point first (l-inf with constraint generation). */
+  get denseFirst(): boolean {
     return this.lazy && this.dense;
   }
 
@@ -258,13 +250,15 @@ export class LayerLp {
         else lo[b * m + i] = c;
       }
     }
-    if (this.denseWhenCold && !(request.warm === true && this.highsWarm)) {
+    // Warm LPs too, on layers of every width, unless HiGHS holds a warm basis (after a fallback): a HiGHS
+    // re-solve from the dense basis costs a factorisation of that basis per run, 5–13 s per LP on a 500→784
+    // layer at large thresholds, against 0.5–0.8 s for the kernel from scratch (docs/lp-layerwise.md,
+    // "Dense kernel"). Once HiGHS has a basis it keeps the layer's warm LPs, so its model is not rebuilt.
+    if (this.denseFirst && !(request.warm === true && this.highsWarm)) {
       const reuse = request.warm === true && this.denseVertex && this.stillOptimal(this.denseVertex) ? this.denseVertex : undefined;
       if (reuse) return this.polish(reuse);
-      if (request.warm !== true || this.weight.cols < DENSE_WARM_COLS) {
-        const out = await this.solveDense(request);
-        if (out) return out.status === 'optimal' ? this.polish(out) : out;
-      }
+      const out = await this.solveDense(request);
+      if (out) return out.status === 'optimal' ? this.polish(out) : out;
     }
     const warm = request.warm === true && this.highsWarm;
     const basis = this.highsWarm ? undefined : this.denseBasis;

@@ -29,7 +29,7 @@ export const lpOptions = defineOptions({
     description: `largest threshold any layer may reach; past it the layer is infeasible (default: ${NOISE_CAP}× the stated noise level; ${CLEAN_CAP}× max|y|·1e-9 for a stated clean observation; ${DATA_CAP}× max|y| when no noise level is stated)`,
   },
   generate: { type: 'boolean', default: true, description: 'l-inf: constraint generation (LPs on a working set of rows, the full LP answer); false: every row in every LP' },
-  dense: { type: 'boolean', default: true, description: 'l-inf with constraint generation: LPs HiGHS would start cold (and warm ones of layers narrower than 64) go to the dense interior point, whose vertex is kept only with an optimality certificate (else HiGHS finishes from its basis); false: HiGHS only' },
+  dense: { type: 'boolean', default: true, description: 'l-inf with constraint generation: LPs go to the dense interior point first, whose vertex is kept only with an optimality certificate (else HiGHS finishes from its basis and keeps the warm LPs of that layer); false: HiGHS only' },
   timeLimit: { type: 'number', min: 0, description: 'wall-time limit per observation in seconds (status time_limit)' },
   clip: { type: 'number', default: 1e-6, min: 0, max: 0.5, description: 'clip for the elementwise inverse of a sigmoid/tanh output' },
   step: { type: 'number', exclusiveMin: 0, description: 'projected-gradient step μ for general measurements (default: 1 / the mean ‖A·G(z)‖²/‖G(z)‖² over 8 seeded samples, halved while the residual grows, never below 1/‖A‖²)' },

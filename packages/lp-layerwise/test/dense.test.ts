@@ -29,7 +29,7 @@ async function pair(layer: Layer) {
   return { dense: make(true), simplex: make(false) };
 }
 
-describe('dense interior point for cold l-inf LPs', () => {
+describe('dense interior point for l-inf LPs', () => {
   for (const [label, options] of [
     ['ReLU', {}],
     ['leaky ReLU(0.1)', { activation: leakyRelu(0.1) }],
@@ -45,8 +45,10 @@ describe('dense interior point for cold l-inf LPs', () => {
           expect(b.status).toBe('optimal');
           expect(Math.abs(a.slack - b.slack)).toBeLessThanOrEqual(1e-9 * b.slack);
         }
-        // The cold LPs went to the kernel and it certified them.
-        expect(dense.denseSolves).toBe(2);
+        // Every LP went to the kernel first (warm ones too, unless the last vertex was still optimal); the two
+        // cold ones at least were certified, and HiGHS finished any the kernel could not certify.
+        expect(dense.denseSolves).toBeGreaterThanOrEqual(2);
+        expect(dense.denseSolves + dense.denseFallbacks).toBeGreaterThanOrEqual(3);
         expect(simplex.denseSolves + simplex.denseFallbacks).toBe(0);
       } finally {
         dense.dispose();
