@@ -102,7 +102,6 @@ export async function denseLinf(
  * optimised code (a cold `inv solve` spends most of its time compiling).
  */
 class Ipm {
-  readonly m: number;
   readonly k: number;
   readonly n: number;
   readonly R: number;
@@ -149,7 +148,6 @@ class Ipm {
   ) {
     const m = W.rows, k = W.cols, n = k + 1, R = rows.unit.length;
     const M = R + 1 + (nonnegative ? k : 0);
-    this.m = m;
     this.k = k;
     this.n = n;
     this.R = R;
