@@ -106,8 +106,6 @@ class Ipm {
   readonly n: number;
   readonly R: number;
   readonly M: number;
-  readonly unit: Int32Array;
-  readonly coef: Float64Array;
   /** Full right-hand side: data rows, then −t ≤ 0, then −h_j ≤ 0. */
   readonly hvec: Float64Array;
   readonly scaleH: number;
@@ -152,8 +150,6 @@ class Ipm {
     this.n = n;
     this.R = R;
     this.M = M;
-    this.unit = rows.unit;
-    this.coef = rows.coef;
     this.hvec = new Float64Array(M);
     this.hvec.set(rows.rhs);
     this.scaleH = 1 + maxAbs(rows.rhs);
@@ -184,7 +180,7 @@ class Ipm {
 
   /** out = G z: the rows' left-hand sides. */
   Gz(z: Float64Array, out: Float64Array): Float64Array {
-    const { R, k, unit, coef, p } = this;
+    const { R, k, p } = this, { unit, coef } = this.rows;
     matTvec(this.Wt, z.subarray(0, k), p);
     const t = z[k];
     for (let q = 0; q < R; q++) out[q] = coef[q] * p[unit[q]] - t;
@@ -195,7 +191,7 @@ class Ipm {
 
   /** out = Gᵀ v. */
   GTv(v: Float64Array, out: Float64Array): Float64Array {
-    const { R, k, unit, coef, u } = this;
+    const { R, k, u } = this, { unit, coef } = this.rows;
     u.fill(0);
     let st = 0;
     for (let q = 0; q < R; q++) {
@@ -210,7 +206,7 @@ class Ipm {
 
   /** N = Gᵀ diag(w) G, Cholesky-factorised in place; false when it is not positive definite. */
   factor(w: Float64Array): boolean {
-    const { R, k, n, unit, coef, omega, nu, N } = this;
+    const { R, k, n, omega, nu, N } = this, { unit, coef } = this.rows;
     omega.fill(0);
     nu.fill(0);
     let tt = w[R];
