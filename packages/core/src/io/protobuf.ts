@@ -161,7 +161,7 @@ function readMessage(schema: Schema, type: string, r: Reader, depth: number): Me
       continue;
     }
     const want = SCALAR_WIRE[f.type] ?? LEN;
-    const list = f.repeated ? ((out[f.name] as unknown[] | undefined) ?? (out[f.name] = [])) as unknown[] : undefined;
+    const list = f.repeated ? ((out[f.name] ??= []) as unknown[]) : undefined;
     if (list && wire === LEN && want !== LEN) {
       // A packed run of numbers (writers may pack a field declared unpacked, and the other way round).
       r.within(() => {
