@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { modelProto, type OnnxModel } from '../src/io/onnx-schema.js';
+import { decodeModel, encodeModel } from '../src/io/onnx-schema.js';
 import { Generator, onnxToLayersModel, parseActivation, parseLayersModel, parseOnnx, randomConvGenerator, relativeError, serializeOnnx, stageShape, isDense } from '../src/index.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -44,10 +44,10 @@ describe('ConvTranspose with output_shape or auto_pad, against onnxruntime', () 
   /** A generator with one 'same' transposed convolution, written as ONNX with its pads replaced by `attrs`. */
   const variant = (kernel: number, attrs: { name: string; type: number; ints?: number[]; s?: Uint8Array }[]) => {
     const G = randomConvGenerator(4, [{ kind: 'dense', shape: [3, 3, 2] }, { kind: 'conv2d_transpose', filters: 2, kernel, stride: 2 }], { seed: 5, bias: true });
-    const m = modelProto().decode(serializeOnnx(G)) as unknown as OnnxModel;
+    const m = decodeModel(serializeOnnx(G));
     const node = m.graph!.node!.find((n) => n.opType === 'ConvTranspose')!;
     node.attribute = [...node.attribute!.filter((a) => a.name !== 'pads'), ...attrs];
-    return { G, bytes: modelProto().encode(modelProto().fromObject(m as Record<string, unknown>)).finish() };
+    return { G, bytes: encodeModel(m) };
   };
   const INTS = 7, STRING = 3;
   const outputShape = { name: 'output_shape', type: INTS, ints: [6, 6] };

@@ -1,123 +1,76 @@
 /**
- * The part of the ONNX protobuf schema (onnx/onnx.proto, proto2) that inv reads and writes, as a
- * protobufjs JSON descriptor: field names and numbers exactly as in onnx.proto. Fields left out
- * (training info, sparse tensors, functions, …) are skipped by the decoder, which is what protobuf
- * does with unknown fields.
+ * The part of the ONNX protobuf schema (onnx/onnx.proto, proto2) that inv reads and writes, for the
+ * codec in ./protobuf.ts: field names as protobuf's JSON mapping spells them, numbers exactly as in
+ * onnx.proto. Fields left out (training info, sparse tensors, functions, …) are skipped by the
+ * decoder, which is what protobuf does with unknown fields.
  */
-import protobuf from 'protobufjs/light.js';
+import { decodeMessage, encodeMessage, type Schema } from './protobuf.js';
 
-const DESCRIPTOR = {
-  nested: {
-    onnx: {
-      nested: {
-        AttributeProto: {
-          fields: {
-            name: { type: 'string', id: 1 },
-            type: { type: 'int32', id: 20 },
-            f: { type: 'float', id: 2 },
-            i: { type: 'int64', id: 3 },
-            s: { type: 'bytes', id: 4 },
-            t: { type: 'TensorProto', id: 5 },
-            g: { type: 'GraphProto', id: 6 },
-            floats: { rule: 'repeated', type: 'float', id: 7 },
-            ints: { rule: 'repeated', type: 'int64', id: 8 },
-            strings: { rule: 'repeated', type: 'bytes', id: 9 },
-          },
-        },
-        ValueInfoProto: {
-          fields: {
-            name: { type: 'string', id: 1 },
-            type: { type: 'TypeProto', id: 2 },
-          },
-        },
-        NodeProto: {
-          fields: {
-            input: { rule: 'repeated', type: 'string', id: 1 },
-            output: { rule: 'repeated', type: 'string', id: 2 },
-            name: { type: 'string', id: 3 },
-            opType: { type: 'string', id: 4 },
-            domain: { type: 'string', id: 7 },
-            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-          },
-        },
-        ModelProto: {
-          fields: {
-            irVersion: { type: 'int64', id: 1 },
-            opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
-            producerName: { type: 'string', id: 2 },
-            producerVersion: { type: 'string', id: 3 },
-            graph: { type: 'GraphProto', id: 7 },
-          },
-        },
-        StringStringEntryProto: {
-          fields: {
-            key: { type: 'string', id: 1 },
-            value: { type: 'string', id: 2 },
-          },
-        },
-        GraphProto: {
-          fields: {
-            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-            name: { type: 'string', id: 2 },
-            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
-            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
-          },
-        },
-        TensorProto: {
-          fields: {
-            dims: { rule: 'repeated', type: 'int64', id: 1 },
-            dataType: { type: 'int32', id: 2 },
-            floatData: { rule: 'repeated', type: 'float', id: 4, options: { packed: true } },
-            int32Data: { rule: 'repeated', type: 'int32', id: 5, options: { packed: true } },
-            int64Data: { rule: 'repeated', type: 'int64', id: 7, options: { packed: true } },
-            name: { type: 'string', id: 8 },
-            rawData: { type: 'bytes', id: 9 },
-            externalData: { rule: 'repeated', type: 'StringStringEntryProto', id: 13 },
-            dataLocation: { type: 'int32', id: 14 },
-            doubleData: { rule: 'repeated', type: 'double', id: 10, options: { packed: true } },
-          },
-        },
-        TensorShapeProto: {
-          fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } },
-          nested: {
-            Dimension: {
-              oneofs: { value: { oneof: ['dimValue', 'dimParam'] } },
-              fields: {
-                dimValue: { type: 'int64', id: 1 },
-                dimParam: { type: 'string', id: 2 },
-              },
-            },
-          },
-        },
-        TypeProto: {
-          fields: { tensorType: { type: 'Tensor', id: 1 } },
-          nested: {
-            Tensor: {
-              fields: {
-                elemType: { type: 'int32', id: 1 },
-                shape: { type: 'TensorShapeProto', id: 2 },
-              },
-            },
-          },
-        },
-        OperatorSetIdProto: {
-          fields: {
-            domain: { type: 'string', id: 1 },
-            version: { type: 'int64', id: 2 },
-          },
-        },
-      },
-    },
+const ONNX_SCHEMA = {
+  ModelProto: {
+    irVersion: [1, 'int64'],
+    producerName: [2, 'string'],
+    producerVersion: [3, 'string'],
+    graph: [7, 'GraphProto'],
+    opsetImport: [8, 'OperatorSetIdProto', 'repeated'],
   },
-};
+  OperatorSetIdProto: { domain: [1, 'string'], version: [2, 'int64'] },
+  GraphProto: {
+    node: [1, 'NodeProto', 'repeated'],
+    name: [2, 'string'],
+    initializer: [5, 'TensorProto', 'repeated'],
+    input: [11, 'ValueInfoProto', 'repeated'],
+    output: [12, 'ValueInfoProto', 'repeated'],
+  },
+  NodeProto: {
+    input: [1, 'string', 'repeated'],
+    output: [2, 'string', 'repeated'],
+    name: [3, 'string'],
+    opType: [4, 'string'],
+    attribute: [5, 'AttributeProto', 'repeated'],
+    domain: [7, 'string'],
+  },
+  AttributeProto: {
+    name: [1, 'string'],
+    f: [2, 'float'],
+    i: [3, 'int64'],
+    s: [4, 'bytes'],
+    t: [5, 'TensorProto'],
+    g: [6, 'GraphProto'],
+    floats: [7, 'float', 'repeated'],
+    ints: [8, 'int64', 'repeated'],
+    strings: [9, 'bytes', 'repeated'],
+    type: [20, 'int32'],
+  },
+  TensorProto: {
+    dims: [1, 'int64', 'repeated'],
+    dataType: [2, 'int32'],
+    floatData: [4, 'float', 'packed'],
+    int32Data: [5, 'int32', 'packed'],
+    int64Data: [7, 'int64', 'packed'],
+    name: [8, 'string'],
+    rawData: [9, 'bytes'],
+    doubleData: [10, 'double', 'packed'],
+    externalData: [13, 'StringStringEntryProto', 'repeated'],
+    dataLocation: [14, 'int32'],
+  },
+  StringStringEntryProto: { key: [1, 'string'], value: [2, 'string'] },
+  ValueInfoProto: { name: [1, 'string'], type: [2, 'TypeProto'] },
+  TypeProto: { tensorType: [1, 'TypeProto.Tensor'] },
+  'TypeProto.Tensor': { elemType: [1, 'int32'], shape: [2, 'TensorShapeProto'] },
+  TensorShapeProto: { dim: [1, 'TensorShapeProto.Dimension', 'repeated'] },
+  // A oneof in onnx.proto: a reader checks which of the two is present.
+  'TensorShapeProto.Dimension': { dimValue: [1, 'int64'], dimParam: [2, 'string'] },
+} as const satisfies Schema;
 
-let model: protobuf.Type | undefined;
+/** Decodes an ONNX ModelProto; throws on a truncated or malformed buffer. */
+export function decodeModel(bytes: Uint8Array): OnnxModel {
+  return decodeMessage(ONNX_SCHEMA, 'ModelProto', bytes) as OnnxModel;
+}
 
-/** The ModelProto type (built on first use). */
-export function modelProto(): protobuf.Type {
-  model ??= protobuf.Root.fromJSON(DESCRIPTOR).lookupType('onnx.ModelProto');
-  return model;
+/** The bytes of an ONNX ModelProto. */
+export function encodeModel(model: OnnxModel): Uint8Array {
+  return encodeMessage(ONNX_SCHEMA, 'ModelProto', model as Record<string, unknown>);
 }
 
 /** A TensorProto.DataType inv handles: its code, how raw (little-endian) data holds one element, and the field listing them otherwise. */
@@ -144,11 +97,11 @@ export function onnxDataType(code: number): OnnxDataType | undefined {
 }
 
 export interface OnnxTensor {
-  dims?: (number | protobuf.Long)[];
+  dims?: (number | bigint)[];
   dataType?: number;
   floatData?: number[];
   int32Data?: number[];
-  int64Data?: (number | protobuf.Long)[];
+  int64Data?: (number | bigint)[];
   doubleData?: number[];
   name?: string;
   rawData?: Uint8Array;
@@ -160,11 +113,11 @@ export interface OnnxAttribute {
   name?: string;
   type?: number;
   f?: number;
-  i?: number | protobuf.Long;
+  i?: number | bigint;
   s?: Uint8Array;
   t?: OnnxTensor;
   floats?: number[];
-  ints?: (number | protobuf.Long)[];
+  ints?: (number | bigint)[];
 }
 
 export interface OnnxNode {
@@ -178,7 +131,7 @@ export interface OnnxNode {
 
 export interface OnnxValueInfo {
   name?: string;
-  type?: { tensorType?: { elemType?: number; shape?: { dim?: { dimValue?: number | protobuf.Long; dimParam?: string }[] } } };
+  type?: { tensorType?: { elemType?: number; shape?: { dim?: { dimValue?: number | bigint; dimParam?: string }[] } } };
 }
 
 export interface OnnxGraph {
@@ -190,8 +143,8 @@ export interface OnnxGraph {
 }
 
 export interface OnnxModel {
-  irVersion?: number | protobuf.Long;
-  opsetImport?: { domain?: string; version?: number | protobuf.Long }[];
+  irVersion?: number | bigint;
+  opsetImport?: { domain?: string; version?: number | bigint }[];
   producerName?: string;
   producerVersion?: string;
   graph?: OnnxGraph;

@@ -10,7 +10,7 @@ import { type Generator, isDense, type Stage } from '../generator.js';
 import { PermuteMap } from '../permute.js';
 import { ConvMap, convAxis, type Shape, UpSampling2DMap } from '../stages.js';
 import { perChannel, stageParts } from './conv-write.js';
-import { modelProto, ONNX_TYPES, type OnnxDataType, type OnnxNode, type OnnxTensor } from './onnx-schema.js';
+import { encodeModel, ONNX_TYPES, type OnnxDataType, type OnnxNode, type OnnxTensor } from './onnx-schema.js';
 
 import { chwIndex as chw } from './onnx.js';
 
@@ -145,6 +145,5 @@ export function serializeOnnx(generator: Generator, options: { producer?: string
       output: [value('x', outShape)],
     },
   };
-  const type = modelProto();
-  return type.encode(type.fromObject(model)).finish();
+  return encodeModel(model);
 }

@@ -1,6 +1,6 @@
 /**
- * ONNX generators (docs: packages/core/README.md, "ONNX"). The protobuf is decoded by protobufjs with
- * ./onnx-schema.ts; the graph, a chain of supported operators from one input to one output, is
+ * ONNX generators (docs: packages/core/README.md, "ONNX"). The protobuf is decoded by ./protobuf.ts with
+ * the schema of ./onnx-schema.ts; the graph, a chain of supported operators from one input to one output, is
  * translated once into the equivalent layers model (channels-first NCHW → the core's NHWC, weights
  * permuted at load time) and built by the layers-model loader, so both formats share one builder.
  */
@@ -12,7 +12,7 @@ import { parseLayersModel, type LayersModelFiles } from './layers-model.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { type Const, FOLDED_ON_CONSTANTS, FOLDED_SHAPE_OPS, type FoldContext, foldNode } from './onnx-fold.js';
 import {
-  modelProto, ONNX_TYPES, onnxDataType, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo,
+  decodeModel, ONNX_TYPES, onnxDataType, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo,
 } from './onnx-schema.js';
 
 /** Reads `length` bytes (all, when undefined) at `offset` of an external-data file named relative to the model. */
@@ -37,9 +37,9 @@ type Json = Record<string, unknown>;
 /** Most values one node may output (2^24: a 4096×4096 image); a generator's stages are far smaller. */
 export const MAX_STAGE_VALUES = 2 ** 24;
 
-/** An int64 field (a number, or a protobufjs Long) as a safe integer. */
+/** An int64 field (a number, or a bigint when outside the safe range) as a safe integer. */
 function int(v: unknown, where: string): number {
-  const n = typeof v === 'number' ? v : v && typeof v === 'object' && 'toString' in v ? Number(String(v)) : NaN;
+  const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;
   if (!Number.isSafeInteger(n)) throw new FormatError(`${where}: ${String(v)} is not an integer in the safe range`);
   return n;
 }
@@ -48,7 +48,7 @@ function int(v: unknown, where: string): number {
 export function decodeOnnx(bytes: Uint8Array, source = 'model.onnx'): OnnxModel {
   let model: OnnxModel;
   try {
-    model = modelProto().decode(bytes) as unknown as OnnxModel;
+    model = decodeModel(bytes);
   } catch (e) {
     throw new FormatError(`${source}: not a valid ONNX file (${(e as Error).message.split('\n')[0]})`);
   }
@@ -97,7 +97,7 @@ function tensorValues(t: OnnxTensor, where: string, external: ExternalDataReader
   }
   const list: ArrayLike<unknown> = t[type.field] ?? [];
   const out = values(list.length);
-  // int64 values arrive as Longs (or numbers); int() checks that each is a safe integer.
+  // int64 values arrive as numbers (bigints when unsafe); int() checks that each is a safe integer.
   for (let i = 0; i < n; i++) out[i] = type === ONNX_TYPES.int64 ? int(list[i], where) : (list[i] as number);
   return { dims, values: out, integer: type.integer };
 }
@@ -137,7 +137,8 @@ function shortestFloat32(f: number): number {
 }
 
 const attrOf = (node: OnnxNode, name: string): OnnxAttribute | undefined => node.attribute?.find((a) => a.name === name);
-const text = (a: OnnxAttribute | undefined): string | undefined => (a?.s ? new TextDecoder().decode(a.s) : undefined);
+/** A string attribute; present without a value, it is '' (see intAttr). */
+const text = (a: OnnxAttribute | undefined): string | undefined => (a ? new TextDecoder().decode(a.s ?? new Uint8Array(0)) : undefined);
 
 /** Position t (torch's C,H,W order) of our index j (H,W,C order) in an image of shape [c, h, w]. */
 export function chwIndex(c: number, h: number, w: number): (j: number) => number {
@@ -283,14 +284,19 @@ export function onnxToLayersModel(bytes: Uint8Array, options: OnnxOptions = {}):
       return c;
     };
     const optionalConst = (k: number): Const | undefined => (ins[k] ? constIn(k, `input ${k}`) : undefined);
+    // An attribute that is present but holds no value has protobuf's default (0, [], ''): writers
+    // may leave out a value equal to it. The fallback is for an absent attribute.
     const intAttr = (a: string, fallback: number) => {
       const v = attrOf(node, a);
-      return v?.i === undefined || v.i === null ? fallback : int(v.i, `${where}: ${a}`);
+      return v ? int(v.i ?? 0, `${where}: ${a}`) : fallback;
     };
-    const intsAttr = (a: string): number[] | undefined => attrOf(node, a)?.ints?.map((v) => int(v, `${where}: ${a}`));
+    const intsAttr = (a: string): number[] | undefined => {
+      const v = attrOf(node, a);
+      return v && (v.ints ?? []).map((x) => int(x, `${where}: ${a}`));
+    };
     const floatAttr = (a: string, fallback: number) => {
-      const f = attrOf(node, a)?.f;
-      return f === undefined || f === null ? fallback : shortestFloat32(f);
+      const v = attrOf(node, a);
+      return v ? shortestFloat32(v.f ?? 0) : fallback;
     };
 
     if (op === 'Constant') {
