@@ -1,4 +1,4 @@
-import { createBatchProblem, createProblem, gaussianVector, Generator, Matrix, MatrixOperator, relativeError, Rng, solve } from '@inv/core';
+import { createBatchProblem, createProblem, gaussianVector, Generator, Matrix, MatrixOperator, norm2, relativeError, residualOf, Rng, solve } from '@inv/core';
 import { describe, expect, it } from 'vitest';
 import '../src/index.js';
 
@@ -40,6 +40,23 @@ describe('general measurements through projected gradient', () => {
     expect(r.latent.every(Number.isFinite)).toBe(true);
     expect(relativeError(r.latent, z)).toBeLessThanOrEqual(1e-4);
     expect(r.info?.step).toBe(1);
+  });
+
+  it('a step far too large: the iterates blow up, and the run ends diverged early with the best iterate', async () => {
+    const g = Generator.random([10, 100, 300], { seed: 2 });
+    const r0 = new Rng(5);
+    const z = gaussianVector(r0, 10);
+    const A = new MatrixOperator(new Matrix(150, 300, gaussianVector(r0, 150 * 300, 1 / Math.sqrt(150))));
+    const y = A.apply(g.forward(z));
+    const r = await solve(createProblem({ generator: g, measurement: A, observation: y }), 'lp-linf', { step: 3, maxIterations: 200 });
+    expect([r.status, r.success]).toEqual(['diverged', false]);
+    expect(r.iterations).toBeLessThan(20);
+    const [, grew, best] = /grew to (\S+) by iteration \d+, more than 10× the best (\S+),/.exec(r.message) ?? [];
+    expect(Number(grew)).toBeGreaterThan(10 * Number(best));
+    // The answer is the best iterate (at worst x = 0, the start), not the one that blew up.
+    const returned = norm2(residualOf(A, y, g.forward(r.latent)));
+    expect(returned).toBeLessThanOrEqual(norm2(y) * (1 + 1e-12));
+    expect(returned).toBeCloseTo(Number(best), 2);
   });
 });
 
