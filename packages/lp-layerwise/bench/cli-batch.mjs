@@ -1,7 +1,7 @@
 // The issue #14 CLI case: `inv solve --noise-level σ` on a batch of 4 observations in a cold process,
 // against cvxopt on the same 4: the script's own time per inversion (python, numpy and cvxopt already
 // loaded), and the script as a cold process too (what a user sees from the terminal).
-// node bench/cli-batch.mjs <relu250|leaky>   (process CPU time: user + sys)
+// node bench/cli-batch.mjs <relu250|relu200|leaky>   (process CPU time: user + sys)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -250,17 +250,20 @@ interface CvxoptOut {
   feasible: boolean[];
 }
 
+/** The noisy comparison rows behind cliCase's names. */
+const CLI_CASES = { relu250: '20-250-600 noise', relu200: '10-200-500 noise', leaky: 'random leaky' } as const;
+
 /**
- * The issue #14 CLI case (bench/cli-batch.mjs): a net of the comparison (`relu250` or `leaky`) with
+ * The issue #14 CLI case (bench/cli-batch.mjs): a net of the comparison (`relu250`, `relu200` or `leaky`) with
  * `items` noisy observations, cvxopt's run on exactly those (undefined without cvxopt), and what it
  * takes to time the cvxopt script as a whole process too: the python, the script and its input.
  */
 export async function cliCase(
-  name: 'relu250' | 'leaky',
+  name: 'relu250' | 'relu200' | 'leaky',
   items: number,
 ): Promise<{ generator: Generator; observations: Float64Array[]; noise: number; cvxopt?: CvxoptOut; reference?: { python: string; script: string; input: unknown } }> {
   const tools = (await import(/* @vite-ignore */ '@inv/core/node' as string)) as NodeTools;
-  const c = instances(tools, items, () => {}).find((i) => i.label.startsWith(name === 'relu250' ? '20-250-600 noise' : 'random leaky'))!;
+  const c = instances(tools, items, () => {}).find((i) => i.label.startsWith(CLI_CASES[name]))!;
   const python = tools.findPython(['numpy', 'cvxopt']);
   const reference = python ? { python, script: tools.referenceScript('lp-cvxopt.py'), input: cvxoptInput(c) } : undefined;
   return { generator: c.generator, observations: c.observations, noise: c.noise, cvxopt: python ? runCvxopt(tools, python, c) : undefined, reference };
